@@ -1,0 +1,51 @@
+# codesign: two commands for a newcomer.
+#   make run   install, migrate, seed the demo workspace, serve on http://127.0.0.1:$(PORT)/
+#   make test  install what the tests need and run the whole suite
+# Needs only Python 3.11+, git and make; everything else is installed here, into .venv.
+
+PYTHON3 ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PORT    ?= 8000
+HOST    ?= 127.0.0.1
+
+.PHONY: run test install install-dev chromium lint check-migrations
+
+$(PY):
+	$(PYTHON3) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# A secret key made once per checkout, kept out of git.
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON3) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+run: install var/secret_key
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
+	$(PY) manage.py migrate --noinput -v 0 && \
+	$(PY) manage.py seed_demo && \
+	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) codesign.asgi:application
+
+chromium:
+	@scripts/ensure-chromium
+
+check-migrations: install-dev
+	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+test: install-dev chromium check-migrations lint
+	$(VENV)/bin/pytest

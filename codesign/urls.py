@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import include, path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("workspace.api_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("workspace.urls")),
+]
+
+
+def _error_page(request, status, template, message):
+    """API paths answer JSON; pages answer a page in the site's own look, never a debug view."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": template}, status=status)
+    return render(request, f"{template}.html", {"message": message}, status=status)
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, 404, "404", _("Not found."))
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else _("You do not have permission to do this.")
+    return _error_page(request, 403, "403", message)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, 400, "400", _("The request could not be understood."))
+
+
+def server_error(request):
+    return _error_page(request, 500, "500", _("Something went wrong on our side. Please try again."))
+
+
+handler404 = page_not_found
+handler403 = permission_denied
+handler400 = bad_request
+handler500 = server_error

@@ -1,0 +1,18 @@
+// Small behaviours shared by every page. No framework; works without it too.
+
+// Tell the server the browser's time zone, so times are shown in the viewer's own zone.
+// A page that shows times (data-times) reloads once when the zone was not yet known.
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const cookieZone = decodeURIComponent((document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1] || "");
+if (zone && zone !== cookieZone) {
+  document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+  const stored = document.cookie.includes(`tz=${encodeURIComponent(zone)}`);
+  if (stored && document.documentElement.dataset.times) {
+    location.reload();
+  }
+}
+
+// Invitation links: one click selects the whole link for copying.
+for (const input of document.querySelectorAll("[data-select-on-focus]")) {
+  input.addEventListener("focus", () => input.select());
+}

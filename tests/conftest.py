@@ -1,0 +1,78 @@
+import asyncio
+from contextlib import contextmanager
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from rest_framework.test import APIClient
+
+from tests.factories import make_member, make_workspace
+from workspace.events import board_group
+from workspace.roles import Role
+
+
+@pytest.fixture
+def workspace(db):
+    return make_workspace()
+
+
+@pytest.fixture
+def steward(workspace):
+    return make_member(workspace, Role.STEWARD, country="KG")
+
+
+@pytest.fixture
+def facilitator(workspace):
+    return make_member(workspace, Role.FACILITATOR, country="KZ")
+
+
+@pytest.fixture
+def participant(workspace):
+    return make_member(workspace, Role.PARTICIPANT, country="AF")
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_user(user)`` signs it in."""
+    client = APIClient()
+
+    def as_user(user):
+        client.force_authenticate(user=user)
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+async def _drain(layer, channel) -> list[dict]:
+    frames = []
+    while True:
+        try:
+            message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
+        except TimeoutError:
+            return frames
+        frames.append(message["event"])
+
+
+@pytest.fixture
+def board_events(django_capture_on_commit_callbacks):
+    """``with board_events(board) as frames:`` collects what the board's group received.
+
+    On-commit callbacks run (as they would after a real commit), so a test sees exactly what
+    watchers of the board would see.
+    """
+
+    @contextmanager
+    def capture(board):
+        layer = get_channel_layer()
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(board_group(board.pk), channel)
+        frames: list[dict] = []
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield frames
+        finally:
+            frames.extend(async_to_sync(_drain)(layer, channel))
+            async_to_sync(layer.group_discard)(board_group(board.pk), channel)
+
+    return capture

@@ -1,0 +1,63 @@
+"""Small factories for test data. Everything a user could do goes through the real actions."""
+
+import itertools
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from workspace import actions
+from workspace.models import Invitation, Membership, Workspace
+from workspace.roles import Role
+
+PASSWORD = "a-long-test-password"
+_counter = itertools.count(1)
+
+
+def make_user(username: str | None = None, password: str = PASSWORD):
+    username = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(username=username, password=password)
+
+
+def make_workspace(slug: str | None = None, *, time_zone: str = "Asia/Bishkek", agenda=()) -> Workspace:
+    n = next(_counter)
+    return actions.create_workspace(
+        slug=slug or f"ws-{n}", name=f"Workspace {n}", description="Test workspace", time_zone=time_zone,
+        agenda=agenda,
+    )
+
+
+def make_member(
+    workspace: Workspace,
+    role: str = Role.PARTICIPANT,
+    *,
+    user=None,
+    country: str = "KG",
+    display_name: str | None = None,
+) -> Membership:
+    user = user or make_user()
+    return actions.add_member(
+        workspace=workspace,
+        user=user,
+        role=role,
+        display_name=display_name or f"Member {user.username}",
+        country=country,
+    )
+
+
+def make_invitation(workspace: Workspace, *, by: Membership | None = None, **kwargs) -> Invitation:
+    by = by or make_member(workspace, Role.STEWARD)
+    return actions.create_invitation(workspace=workspace, by=by, **kwargs)
+
+
+def expire(invitation: Invitation) -> Invitation:
+    """Arrange an invitation whose time ran out (time passing is not a user action)."""
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    invitation.refresh_from_db()
+    return invitation
+
+
+def aware(*args, zone: str = "Asia/Bishkek") -> datetime:
+    import zoneinfo
+
+    return datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))

@@ -1,0 +1,308 @@
+"""Every change to workspaces, members, invitations and boards goes through these functions.
+
+Each action checks the actor's permission and the rules, writes inside one transaction, records a
+board event where a board changed (``workspace.events``), and returns what it made. Views, the API,
+consumers, management commands and tests all call them; nothing else writes these models.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from workspace.errors import WorkspaceError
+from workspace.events import record_event
+from workspace.models import AgendaSession, Board, BoardKind, BoardState, Invitation, Membership, Workspace
+from workspace.roles import Role, require
+from workspace.selectors import board_data
+
+User = get_user_model()
+
+DISPLAY_NAME_MAX = Membership._meta.get_field("display_name").max_length
+
+
+# Workspaces and members ---------------------------------------------------------------------
+
+CHARTER_BOARDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
+
+
+def create_workspace(
+    *,
+    slug: str,
+    name: str,
+    description: str = "",
+    time_zone: str = "UTC",
+    agenda: list[tuple[str, datetime, datetime]] = (),
+    board_questions: dict[str, tuple[str, str]] | None = None,
+) -> Workspace:
+    """An operator opens a workspace with its four charter boards (Concept, Mission, Vision,
+    Priority areas, in that order) and its agenda. ``board_questions`` maps a board kind to
+    (title, guiding question); kinds it leaves out get their default title and no question.
+    """
+    board_questions = board_questions or {}
+    workspace = Workspace(slug=slug, name=name, description=description, time_zone=time_zone)
+    try:
+        workspace.full_clean()
+    except ValidationError as error:
+        raise WorkspaceError(" ".join(error.messages)) from None
+    with transaction.atomic():
+        workspace.save()
+        for title, starts_at, ends_at in agenda:
+            if ends_at <= starts_at:
+                raise WorkspaceError(_("A session must end after it starts."))
+            AgendaSession.objects.create(workspace=workspace, title=title, starts_at=starts_at, ends_at=ends_at)
+        for position, kind in enumerate(CHARTER_BOARDS):
+            title, question = board_questions.get(kind, (BoardKind(kind).label, ""))
+            Board.objects.create(
+                workspace=workspace, kind=kind, title=title, guiding_question=question, position=position
+            )
+    return workspace
+
+
+def add_member(*, workspace: Workspace, user, role: str, display_name: str, country: str = "") -> Membership:
+    """An operator adds an existing account to a workspace (members normally join by invitation)."""
+    if role not in Role.values:
+        raise WorkspaceError(_("Unknown role: %(role)s.") % {"role": role})
+    with transaction.atomic():
+        if Membership.objects.filter(user=user, workspace=workspace).exists():
+            raise WorkspaceError(_("This person is already a member."), kind=WorkspaceError.CONFLICT)
+        return Membership.objects.create(
+            user=user,
+            workspace=workspace,
+            role=role,
+            display_name=_clean_display_name(display_name),
+            country=_clean_country(country),
+        )
+
+
+# Invitations ----------------------------------------------------------------------------------
+
+
+def create_invitation(
+    *,
+    workspace: Workspace,
+    by: Membership,
+    role: str = Role.PARTICIPANT,
+    country: str = "",
+    max_uses: int = 1,
+    expires_at: datetime | None = None,
+    note: str = "",
+) -> Invitation:
+    """A steward makes a link that lets up to ``max_uses`` people join with ``role``."""
+    require(by, "invite")
+    if role not in Role.values:
+        raise WorkspaceError(_("Unknown role: %(role)s.") % {"role": role})
+    if not 1 <= max_uses <= 1000:
+        raise WorkspaceError(_("An invitation can be used between 1 and 1000 times."))
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(days=settings.INVITATION_DEFAULT_DAYS)
+    if expires_at <= now:
+        raise WorkspaceError(_("The expiry time must be in the future."))
+    if expires_at > now + timedelta(days=366):
+        raise WorkspaceError(_("An invitation can last at most a year."))
+    return Invitation.objects.create(
+        workspace=workspace,
+        role=role,
+        country=_clean_country(country),
+        max_uses=max_uses,
+        expires_at=expires_at,
+        note=note,
+        created_by=by.user,
+    )
+
+
+def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
+    """A steward withdraws a link; people who already joined stay members."""
+    require(by, "invite")
+    with transaction.atomic():
+        Invitation.objects.filter(pk=invitation.pk).update(revoked=True)
+    invitation.revoked = True
+    return invitation
+
+
+def _usable_invitation(token: str) -> Invitation:
+    """The invitation behind ``token``, locked for this transaction, or a 404/410-kind error."""
+    invitation = Invitation.objects.select_for_update().select_related("workspace").filter(token=token).first()
+    if invitation is None:
+        raise WorkspaceError(
+            _("This invitation link is not valid. Check that you copied the whole link."),
+            kind=WorkspaceError.NOT_FOUND,
+        )
+    reason = invitation.unusable_reason()
+    if reason:
+        raise WorkspaceError(reason, kind=WorkspaceError.GONE, code="invitation_unusable")
+    return invitation
+
+
+def _clean_country(country: str | None) -> str:
+    """An upper-case ISO 3166-1 alpha-2 code, or "" for none."""
+    country = (country or "").strip().upper()
+    if country and country not in countries:
+        raise WorkspaceError(_("%(code)s is not an ISO 3166 country code.") % {"code": country})
+    return country
+
+
+def _clean_display_name(display_name: str) -> str:
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise WorkspaceError(_("Please give the name others will see."))
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise WorkspaceError(
+            _("A display name can be at most %(max)d characters long.") % {"max": DISPLAY_NAME_MAX}
+        )
+    return display_name
+
+
+def _join(invitation: Invitation, user, display_name: str, country: str) -> Membership:
+    membership = Membership.objects.create(
+        user=user,
+        workspace=invitation.workspace,
+        role=invitation.role,
+        display_name=display_name,
+        country=_clean_country(country) or invitation.country,
+    )
+    invitation.uses += 1
+    Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses)
+    return membership
+
+
+def accept_invitation(
+    *, token: str, user, display_name: str | None = None, country: str | None = None
+) -> tuple[Membership, bool]:
+    """A signed-in user joins through an invitation; returns (membership, created).
+
+    Someone who is already a member keeps their membership as it is and uses up nothing.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
+        existing = (
+            Membership.objects.filter(user=user, workspace=invitation.workspace).first() if invitation else None
+        )
+        if existing is not None:
+            return existing, False
+        invitation = _usable_invitation(token)
+        if not display_name:
+            other = Membership.objects.filter(user=user).order_by("-joined_at").first()
+            display_name = other.display_name if other else (user.get_full_name() or user.get_username())
+        if country is None:
+            other = Membership.objects.filter(user=user).exclude(country="").order_by("-joined_at").first()
+            country = other.country.code if other else ""
+        try:
+            with transaction.atomic():
+                membership = _join(invitation, user, _clean_display_name(display_name), country)
+        except IntegrityError:
+            # The same person accepted twice at once: the first one won.
+            return Membership.objects.get(user=user, workspace=invitation.workspace), False
+    return membership, True
+
+
+def sign_up_with_invitation(
+    *, token: str, username: str, password: str, display_name: str, country: str = ""
+) -> tuple[object, Membership]:
+    """A new person makes an account through an invitation and joins its workspace."""
+    username = (username or "").strip()
+    with transaction.atomic():
+        invitation = _usable_invitation(token)
+        display_name = _clean_display_name(display_name)
+        if not username:
+            raise WorkspaceError(_("Please choose a user name to sign in with."))
+        try:
+            User.username_validator(username)
+        except ValidationError as error:
+            raise WorkspaceError(" ".join(error.messages)) from None
+        if len(username) > User._meta.get_field("username").max_length:
+            raise WorkspaceError(_("That user name is too long."))
+        if User.objects.filter(username__iexact=username).exists():
+            raise WorkspaceError(_("That user name is taken. Choose another, or sign in if it is yours."))
+        candidate = User(username=username, first_name=display_name[:150])
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as error:
+            raise WorkspaceError(" ".join(error.messages)) from None
+        candidate.set_password(password)
+        candidate.save()
+        membership = _join(invitation, candidate, display_name, country)
+    return candidate, membership
+
+
+# Boards ---------------------------------------------------------------------------------------
+
+BOARD_FIELDS = ("title", "guiding_question", "state", "position")
+
+
+def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
+    changes = {}
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise WorkspaceError(_("A board needs a title."))
+        if len(title) > Board._meta.get_field("title").max_length:
+            raise WorkspaceError(_("A board title can be at most 120 characters long."))
+        changes["title"] = title
+    if guiding_question is not None:
+        guiding_question = guiding_question.strip()
+        if len(guiding_question) > Board._meta.get_field("guiding_question").max_length:
+            raise WorkspaceError(_("A guiding question can be at most 500 characters long."))
+        changes["guiding_question"] = guiding_question
+    return changes
+
+
+def create_board(*, workspace: Workspace, by: Membership, title: str, guiding_question: str = "") -> Board:
+    """A facilitator or steward adds a custom board after the existing ones."""
+    require(by, "manage_boards")
+    fields = _clean_board_text(title, guiding_question or "")
+    with transaction.atomic():
+        last = Board.objects.filter(workspace=workspace).aggregate(last=Max("position"))["last"]
+        board = Board.objects.create(
+            workspace=workspace, kind=BoardKind.CUSTOM, position=0 if last is None else last + 1, **fields
+        )
+        record_event(board=board, type="board.created", payload={"board": board_data(board)}, actor=by.user)
+    return board
+
+
+def update_board(
+    *,
+    board: Board,
+    by: Membership,
+    title: str | None = None,
+    guiding_question: str | None = None,
+    state: str | None = None,
+    position: int | None = None,
+) -> Board:
+    """A facilitator or steward renames, re-asks, locks/unlocks or moves a board.
+
+    Only what is given changes; a call that changes nothing records no event.
+    """
+    require(by, "manage_boards")
+    changes = _clean_board_text(title, guiding_question)
+    if state is not None:
+        if state not in BoardState.values:
+            raise WorkspaceError(_("Unknown board state: %(state)s.") % {"state": state})
+        changes["state"] = state
+    if position is not None:
+        if not 0 <= position <= 10_000:
+            raise WorkspaceError(_("A board position is a whole number from 0 to 10000."))
+        changes["position"] = position
+    with transaction.atomic():
+        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
+        if not changed:
+            return board
+        for name, value in changed.items():
+            setattr(board, name, value)
+        board.save(update_fields=list(changed))
+        record_event(
+            board=board,
+            type="board.updated",
+            payload={"board": board_data(board), "changed": sorted(changed)},
+            actor=by.user,
+        )
+    return board

@@ -1,0 +1,215 @@
+"""The workspace REST API: thin views that validate input, call an action, and serialize.
+
+A workspace or board the caller is not a member of answers 404, exactly like one that does not
+exist; an action above the caller's role answers 403 with a message (``workspace.roles``).
+"""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from workspace import actions
+from workspace.access import access_board, access_workspace
+from workspace.errors import WorkspaceError
+from workspace.models import Invitation, Membership
+from workspace.roles import require
+from workspace.selectors import workspace_boards, workspace_members
+from workspace.serializers import (
+    AcceptedInvitationSerializer,
+    BoardCreateSerializer,
+    BoardSerializer,
+    BoardUpdateSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    LoginSerializer,
+    MemberSerializer,
+    TokenSerializer,
+    WorkspaceSerializer,
+)
+
+
+def _first_message(detail) -> str:
+    """The first human-readable message of a DRF error detail, with the field it concerns."""
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            message = _first_message(value)
+            return message if field in ("non_field_errors", "detail") else f"{field}: {message}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Every API error is JSON with a readable ``detail`` (and ``errors`` per field for bad input)."""
+    if isinstance(exc, WorkspaceError):
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.http_status)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": _first_message(exc.detail), "code": "invalid", "errors": exc.detail}
+    return response
+
+
+def validated(serializer_class, request, **context) -> dict:
+    if not isinstance(request.data, dict):
+        raise exceptions.ValidationError({"detail": _("Send a JSON object.")})
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TokenLoginView(GenericAPIView):
+    """Exchange a user name and password for an API token (``Authorization: Token <token>``)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = LoginSerializer
+
+    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request):
+        data = validated(LoginSerializer, request)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None:
+            raise exceptions.ValidationError({"detail": _("That user name and password do not match.")})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class WorkspaceListView(GenericAPIView):
+    """The workspaces you are a member of."""
+
+    serializer_class = WorkspaceSerializer
+    pagination_class = None
+
+    def get(self, request):
+        memberships = (
+            Membership.objects.filter(user=request.user)
+            .select_related("workspace")
+            .prefetch_related("workspace__agenda")
+            .order_by("workspace__name")
+        )
+        return Response(WorkspaceSerializer(memberships, many=True).data)
+
+
+class WorkspaceDetailView(GenericAPIView):
+    """One workspace you are a member of, with its agenda and your role."""
+
+    serializer_class = WorkspaceSerializer
+
+    def get(self, request, slug):
+        return Response(WorkspaceSerializer(access_workspace(request.user, slug)).data)
+
+
+class MemberListView(GenericAPIView):
+    """The members of a workspace: display name, role and country."""
+
+    serializer_class = MemberSerializer
+    pagination_class = None
+
+    def get(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "view_members")
+        return Response(MemberSerializer(workspace_members(membership.workspace), many=True).data)
+
+
+class InvitationListView(GenericAPIView):
+    """Invitation links of a workspace (stewards)."""
+
+    serializer_class = InvitationSerializer
+    pagination_class = None
+
+    def get(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "invite")
+        invitations = Invitation.objects.filter(workspace=membership.workspace)
+        return Response(InvitationSerializer(invitations, many=True, context={"request": request}).data)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def post(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "invite")
+        data = validated(InvitationCreateSerializer, request)
+        invitation = actions.create_invitation(workspace=membership.workspace, by=membership, **data)
+        return Response(
+            InvitationSerializer(invitation, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class InvitationRevokeView(GenericAPIView):
+    """Withdraw an invitation link (stewards); people who joined with it stay members."""
+
+    serializer_class = InvitationSerializer
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    def post(self, request, slug, invitation_id):
+        membership = access_workspace(request.user, slug)
+        require(membership, "invite")
+        invitation = Invitation.objects.filter(workspace=membership.workspace, pk=invitation_id).first()
+        if invitation is None:
+            raise WorkspaceError.not_found(_("No such invitation."))
+        invitation = actions.revoke_invitation(invitation=invitation, by=membership)
+        return Response(InvitationSerializer(invitation, context={"request": request}).data)
+
+
+class InvitationAcceptView(GenericAPIView):
+    """Join a workspace through an invitation, as the signed-in user."""
+
+    serializer_class = InvitationAcceptSerializer
+
+    @extend_schema(
+        request=InvitationAcceptSerializer,
+        responses={201: AcceptedInvitationSerializer, 200: AcceptedInvitationSerializer},
+    )
+    def post(self, request, token):
+        data = validated(InvitationAcceptSerializer, request) if request.data else {}
+        membership, created = actions.accept_invitation(
+            token=token,
+            user=request.user,
+            display_name=data.get("display_name") or None,
+            country=data.get("country"),
+        )
+        body = AcceptedInvitationSerializer({"created": created, "membership": membership}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class BoardListView(GenericAPIView):
+    """The boards of a workspace in order; facilitators and stewards can add a custom board."""
+
+    serializer_class = BoardSerializer
+    pagination_class = None
+
+    def get(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        return Response(BoardSerializer(workspace_boards(membership.workspace), many=True).data)
+
+    @extend_schema(request=BoardCreateSerializer, responses={201: BoardSerializer})
+    def post(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "manage_boards")
+        data = validated(BoardCreateSerializer, request)
+        board = actions.create_board(workspace=membership.workspace, by=membership, **data)
+        return Response(BoardSerializer(board).data, status=status.HTTP_201_CREATED)
+
+
+class BoardDetailView(GenericAPIView):
+    """One board; facilitators and stewards change its title, question, state or position."""
+
+    serializer_class = BoardSerializer
+
+    def get(self, request, board_id):
+        board, _membership = access_board(request.user, board_id)
+        return Response(BoardSerializer(board).data)
+
+    @extend_schema(request=BoardUpdateSerializer, responses={200: BoardSerializer})
+    def patch(self, request, board_id):
+        board, membership = access_board(request.user, board_id)
+        require(membership, "manage_boards")
+        data = validated(BoardUpdateSerializer, request)
+        board = actions.update_board(board=board, by=membership, **data)
+        return Response(BoardSerializer(board).data)

@@ -1,0 +1,47 @@
+"""The board event stream: the one gateway between actions and the channel layer.
+
+Every user-visible change on a board is an event. An action, holding the board row locked,
+calls ``record_event``: the board's ``event_seq`` goes up by one, a ``BoardEvent`` row stores the
+event, and the broadcast to the board's group is registered with ``transaction.on_commit`` so a
+rolled-back change is never announced. Consumers relay the frame as is; a client that missed
+frames asks for the events after its last ``seq`` (the table is the replay log).
+
+Frames are small dicts with everything a client needs: ``{"type": "board.updated", "seq": 7,
+"board": {...}}``. Each type is listed in ``docs/realtime.md``.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from workspace.models import Board, BoardEvent
+
+
+def board_group(board_id: int) -> str:
+    """The channel-layer group of everyone watching a board."""
+    return f"board.{board_id}"
+
+
+def event_frame(event: BoardEvent) -> dict:
+    return {"type": event.type, "seq": event.seq, **event.payload}
+
+
+def record_event(*, board: Board, type: str, payload: dict, actor=None) -> BoardEvent:
+    """Store the board's next event and broadcast it once the transaction commits.
+
+    The caller holds ``board`` locked (``select_for_update``) in the current transaction, which
+    keeps ``seq`` gap-free and ordered under concurrent writers.
+    """
+    board.event_seq += 1
+    Board.objects.filter(pk=board.pk).update(event_seq=board.event_seq)
+    event = BoardEvent.objects.create(board=board, seq=board.event_seq, type=type, payload=payload, actor=actor)
+    frame = event_frame(event)
+    transaction.on_commit(lambda: publish(board.pk, frame))
+    return event
+
+
+def publish(board_id: int, frame: dict) -> None:
+    """Send a frame to the board's group (stored events only through ``record_event``)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(board_group(board_id), {"type": "board.event", "event": frame})

@@ -1,0 +1,201 @@
+"""Workspaces, their members and invitations, the drafting boards and the board event log.
+
+Models hold data and its invariants (constraints); every change to them goes through
+``workspace.actions``.
+"""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from workspace.roles import Role
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Workspace(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class AgendaSession(models.Model):
+    """One session of the workspace's programme (e.g. day 1, 17:00-19:00 Bishkek time)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="agenda")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("agenda session")
+        verbose_name_plural = _("agenda sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="agenda_session_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    display_name = models.CharField(_("display name"), max_length=80)
+    country = CountryField(_("country"), blank=True)
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["display_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_user_and_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()}, {self.workspace})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A link that lets people join a workspace with a given role, a limited number of times."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    country = CountryField(_("country"), blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    max_uses = models.PositiveIntegerField(
+        _("maximum uses"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked = models.BooleanField(_("revoked"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_within_max")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} / {self.get_role_display()} / {self.token[:6]}…"
+
+    @property
+    def status(self) -> str:
+        """active, revoked, expired or used_up."""
+        if self.revoked:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        if self.uses >= self.max_uses:
+            return "used_up"
+        return "active"
+
+    def unusable_reason(self) -> str | None:
+        """Why this link can no longer be used, in words for the person holding it; None if it can."""
+        return {
+            "revoked": _("This invitation has been withdrawn by the organisers."),
+            "expired": _("This invitation has expired."),
+            "used_up": _("This invitation has already been used as many times as it allows."),
+        }.get(self.status)
+
+
+class BoardKind(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    MISSION = "mission", _("Mission")
+    VISION = "vision", _("Vision")
+    PRIORITIES = "priorities", _("Priority areas")
+    CUSTOM = "custom", _("Custom")
+
+
+class BoardState(models.TextChoices):
+    OPEN = "open", _("Open")
+    VOTING = "voting", _("Voting")
+    LOCKED = "locked", _("Locked")
+
+
+class Board(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="boards")
+    kind = models.CharField(_("kind"), max_length=20, choices=BoardKind.choices, default=BoardKind.CUSTOM)
+    title = models.CharField(_("title"), max_length=120)
+    guiding_question = models.CharField(_("guiding question"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=BoardState.choices, default=BoardState.OPEN)
+    # The sequence number of the last event recorded on this board (see workspace.events).
+    event_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["position", "id"]
+        constraints = [
+            # Concept, Mission, Vision and Priority areas exist once per workspace.
+            models.UniqueConstraint(
+                fields=["workspace", "kind"],
+                condition=~models.Q(kind="custom"),
+                name="one_board_per_charter_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BoardEvent(models.Model):
+    """One change on a board, in the order the board saw it (``seq`` is gap-free per board)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["board", "seq"]
+        constraints = [models.UniqueConstraint(fields=["board", "seq"], name="one_event_per_board_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.board_id}#{self.seq} {self.type}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from workspace import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("w/<slug:slug>/", views.workspace_home, name="workspace"),
+    path("w/<slug:slug>/boards/<int:board_id>/", views.board_page, name="board"),
+    path("w/<slug:slug>/invitations/", views.invitations_page, name="invitations"),
+    path(
+        "w/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.revoke_invitation_page,
+        name="revoke-invitation",
+    ),
+]

@@ -1,0 +1,185 @@
+"""Pages of the workspace app. Each one reads through selectors and writes through actions."""
+
+import functools
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workspace import actions
+from workspace.access import access_board, access_workspace
+from workspace.errors import WorkspaceError
+from workspace.forms import InvitationForm, JoinForm, SignUpForm
+from workspace.models import Invitation, Membership
+from workspace.roles import can
+from workspace.selectors import agenda_for_viewer, members_by_country, workspace_boards
+
+
+def member_page(view):
+    """Turn the access helpers' errors into the 404 and 403 pages."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except WorkspaceError as error:
+            if error.kind == WorkspaceError.FORBIDDEN:
+                raise PermissionDenied(error.message) from None
+            if error.kind == WorkspaceError.NOT_FOUND:
+                raise Http404(error.message) from None
+            raise
+
+    return login_required(wrapper)
+
+
+def viewer_zone(request, workspace):
+    return getattr(request, "viewer_zone", None) or workspace.zone
+
+
+def workspace_context(request, membership, **extra) -> dict:
+    """What every page inside a workspace shows: its name, boards (navigation) and the viewer's role."""
+    return {
+        "workspace": membership.workspace,
+        "membership": membership,
+        "boards": list(workspace_boards(membership.workspace)),
+        "can_manage_boards": can(membership.role, "manage_boards"),
+        "can_invite": can(membership.role, "invite"),
+        **extra,
+    }
+
+
+@login_required
+def home(request):
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("workspace").order_by("workspace__name")
+    )
+    if len(memberships) == 1:
+        return redirect("workspace", slug=memberships[0].workspace.slug)
+    return render(request, "workspace/index.html", {"memberships": memberships})
+
+
+@member_page
+def workspace_home(request, slug):
+    membership = access_workspace(request.user, slug)
+    workspace = membership.workspace
+    zone = viewer_zone(request, workspace)
+    context = workspace_context(
+        request,
+        membership,
+        agenda=agenda_for_viewer(workspace, zone),
+        viewer_zone=zone,
+        viewer_zone_name=zone.key,
+        country_groups=members_by_country(workspace),
+    )
+    return render(request, "workspace/home.html", context)
+
+
+@member_page
+def board_page(request, slug, board_id):
+    board, membership = access_board(request.user, board_id)
+    if board.workspace.slug != slug:
+        raise Http404(_("No such board."))
+    return render(request, "workspace/board.html", workspace_context(request, membership, board=board))
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def invitations_page(request, slug):
+    membership = access_workspace(request.user, slug)
+    if not can(membership.role, "invite"):
+        raise PermissionDenied(_("Only stewards can invite people."))
+    form = InvitationForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.create_invitation(
+                workspace=membership.workspace,
+                by=membership,
+                role=data["role"],
+                country=data["country"],
+                max_uses=data["max_uses"],
+                expires_at=timezone.now() + timedelta(days=data["days"]),
+                note=data["note"],
+            )
+        except WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            form = InvitationForm()
+    invitations = Invitation.objects.filter(workspace=membership.workspace)
+    context = workspace_context(request, membership, form=form, invitations=invitations, created=created)
+    return render(request, "workspace/invitations.html", context, status=400 if form.errors else 200)
+
+
+@member_page
+@require_POST
+def revoke_invitation_page(request, slug, invitation_id):
+    membership = access_workspace(request.user, slug)
+    if not can(membership.role, "invite"):
+        raise PermissionDenied(_("Only stewards can invite people."))
+    invitation = Invitation.objects.filter(workspace=membership.workspace, pk=invitation_id).first()
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    actions.revoke_invitation(invitation=invitation, by=membership)
+    messages.success(request, _("The invitation was withdrawn. Nobody can join with it any more."))
+    return redirect("invitations", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, token):
+    """Open an invitation: sign up, or join as the signed-in user."""
+    invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
+    if invitation is None:
+        return render(request, "workspace/join_unusable.html", {"reason": _(
+            "This invitation link is not valid. Check that you copied the whole link, "
+            "or ask the person who invited you for a new one."
+        )}, status=404)
+    if request.user.is_authenticated:
+        existing = Membership.objects.filter(user=request.user, workspace=invitation.workspace).first()
+        if existing is not None:
+            messages.info(request, _("You are already a member of this workspace."))
+            return redirect("workspace", slug=invitation.workspace.slug)
+    reason = invitation.unusable_reason()
+    if reason:
+        return render(request, "workspace/join_unusable.html", {"reason": reason}, status=410)
+
+    form_class = JoinForm if request.user.is_authenticated else SignUpForm
+    initial = {"country": invitation.country.code}
+    if request.user.is_authenticated:
+        other = Membership.objects.filter(user=request.user).order_by("-joined_at").first()
+        initial["display_name"] = other.display_name if other else request.user.get_username()
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.user.is_authenticated:
+                membership, _created = actions.accept_invitation(
+                    token=token, user=request.user, display_name=data["display_name"], country=data["country"]
+                )
+            else:
+                user, membership = actions.sign_up_with_invitation(
+                    token=token,
+                    username=data["username"],
+                    password=data["password1"],
+                    display_name=data["display_name"],
+                    country=data["country"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except WorkspaceError as error:
+            if error.kind == WorkspaceError.GONE:
+                return render(request, "workspace/join_unusable.html", {"reason": error.message}, status=410)
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Welcome, %(name)s. You have joined.") % {"name": membership.display_name}
+            )
+            return redirect("workspace", slug=membership.workspace.slug)
+    context = {"invitation": invitation, "workspace": invitation.workspace, "form": form}
+    return render(request, "workspace/join.html", context, status=400 if form.errors else 200)
