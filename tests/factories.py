@@ -22,7 +22,10 @@ def make_user(username: str | None = None, password: str = PASSWORD):
 def make_workspace(slug: str | None = None, *, time_zone: str = "Asia/Bishkek", agenda=()) -> Workspace:
     n = next(_counter)
     return actions.create_workspace(
-        slug=slug or f"ws-{n}", name=f"Workspace {n}", description="Test workspace", time_zone=time_zone,
+        slug=slug or f"ws-{n}",
+        name=f"Workspace {n}",
+        description="Test workspace",
+        time_zone=time_zone,
         agenda=agenda,
     )
 

@@ -155,9 +155,7 @@ def _clean_display_name(display_name: str) -> str:
     if not display_name:
         raise WorkspaceError(_("Please give the name others will see."))
     if len(display_name) > DISPLAY_NAME_MAX:
-        raise WorkspaceError(
-            _("A display name can be at most %(max)d characters long.") % {"max": DISPLAY_NAME_MAX}
-        )
+        raise WorkspaceError(_("A display name can be at most %(max)d characters long.") % {"max": DISPLAY_NAME_MAX})
     return display_name
 
 
@@ -183,9 +181,7 @@ def accept_invitation(
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
-        existing = (
-            Membership.objects.filter(user=user, workspace=invitation.workspace).first() if invitation else None
-        )
+        existing = Membership.objects.filter(user=user, workspace=invitation.workspace).first() if invitation else None
         if existing is not None:
             return existing, False
         invitation = _usable_invitation(token)

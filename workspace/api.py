@@ -87,6 +87,7 @@ class WorkspaceListView(GenericAPIView):
     serializer_class = WorkspaceSerializer
     pagination_class = None
 
+    @extend_schema(responses=WorkspaceSerializer(many=True), operation_id="workspaces_list")
     def get(self, request):
         memberships = (
             Membership.objects.filter(user=request.user)
@@ -112,6 +113,7 @@ class MemberListView(GenericAPIView):
     serializer_class = MemberSerializer
     pagination_class = None
 
+    @extend_schema(responses=MemberSerializer(many=True), operation_id="workspaces_members_list")
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
         require(membership, "view_members")
@@ -124,6 +126,7 @@ class InvitationListView(GenericAPIView):
     serializer_class = InvitationSerializer
     pagination_class = None
 
+    @extend_schema(responses=InvitationSerializer(many=True), operation_id="workspaces_invitations_list")
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
         require(membership, "invite")
@@ -184,6 +187,7 @@ class BoardListView(GenericAPIView):
     serializer_class = BoardSerializer
     pagination_class = None
 
+    @extend_schema(responses=BoardSerializer(many=True), operation_id="workspaces_boards_list")
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
         return Response(BoardSerializer(workspace_boards(membership.workspace), many=True).data)

@@ -27,9 +27,7 @@ class Workspace(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -115,7 +113,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_within_max")
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_within_max"
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,9 +22,7 @@ class StrictInputSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - {name for name, field in self.fields.items() if not field.read_only})
             if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field.")] for name in unknown}
-                )
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
 
 
@@ -109,6 +107,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
+
 class AcceptedInvitationSerializer(serializers.Serializer):
     created = serializers.BooleanField(help_text="False when you were already a member.")
     workspace = WorkspaceSerializer(source="membership")
@@ -153,7 +152,5 @@ class BoardUpdateSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError(
-                _("Give at least one of: title, guiding_question, state, position.")
-            )
+            raise serializers.ValidationError(_("Give at least one of: title, guiding_question, state, position."))
         return attrs

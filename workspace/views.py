@@ -137,10 +137,17 @@ def join(request, token):
     """Open an invitation: sign up, or join as the signed-in user."""
     invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
     if invitation is None:
-        return render(request, "workspace/join_unusable.html", {"reason": _(
-            "This invitation link is not valid. Check that you copied the whole link, "
-            "or ask the person who invited you for a new one."
-        )}, status=404)
+        return render(
+            request,
+            "workspace/join_unusable.html",
+            {
+                "reason": _(
+                    "This invitation link is not valid. Check that you copied the whole link, "
+                    "or ask the person who invited you for a new one."
+                )
+            },
+            status=404,
+        )
     if request.user.is_authenticated:
         existing = Membership.objects.filter(user=request.user, workspace=invitation.workspace).first()
         if existing is not None:
@@ -177,9 +184,7 @@ def join(request, token):
                 return render(request, "workspace/join_unusable.html", {"reason": error.message}, status=410)
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, _("Welcome, %(name)s. You have joined.") % {"name": membership.display_name}
-            )
+            messages.success(request, _("Welcome, %(name)s. You have joined.") % {"name": membership.display_name})
             return redirect("workspace", slug=membership.workspace.slug)
     context = {"invitation": invitation, "workspace": invitation.workspace, "form": form}
     return render(request, "workspace/join.html", context, status=400 if form.errors else 200)

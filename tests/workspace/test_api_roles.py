@@ -39,13 +39,13 @@ def world(db):
 
 
 def call(api, method, template, body, world):
-    path = template.format(
-        slug=world["workspace"].slug, board=world["board"].pk, invitation=world["invitation"].pk
-    )
+    path = template.format(slug=world["workspace"].slug, board=world["board"].pk, invitation=world["invitation"].pk)
     return getattr(api, method)(path, body, format="json") if body is not None else getattr(api, method)(path)
 
 
-@pytest.mark.parametrize(("method", "path", "body", "lowest", "ok"), ENDPOINTS, ids=[f"{e[0]} {e[1]}" for e in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "lowest", "ok"), ENDPOINTS, ids=[f"{e[0]} {e[1]}" for e in ENDPOINTS]
+)
 @pytest.mark.parametrize("role", [None, *Role.values], ids=["stranger", *Role.values])
 def test_role_matrix(api, world, method, path, body, lowest, ok, role):
     """Each endpoint answers a stranger 404, a role below it 403 with a message, and allowed roles success."""
@@ -62,7 +62,9 @@ def test_role_matrix(api, world, method, path, body, lowest, ok, role):
         assert response.json()["detail"]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "lowest", "ok"), ENDPOINTS, ids=[f"{e[0]} {e[1]}" for e in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "lowest", "ok"), ENDPOINTS, ids=[f"{e[0]} {e[1]}" for e in ENDPOINTS]
+)
 def test_anonymous_is_refused(api, world, method, path, body, lowest, ok):
     """Without a token or session every endpoint answers 401 and reveals nothing."""
     response = call(api, method, path, body, world)

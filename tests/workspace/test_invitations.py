@@ -63,12 +63,16 @@ def test_accept_via_api(api, workspace):
     """POST /api/invitations/<token>/accept/ makes the signed-in user a member with the link's role."""
     user = make_user()
     invitation = make_invitation(workspace, role=Role.PARTICIPANT, country="TJ")
-    response = api.as_user(user).post(f"/api/invitations/{invitation.token}/accept/", {"display_name": "Firuz"},
-                                      format="json")
+    response = api.as_user(user).post(
+        f"/api/invitations/{invitation.token}/accept/", {"display_name": "Firuz"}, format="json"
+    )
     assert response.status_code == 201
     assert response.json()["created"] is True
     assert response.json()["membership"] == {
-        "id": response.json()["membership"]["id"], "display_name": "Firuz", "role": "participant", "country": "TJ"
+        "id": response.json()["membership"]["id"],
+        "display_name": "Firuz",
+        "role": "participant",
+        "country": "TJ",
     }
     assert response.json()["workspace"]["slug"] == workspace.slug
 

@@ -64,8 +64,7 @@ class Command(BaseCommand):
                 description=DESCRIPTION,
                 time_zone=TIME_ZONE,
                 agenda=[
-                    (title, datetime(*start, tzinfo=zone), datetime(*end, tzinfo=zone))
-                    for title, start, end in AGENDA
+                    (title, datetime(*start, tzinfo=zone), datetime(*end, tzinfo=zone)) for title, start, end in AGENDA
                 ],
                 board_questions=BOARDS,
             )
@@ -81,6 +80,5 @@ class Command(BaseCommand):
         verb = "Created" if created else "Kept"
         self.stdout.write(f"{verb} the demo workspace '{SLUG}' ({workspace.name}).")
         self.stdout.write(
-            f"Demo logins (password for all: {DEMO_PASSWORD}): "
-            + ", ".join(username for username, *_rest in USERS)
+            f"Demo logins (password for all: {DEMO_PASSWORD}): " + ", ".join(username for username, *_rest in USERS)
         )
