@@ -7,8 +7,8 @@ from django_countries import countries
 from workspace.roles import Role
 
 
-def country_choices():
-    return [("", _("— Prefer not to say —")), *[(code, name) for code, name in countries]]
+def country_choices(blank_label):
+    return lambda: [("", blank_label), *[(code, name) for code, name in countries]]
 
 
 class JoinForm(forms.Form):
@@ -19,7 +19,7 @@ class JoinForm(forms.Form):
         max_length=80,
         help_text=_("You can use a first name or a pseudonym."),
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices(_("— Prefer not to say —")))
 
 
 class SignUpForm(JoinForm):
@@ -55,12 +55,12 @@ class SignUpForm(JoinForm):
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
     country = forms.ChoiceField(
-        label=_("Country (suggested to the person joining)"), required=False, choices=country_choices
+        label=_("Country (suggested to the person joining)"), required=False, choices=country_choices(_("— None —"))
     )
     max_uses = forms.IntegerField(label=_("How many people may use it"), min_value=1, max_value=1000, initial=1)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=14)
     note = forms.CharField(
-        label=_("Note for stewards (optional)"),
+        label=_("Note for stewards"),
         max_length=200,
         required=False,
         help_text=_("For example: Kyrgyz delegation. Only stewards see it."),
