@@ -21,28 +21,28 @@ urlpatterns = [
 ]
 
 
-def _error_page(request, status, template, message):
+def _error_page(request, status, code, message):
     """API paths answer JSON; pages answer a page in the site's own look, never a debug view."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": template}, status=status)
-    return render(request, f"{template}.html", {"message": message}, status=status)
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def page_not_found(request, exception=None):
-    return _error_page(request, 404, "404", _("Not found."))
+    return _error_page(request, 404, "not_found", _("Not found."))
 
 
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else _("You do not have permission to do this.")
-    return _error_page(request, 403, "403", message)
+    return _error_page(request, 403, "forbidden", message)
 
 
 def bad_request(request, exception=None):
-    return _error_page(request, 400, "400", _("The request could not be understood."))
+    return _error_page(request, 400, "invalid", _("The request could not be understood."))
 
 
 def server_error(request):
-    return _error_page(request, 500, "500", _("Something went wrong on our side. Please try again."))
+    return _error_page(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
 
 
 handler404 = page_not_found
