@@ -122,6 +122,29 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds rate-limit counters: shared by every process once Redis is there.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("REDIS_PREFIX", "codesign"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Per member: (how many, per how many seconds). Generous for a lively session, not for a script.
+RATE_LIMITS = {
+    "card": (30, 60),
+    "comment": (60, 60),
+    "socket_frame": (60, 10),
+}
+# Open WebSocket connections one member may hold at once in one server process (tabs, phones).
+MAX_SOCKETS_PER_MEMBER = 12
+# How far back a client may resume; further behind, it reloads the snapshot.
+MAX_RESUME_EVENTS = 1000
+
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BoardStateEnum": "workspace.models.BoardState",
+        "CardStatusEnum": "workspace.models.CardStatus",
+        "CommentStateEnum": ["visible", "removed", "hidden"],
+        "InvitationStatusEnum": ["active", "revoked", "expired", "used_up"],
+    },
 }
 
 

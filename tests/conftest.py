@@ -76,3 +76,20 @@ def board_events(django_capture_on_commit_callbacks):
             async_to_sync(layer.group_discard)(board_group(board.pk), channel)
 
     return capture
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def board(workspace):
+    from workspace.models import Board
+
+    return Board.objects.select_related("workspace").get(workspace=workspace, kind="mission")

@@ -64,3 +64,11 @@ def aware(*args, zone: str = "Asia/Bishkek") -> datetime:
     import zoneinfo
 
     return datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def make_card(board, by: Membership, body: str = "An idea"):
+    return actions.create_card(board=board, by=by, body=body)
+
+
+def make_comment(card, by: Membership, body: str = "A comment", parent=None):
+    return actions.add_comment(card=card, by=by, body=body, parent=parent)

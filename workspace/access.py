@@ -7,7 +7,14 @@ so a stranger cannot tell a workspace or board exists.
 from django.utils.translation import gettext_lazy as _
 
 from workspace.errors import WorkspaceError
-from workspace.models import Board, Membership
+from workspace.models import Board, Card, Comment, Membership
+
+
+def _as_id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def access_workspace(user, slug: str) -> Membership:
@@ -28,10 +35,7 @@ def access_board(user, board_id, *, for_update: bool = False) -> tuple[Board, Me
     not_found = WorkspaceError.not_found(_("No such board."))
     if user is None or not user.is_authenticated:
         raise not_found
-    try:
-        board_id = int(board_id)
-    except (TypeError, ValueError):
-        raise not_found from None
+    board_id = _as_id(board_id)
     boards = Board.objects.select_related("workspace")
     if for_update:
         boards = boards.select_for_update(of=("self",))
@@ -43,3 +47,23 @@ def access_board(user, board_id, *, for_update: bool = False) -> tuple[Board, Me
         raise not_found
     membership.workspace = board.workspace
     return board, membership
+
+
+def access_card(user, card_id) -> tuple[Card, Membership]:
+    """A card that is still on its board, and the user's membership of its workspace."""
+    card = Card.objects.select_related("author").filter(pk=_as_id(card_id), removed_at=None).first()
+    if card is None:
+        raise WorkspaceError.not_found(_("No such card."))
+    board, membership = access_board(user, card.board_id)
+    card.board = board
+    return card, membership
+
+
+def access_comment(user, comment_id) -> tuple[Comment, Membership]:
+    """A comment on a card that is still on its board, and the user's membership."""
+    comment = Comment.objects.select_related("author", "card").filter(pk=_as_id(comment_id)).first()
+    if comment is None or comment.card.removed_at is not None:
+        raise WorkspaceError.not_found(_("No such comment."))
+    board, membership = access_board(user, comment.card.board_id)
+    comment.card.board = board
+    return comment, membership

@@ -6,7 +6,8 @@ exist; an action above the caller's role answers 403 with a message (``workspace
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
@@ -15,16 +16,25 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workspace import actions
-from workspace.access import access_board, access_workspace
+from workspace.access import access_board, access_card, access_comment, access_workspace
 from workspace.errors import WorkspaceError
-from workspace.models import Invitation, Membership
+from workspace.idempotency import idempotent
+from workspace.models import Comment, Invitation, Membership
 from workspace.roles import require
-from workspace.selectors import workspace_boards, workspace_members
+from workspace.selectors import board_state, card_data, comment_data, workspace_boards, workspace_members
 from workspace.serializers import (
     AcceptedInvitationSerializer,
     BoardCreateSerializer,
     BoardSerializer,
+    BoardStateSerializer,
     BoardUpdateSerializer,
+    CardCreateSerializer,
+    CardSerializer,
+    CardUpdateSerializer,
+    CommentCreateSerializer,
+    CommentHideSerializer,
+    CommentSerializer,
+    CommentUpdateSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -32,6 +42,13 @@ from workspace.serializers import (
     MemberSerializer,
     TokenSerializer,
     WorkspaceSerializer,
+)
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique string (e.g. a UUID): a retry with the same key creates nothing twice.",
 )
 
 
@@ -49,7 +66,8 @@ def _first_message(detail) -> str:
 def exception_handler(exc, context):
     """Every API error is JSON with a readable ``detail`` (and ``errors`` per field for bad input)."""
     if isinstance(exc, WorkspaceError):
-        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.http_status, headers=headers)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _first_message(exc.detail), "code": "invalid", "errors": exc.detail}
@@ -217,3 +235,132 @@ class BoardDetailView(GenericAPIView):
         data = validated(BoardUpdateSerializer, request)
         board = actions.update_board(board=board, by=membership, **data)
         return Response(BoardSerializer(board).data)
+
+
+# Live boards: snapshot, cards, comments ---------------------------------------------------------
+
+
+class BoardStateView(GenericAPIView):
+    """Everything on a board now (cards, comments, who is here) and the event ``seq`` it is at."""
+
+    serializer_class = BoardStateSerializer
+
+    def get(self, request, board_id):
+        board, _membership = access_board(request.user, board_id)
+        return Response(board_state(board))
+
+
+class CardListView(GenericAPIView):
+    """Post a card on a board (members, while the board is open)."""
+
+    serializer_class = CardSerializer
+
+    @extend_schema(
+        request=CardCreateSerializer,
+        responses={201: CardSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def post(self, request, board_id):
+        board, membership = access_board(request.user, board_id)
+        data = validated(CardCreateSerializer, request)
+        card = actions.create_card(board=board, by=membership, **data)
+        return Response(card_data(card), status=status.HTTP_201_CREATED)
+
+
+class CardDetailView(GenericAPIView):
+    """Edit a card (author: text; facilitators: anything) or remove it."""
+
+    serializer_class = CardSerializer
+
+    @extend_schema(request=CardUpdateSerializer, responses={200: CardSerializer})
+    def patch(self, request, card_id):
+        card, membership = access_card(request.user, card_id)
+        data = validated(CardUpdateSerializer, request)
+        card = actions.update_card(card=card, by=membership, **data)
+        return Response(card_data(card))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, card_id):
+        card, membership = access_card(request.user, card_id)
+        actions.remove_card(card=card, by=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentListView(GenericAPIView):
+    """The comments of a card, and posting one (or a reply, with ``parent``)."""
+
+    serializer_class = CommentSerializer
+    pagination_class = None
+
+    @extend_schema(responses=CommentSerializer(many=True), operation_id="cards_comments_list")
+    def get(self, request, card_id):
+        card, _membership = access_card(request.user, card_id)
+        comments = card.comments.select_related("author").order_by("created_at", "id")
+        return Response([comment_data(comment) for comment in comments])
+
+    @extend_schema(
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def post(self, request, card_id):
+        card, membership = access_card(request.user, card_id)
+        data = validated(CommentCreateSerializer, request)
+        parent = None
+        if data.get("parent"):
+            parent = Comment.objects.filter(pk=data["parent"], card=card).first()
+            if parent is None:
+                raise WorkspaceError(_("You can only reply to a comment on the same card."))
+        comment = actions.add_comment(card=card, by=membership, body=data["body"], parent=parent)
+        return Response(comment_data(comment), status=status.HTTP_201_CREATED)
+
+
+class CommentDetailView(GenericAPIView):
+    """The author edits or removes their comment."""
+
+    serializer_class = CommentSerializer
+
+    @extend_schema(request=CommentUpdateSerializer, responses={200: CommentSerializer})
+    def patch(self, request, comment_id):
+        comment, membership = access_comment(request.user, comment_id)
+        data = validated(CommentUpdateSerializer, request)
+        comment = actions.edit_comment(comment=comment, by=membership, body=data["body"])
+        return Response(comment_data(comment))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, comment_id):
+        comment, membership = access_comment(request.user, comment_id)
+        actions.remove_comment(comment=comment, by=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentHideView(GenericAPIView):
+    """A facilitator hides a comment, with a reason everyone sees."""
+
+    serializer_class = CommentHideSerializer
+
+    @extend_schema(request=CommentHideSerializer, responses={200: CommentSerializer})
+    def post(self, request, comment_id):
+        comment, membership = access_comment(request.user, comment_id)
+        require(membership, "moderate")
+        data = validated(CommentHideSerializer, request)
+        comment = actions.hide_comment(comment=comment, by=membership, reason=data["reason"])
+        return Response(comment_data(comment))
+
+
+class MemberDetailView(GenericAPIView):
+    """A steward removes a member; their open connections close at once."""
+
+    serializer_class = MemberSerializer
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, slug, member_id):
+        membership = access_workspace(request.user, slug)
+        require(membership, "manage_members")
+        member = Membership.objects.filter(workspace=membership.workspace, pk=member_id).first()
+        if member is None:
+            raise WorkspaceError.not_found(_("No such member."))
+        actions.remove_member(membership=member, by=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,14 +14,16 @@ class WorkspaceError(Exception):
     NOT_FOUND = "not_found"  # 404: does not exist, or is not yours to see
     CONFLICT = "conflict"  # 409: the state of things does not allow it now
     GONE = "gone"  # 410: it existed but can no longer be used
+    TOO_MANY = "rate_limited"  # 429: slow down; try again after ``retry_after`` seconds
 
-    STATUS = {INVALID: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, GONE: 410}
+    STATUS = {INVALID: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, GONE: 410, TOO_MANY: 429}
 
-    def __init__(self, message, *, kind: str = INVALID, code: str | None = None):
+    def __init__(self, message, *, kind: str = INVALID, code: str | None = None, retry_after: int | None = None):
         super().__init__(str(message))
         self.message = message
         self.kind = kind
         self.code = code or kind
+        self.retry_after = retry_after
 
     @property
     def http_status(self) -> int:

@@ -45,3 +45,22 @@ def publish(board_id: int, frame: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(board_group(board_id), {"type": "board.event", "event": frame})
+
+
+def member_group(membership_id: int) -> str:
+    """The group of one member's open connections (to close them when the member is removed)."""
+    return f"member.{membership_id}"
+
+
+def publish_ephemeral(board_id: int, frame: dict) -> None:
+    """Send a frame that is not stored and has no ``seq`` (presence) to the board's group."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(board_group(board_id), {"type": "board.ephemeral", "frame": frame})
+
+
+def disconnect_member(membership_id: int) -> None:
+    """Close every open connection of a member who was removed."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.removed"})

@@ -199,3 +199,98 @@ class BoardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board_id}#{self.seq} {self.type}"
+
+
+class CardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Card(models.Model):
+    """An idea on a board: a proposed mission statement, a priority area, a thought on the concept."""
+
+    BODY_MAX = 2000
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    # A member who leaves takes their name with them; the card stays, by "a former member".
+    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="cards")
+    body = models.TextField(_("text"))
+    body_html = models.TextField(editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=CardStatus.choices, default=CardStatus.PROPOSED)
+    group_label = models.CharField(_("group"), max_length=60, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["board", "removed_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Comment(models.Model):
+    """A comment on a card, or a reply to one (one level: a reply's parent is never a reply)."""
+
+    BODY_MAX = 5000
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="comments")
+    body = models.TextField(_("text"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class BoardPresence(models.Model):
+    """One open connection of a member to a board (ephemeral: not an event, pruned when stale).
+
+    Kept in the database so that every server process sees the same room.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="presence")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="presence_entries")
+    channel_name = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["board", "last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} on board {self.board_id}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer to a POST sent with an ``Idempotency-Key``, so a retry creates nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

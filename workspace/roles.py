@@ -23,7 +23,8 @@ _PARTICIPANT = frozenset(
 )
 _FACILITATOR = _PARTICIPANT | {
     "manage_boards",  # title, guiding question, state (lock/unlock), order; add custom boards
-    "moderate",
+    "curate_cards",  # edit, group, adopt, archive, move or remove anyone's card
+    "moderate",  # hide comments
     "run_rounds",
 }
 _STEWARD = _FACILITATOR | {
@@ -41,7 +42,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # What a person is told when their role lacks a capability.
 CAPABILITY_DENIED = {
     "manage_boards": _("Only facilitators and stewards can change boards."),
-    "moderate": _("Only facilitators and stewards can moderate."),
+    "curate_cards": _(
+        "Only facilitators and stewards can adopt, archive, group or move cards, or change others' cards."
+    ),
+    "moderate": _("Only facilitators and stewards can hide comments."),
     "run_rounds": _("Only facilitators and stewards can run voting rounds."),
     "invite": _("Only stewards can invite people."),
     "manage_members": _("Only stewards can manage members."),

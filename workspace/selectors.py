@@ -1,13 +1,19 @@
 """Reads that are more than a ``.get()``: what pages and the API show, in a fixed number of queries."""
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django_countries import countries
 
-from workspace.models import Board, Membership, Workspace
+from workspace.events import event_frame
+from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Membership, Workspace
+
+# A connection that has said nothing for this long no longer counts as present (clients ping
+# every 25 seconds; a server process that died leaves rows that age out this way).
+PRESENCE_STALE_AFTER = timedelta(seconds=75)
 
 
 def board_data(board: Board) -> dict:
@@ -74,3 +80,118 @@ def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> l
         )
         for session in workspace.agenda.all()
     ]
+
+
+# The board snapshot and the event payloads ------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def author_data(membership: Membership | None) -> dict | None:
+    """How a member appears on the board; None for a former member."""
+    if membership is None:
+        return None
+    return {"id": membership.pk, "display_name": membership.display_name, "country": membership.country.code or None}
+
+
+def card_data(card: Card) -> dict:
+    """A card as the API, the snapshot and the event stream show it (the same for every viewer)."""
+    return {
+        "id": card.pk,
+        "board": card.board_id,
+        "author": author_data(card.author),
+        "body": card.body,
+        "body_html": card.body_html,
+        "status": card.status,
+        "group_label": card.group_label,
+        "position": card.position,
+        "created_at": _iso(card.created_at),
+        "edited_at": _iso(card.edited_at),
+    }
+
+
+def comment_state(comment: Comment) -> str:
+    if comment.removed_at:
+        return "removed"
+    if comment.hidden_at:
+        return "hidden"
+    return "visible"
+
+
+def comment_data(comment: Comment) -> dict:
+    """A comment as everyone sees it: a removed or hidden one keeps its place but not its text."""
+    state = comment_state(comment)
+    visible = state == "visible"
+    return {
+        "id": comment.pk,
+        "card": comment.card_id,
+        "parent": comment.parent_id,
+        "author": author_data(comment.author) if state != "removed" else None,
+        "state": state,
+        "body": comment.body if visible else "",
+        "body_html": comment.body_html if visible else "",
+        "hidden_reason": comment.hidden_reason if state == "hidden" else "",
+        "created_at": _iso(comment.created_at),
+        "edited_at": _iso(comment.edited_at),
+    }
+
+
+def board_presence(board_id: int) -> list[dict]:
+    """Who is on the board now: one entry per member, however many tabs they have open."""
+    since = timezone.now() - PRESENCE_STALE_AFTER
+    entries = BoardPresence.objects.filter(board_id=board_id, last_seen__gte=since).select_related("membership")
+    people = {entry.membership_id: author_data(entry.membership) for entry in entries}
+    return sorted(people.values(), key=lambda person: (person["display_name"].casefold(), person["id"]))
+
+
+# Higher apps add their part of the snapshot (voting adds the open round) from AppConfig.ready().
+_snapshot_sections: dict[str, Callable[[Board], object]] = {}
+
+
+def register_snapshot_section(name: str, build: Callable[[Board], object]) -> None:
+    _snapshot_sections[name] = build
+
+
+def board_state(board: Board) -> dict:
+    """Everything a client needs to draw the board, and the ``seq`` it is at.
+
+    ``seq`` is read first: the cards and comments are at least that recent. Events after ``seq``
+    replace things by id, so a client that applies them to this snapshot ends where the board is.
+    A fixed number of queries, whatever the number of cards and comments.
+    """
+    seq = board_seq(board.pk)
+    cards = Card.objects.filter(board=board, removed_at=None).select_related("author").order_by("position", "id")
+    comments = (
+        Comment.objects.filter(card__board=board, card__removed_at=None)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    state = {
+        "seq": seq,
+        "board": board_data(board),
+        "cards": [card_data(card) for card in cards],
+        "comments": [comment_data(comment) for comment in comments],
+        "presence": board_presence(board.pk),
+    }
+    for name, build in _snapshot_sections.items():
+        state[name] = build(board)
+    return state
+
+
+def board_seq(board_id: int) -> int:
+    """The sequence number of the board's last event."""
+    return Board.objects.values_list("event_seq", flat=True).get(pk=board_id)
+
+
+def events_after(board_id: int, after: int, *, limit: int) -> list[dict] | None:
+    """The frames of the board's events after ``after``, in order; None when the client must reload
+    the snapshot instead (more than ``limit`` behind, ahead of the board, or events no longer kept)."""
+    current = board_seq(board_id)
+    if after > current or current - after > limit:
+        return None
+    events = list(BoardEvent.objects.filter(board_id=board_id, seq__gt=after, seq__lte=current).order_by("seq"))
+    if len(events) != current - after:
+        return None
+    return [event_frame(event) for event in events]

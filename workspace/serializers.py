@@ -11,8 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workspace.models import Board, BoardState, Invitation, Membership
+from workspace.models import Board, BoardState, Card, CardStatus, Comment, Invitation, Membership
 from workspace.roles import Role
+from workspace.selectors import card_data, comment_data
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -154,3 +155,89 @@ class BoardUpdateSerializer(StrictInputSerializer):
         if not attrs:
             raise serializers.ValidationError(_("Give at least one of: title, guiding_question, state, position."))
         return attrs
+
+
+# Cards, comments, the board snapshot ------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+
+
+class PayloadSerializer(serializers.Serializer):
+    """Documents a shape whose values come from one selector function (``payload``), so the API,
+    the snapshot and the event stream can never drift apart."""
+
+    payload = None
+
+    def to_representation(self, instance):
+        return type(self).payload(instance)
+
+
+class CardSerializer(PayloadSerializer):
+    payload = staticmethod(card_data)
+
+    id = serializers.IntegerField()
+    board = serializers.IntegerField()
+    author = AuthorSerializer(allow_null=True, help_text="null for a former member")
+    body = serializers.CharField(help_text="markdown source")
+    body_html = serializers.CharField(help_text="sanitized HTML")
+    status = serializers.ChoiceField(choices=CardStatus.choices)
+    group_label = serializers.CharField()
+    position = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class CommentSerializer(PayloadSerializer):
+    payload = staticmethod(comment_data)
+
+    id = serializers.IntegerField()
+    card = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)
+    author = AuthorSerializer(allow_null=True)
+    state = serializers.ChoiceField(choices=["visible", "removed", "hidden"])
+    body = serializers.CharField(help_text="empty unless visible")
+    body_html = serializers.CharField()
+    hidden_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class BoardStateSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="The board's event sequence this snapshot is at.")
+    board = BoardSerializer()
+    cards = CardSerializer(many=True)
+    comments = CommentSerializer(many=True)
+    presence = AuthorSerializer(many=True)
+
+
+class CardCreateSerializer(StrictInputSerializer):
+    body = serializers.CharField(max_length=Card.BODY_MAX, trim_whitespace=True)
+
+
+class CardUpdateSerializer(StrictInputSerializer):
+    body = serializers.CharField(max_length=Card.BODY_MAX, required=False)
+    status = serializers.ChoiceField(choices=CardStatus.choices, required=False)
+    group_label = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Give at least one of: body, status, group_label, position."))
+        return attrs
+
+
+class CommentCreateSerializer(StrictInputSerializer):
+    body = serializers.CharField(max_length=Comment.BODY_MAX)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class CommentUpdateSerializer(StrictInputSerializer):
+    body = serializers.CharField(max_length=Comment.BODY_MAX)
+
+
+class CommentHideSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=200)

@@ -1,8 +1,8 @@
-"""Every change to workspaces, members, invitations and boards goes through these functions.
+"""Workspaces, members and invitations: who is in a workspace and with which role.
 
-Each action checks the actor's permission and the rules, writes inside one transaction, records a
-board event where a board changed (``workspace.events``), and returns what it made. Views, the API,
-consumers, management commands and tests all call them; nothing else writes these models.
+Each action checks the actor's capability and the rules, writes inside one transaction and returns
+what it made. Views, the API, management commands and tests all call these; nothing else writes
+these models.
 """
 
 from datetime import datetime, timedelta
@@ -12,16 +12,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from workspace.errors import WorkspaceError
-from workspace.events import record_event
-from workspace.models import AgendaSession, Board, BoardKind, BoardState, Invitation, Membership, Workspace
+from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Workspace
 from workspace.roles import Role, require
-from workspace.selectors import board_data
 
 User = get_user_model()
 
@@ -229,76 +226,27 @@ def sign_up_with_invitation(
     return candidate, membership
 
 
-# Boards ---------------------------------------------------------------------------------------
+def remove_member(*, membership: Membership, by: Membership) -> None:
+    """A steward removes someone from the workspace; their open connections are closed at once.
 
-BOARD_FIELDS = ("title", "guiding_question", "state", "position")
-
-
-def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
-    changes = {}
-    if title is not None:
-        title = " ".join(title.split())
-        if not title:
-            raise WorkspaceError(_("A board needs a title."))
-        if len(title) > Board._meta.get_field("title").max_length:
-            raise WorkspaceError(_("A board title can be at most 120 characters long."))
-        changes["title"] = title
-    if guiding_question is not None:
-        guiding_question = guiding_question.strip()
-        if len(guiding_question) > Board._meta.get_field("guiding_question").max_length:
-            raise WorkspaceError(_("A guiding question can be at most 500 characters long."))
-        changes["guiding_question"] = guiding_question
-    return changes
-
-
-def create_board(*, workspace: Workspace, by: Membership, title: str, guiding_question: str = "") -> Board:
-    """A facilitator or steward adds a custom board after the existing ones."""
-    require(by, "manage_boards")
-    fields = _clean_board_text(title, guiding_question or "")
-    with transaction.atomic():
-        last = Board.objects.filter(workspace=workspace).aggregate(last=Max("position"))["last"]
-        board = Board.objects.create(
-            workspace=workspace, kind=BoardKind.CUSTOM, position=0 if last is None else last + 1, **fields
-        )
-        record_event(board=board, type="board.created", payload={"board": board_data(board)}, actor=by.user)
-    return board
-
-
-def update_board(
-    *,
-    board: Board,
-    by: Membership,
-    title: str | None = None,
-    guiding_question: str | None = None,
-    state: str | None = None,
-    position: int | None = None,
-) -> Board:
-    """A facilitator or steward renames, re-asks, locks/unlocks or moves a board.
-
-    Only what is given changes; a call that changes nothing records no event.
+    What they wrote stays, shown as by a former member. The last steward cannot be removed.
     """
-    require(by, "manage_boards")
-    changes = _clean_board_text(title, guiding_question)
-    if state is not None:
-        if state not in BoardState.values:
-            raise WorkspaceError(_("Unknown board state: %(state)s.") % {"state": state})
-        changes["state"] = state
-    if position is not None:
-        if not 0 <= position <= 10_000:
-            raise WorkspaceError(_("A board position is a whole number from 0 to 10000."))
-        changes["position"] = position
+    from workspace.actions.presence import announce_presence
+    from workspace.events import disconnect_member
+
+    require(by, "manage_members")
+    if membership.workspace_id != by.workspace_id:
+        raise WorkspaceError.not_found(_("No such member."))
     with transaction.atomic():
-        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
-        changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
-        if not changed:
-            return board
-        for name, value in changed.items():
-            setattr(board, name, value)
-        board.save(update_fields=list(changed))
-        record_event(
-            board=board,
-            type="board.updated",
-            payload={"board": board_data(board), "changed": sorted(changed)},
-            actor=by.user,
-        )
-    return board
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if (
+            membership.role == Role.STEWARD
+            and Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.STEWARD).count() == 1
+        ):
+            raise WorkspaceError(_("The last steward cannot be removed."), kind=WorkspaceError.CONFLICT)
+        board_ids = set(membership.presence_entries.values_list("board_id", flat=True))
+        membership_id = membership.pk
+        membership.delete()
+        transaction.on_commit(lambda: disconnect_member(membership_id))
+        for board_id in board_ids:
+            transaction.on_commit(lambda board_id=board_id: announce_presence(board_id))

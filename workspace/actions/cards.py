@@ -1,0 +1,227 @@
+"""Cards and their comments: what people post on a board, and how it is edited and moderated.
+
+Every action holds the board row locked while it writes, so the board's events are numbered in
+the order the changes happened, and records one event that carries the whole card or comment as
+everyone sees it (``workspace.selectors.card_data`` / ``comment_data``).
+
+Rules: cards change only while the board is open; comments also while it is voting; nothing
+changes on a locked board. Authors edit and remove their own; facilitators and stewards curate any
+card and hide comments (with a reason everyone sees).
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace.errors import WorkspaceError
+from workspace.events import record_event
+from workspace.markdown import render_markdown
+from workspace.models import Board, BoardState, Card, CardStatus, Comment, Membership
+from workspace.ratelimit import check_rate
+from workspace.roles import require
+from workspace.selectors import card_data, comment_data
+
+GROUP_LABEL_MAX = Card._meta.get_field("group_label").max_length
+HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
+
+
+def _clean_body(body, limit: int) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise WorkspaceError(_("Please write something first."))
+    body = body.strip()
+    if len(body) > limit:
+        raise WorkspaceError(
+            _("This text is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(body), "limit": limit}
+        )
+    return body
+
+
+def _locked_board(board_id: int, *, allowed: tuple[str, ...]) -> Board:
+    """The board, locked for this transaction, if its state allows the change."""
+    board = Board.objects.select_for_update().select_related("workspace").get(pk=board_id)
+    if board.state not in allowed:
+        if board.state == BoardState.LOCKED:
+            message = _("This board is locked: nothing on it can change until a facilitator unlocks it.")
+        else:
+            message = _("A voting round is running on this board: cards cannot change until it closes.")
+        raise WorkspaceError(message, kind=WorkspaceError.CONFLICT, code=f"board_{board.state}")
+    return board
+
+
+def _live_card(card_id: int) -> Card:
+    card = Card.objects.select_related("author").filter(pk=card_id).first()
+    if card is None or card.removed_at is not None:
+        raise WorkspaceError.not_found(_("This card was removed."))
+    return card
+
+
+# Cards ----------------------------------------------------------------------------------------
+
+
+def create_card(*, board: Board, by: Membership, body: str) -> Card:
+    """A member posts an idea on an open board; it goes after the others."""
+    require(by, "contribute")
+    body = _clean_body(body, Card.BODY_MAX)
+    check_rate("card", by.pk)
+    with transaction.atomic():
+        board = _locked_board(board.pk, allowed=(BoardState.OPEN,))
+        last = Card.objects.filter(board=board).aggregate(last=Max("position"))["last"]
+        card = Card.objects.create(
+            board=board,
+            author=by,
+            body=body,
+            body_html=render_markdown(body),
+            position=0 if last is None else last + 1,
+        )
+        record_event(board=board, type="card.created", payload={"card": card_data(card)}, actor=by.user)
+    return card
+
+
+def update_card(
+    *,
+    card: Card,
+    by: Membership,
+    body: str | None = None,
+    status: str | None = None,
+    group_label: str | None = None,
+    position: int | None = None,
+) -> Card:
+    """Edit a card: its author may change the text; facilitators and stewards anything.
+
+    Only what is given changes; a call that changes nothing records nothing.
+    """
+    changes: dict = {}
+    if body is not None:
+        body = _clean_body(body, Card.BODY_MAX)
+        changes.update(body=body, body_html=render_markdown(body))
+    if status is not None:
+        if status not in CardStatus.values:
+            raise WorkspaceError(_("Unknown card status: %(status)s.") % {"status": status})
+        changes["status"] = status
+    if group_label is not None:
+        group_label = " ".join(group_label.split())
+        if len(group_label) > GROUP_LABEL_MAX:
+            raise WorkspaceError(_("A group label can be at most %(max)d characters long.") % {"max": GROUP_LABEL_MAX})
+        changes["group_label"] = group_label
+    if position is not None:
+        if not 0 <= position <= 1_000_000:
+            raise WorkspaceError(_("A card position is a whole number from 0 to 1000000."))
+        changes["position"] = position
+    if set(changes) - {"body", "body_html"}:
+        require(by, "curate_cards")
+    with transaction.atomic():
+        board = _locked_board(card.board_id, allowed=(BoardState.OPEN,))
+        card = _live_card(card.pk)
+        if card.author_id != by.pk:
+            require(by, "curate_cards")
+        changed = {name: value for name, value in changes.items() if getattr(card, name) != value}
+        if not changed:
+            return card
+        for name, value in changed.items():
+            setattr(card, name, value)
+        if "body" in changed:
+            card.edited_at = timezone.now()
+            changed["edited_at"] = card.edited_at
+        card.save(update_fields=list(changed))
+        fields = sorted(set(changed) - {"body_html", "edited_at"})
+        record_event(
+            board=board, type="card.updated", payload={"card": card_data(card), "changed": fields}, actor=by.user
+        )
+    return card
+
+
+def remove_card(*, card: Card, by: Membership) -> None:
+    """Remove a card (its author, or a facilitator or steward). It leaves the board with its
+    comments; the history keeps a "removed" event."""
+    with transaction.atomic():
+        board = _locked_board(card.board_id, allowed=(BoardState.OPEN,))
+        card = _live_card(card.pk)
+        if card.author_id != by.pk:
+            require(by, "curate_cards")
+        card.removed_at = timezone.now()
+        card.removed_by = by
+        card.save(update_fields=["removed_at", "removed_by"])
+        record_event(board=board, type="card.removed", payload={"card_id": card.pk}, actor=by.user)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+COMMENTING_STATES = (BoardState.OPEN, BoardState.VOTING)
+
+
+def add_comment(*, card: Card, by: Membership, body: str, parent: Comment | None = None) -> Comment:
+    """A member comments on a card, or replies to a comment (a reply to a reply joins its thread)."""
+    require(by, "contribute")
+    body = _clean_body(body, Comment.BODY_MAX)
+    if parent is not None and parent.card_id != card.pk:
+        raise WorkspaceError(_("You can only reply to a comment on the same card."))
+    check_rate("comment", by.pk)
+    with transaction.atomic():
+        board = _locked_board(card.board_id, allowed=COMMENTING_STATES)
+        card = _live_card(card.pk)
+        if parent is not None and parent.parent_id is not None:
+            parent = parent.parent
+        comment = Comment.objects.create(
+            card=card, parent=parent, author=by, body=body, body_html=render_markdown(body)
+        )
+        record_event(board=board, type="comment.created", payload={"comment": comment_data(comment)}, actor=by.user)
+    return comment
+
+
+def _own_visible_comment(comment: Comment, by: Membership) -> Comment:
+    comment = Comment.objects.select_related("author", "card").get(pk=comment.pk)
+    if comment.card.removed_at is not None:
+        raise WorkspaceError.not_found(_("This card was removed."))
+    if comment.author_id != by.pk:
+        raise WorkspaceError.forbidden(_("Only the author can change this comment."))
+    if comment.removed_at or comment.hidden_at:
+        raise WorkspaceError(_("This comment was removed or hidden."), kind=WorkspaceError.CONFLICT)
+    return comment
+
+
+def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
+    """The author rewrites their comment; everyone sees it marked as edited."""
+    body = _clean_body(body, Comment.BODY_MAX)
+    with transaction.atomic():
+        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        comment = _own_visible_comment(comment, by)
+        if comment.body == body:
+            return comment
+        comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        record_event(board=board, type="comment.updated", payload={"comment": comment_data(comment)}, actor=by.user)
+    return comment
+
+
+def remove_comment(*, comment: Comment, by: Membership) -> Comment:
+    """The author removes their comment: it shows as removed, and replies to it stay."""
+    with transaction.atomic():
+        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        comment = _own_visible_comment(comment, by)
+        comment.removed_at = timezone.now()
+        comment.save(update_fields=["removed_at"])
+        record_event(board=board, type="comment.removed", payload={"comment": comment_data(comment)}, actor=by.user)
+    return comment
+
+
+def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
+    """A facilitator hides a comment; everyone sees that it was hidden, and why."""
+    require(by, "moderate")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise WorkspaceError(_("Say why the comment is hidden; everyone will see the reason."))
+    if len(reason) > HIDDEN_REASON_MAX:
+        raise WorkspaceError(_("A reason can be at most %(max)d characters long.") % {"max": HIDDEN_REASON_MAX})
+    with transaction.atomic():
+        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        comment = Comment.objects.select_related("author", "card").get(pk=comment.pk)
+        if comment.card.removed_at is not None:
+            raise WorkspaceError.not_found(_("This card was removed."))
+        if comment.hidden_at or comment.removed_at:
+            raise WorkspaceError(_("This comment is already hidden or removed."), kind=WorkspaceError.CONFLICT)
+        comment.hidden_at, comment.hidden_reason, comment.hidden_by = timezone.now(), reason, by
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        record_event(board=board, type="comment.hidden", payload={"comment": comment_data(comment)}, actor=by.user)
+    return comment

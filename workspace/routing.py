@@ -1,0 +1,7 @@
+from django.urls import path
+
+from workspace.consumers import BoardConsumer
+
+websocket_urlpatterns = [
+    path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi()),
+]
