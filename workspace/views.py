@@ -17,9 +17,9 @@ from workspace import actions
 from workspace.access import access_board, access_workspace
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, SignUpForm
-from workspace.models import Invitation, Membership
+from workspace.models import Card, Comment, Invitation, Membership
 from workspace.roles import can
-from workspace.selectors import agenda_for_viewer, members_by_country, workspace_boards
+from workspace.selectors import agenda_for_viewer, board_state, members_by_country, workspace_boards
 
 
 def member_page(view):
@@ -81,12 +81,68 @@ def workspace_home(request, slug):
     return render(request, "workspace/home.html", context)
 
 
+def board_strings() -> dict:
+    """Words the board's script shows, translated on the server like every other string."""
+    return {
+        "live": _("Live"),
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Reconnecting…"),
+        "offline": _("Offline — your text is kept"),
+        "here_now": _("Here now"),
+        "former_member": _("A former member"),
+        "edited": _("edited"),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "delete": _("Delete"),
+        "confirm_delete_card": _("Remove this card and its comments from the board?"),
+        "confirm_delete_comment": _("Remove your comment? Replies to it stay."),
+        "reply": _("Reply"),
+        "send_reply": _("Send reply"),
+        "comment": _("Comment"),
+        "write_comment": _("Write a comment"),
+        "write_reply": _("Write a reply"),
+        "comments_one": _("1 comment"),
+        "comments_many": _("%(count)s comments"),
+        "no_comments": _("No comments yet"),
+        "removed_comment": _("This comment was removed by its author."),
+        "hidden_comment": _("Hidden by a facilitator: %(reason)s"),
+        "hide": _("Hide"),
+        "hide_reason": _("Why is it hidden? Everyone will see this."),
+        "status": _("Status"),
+        "group": _("Group"),
+        "statuses": {"proposed": _("Proposed"), "adopted": _("Adopted"), "archived": _("Archived")},
+        "states": {"open": _("Open"), "voting": _("Voting"), "locked": _("Locked")},
+        "new_card": _("New card by %(name)s"),
+        "new_comment": _("New comment by %(name)s"),
+        "not_sent": _("Not sent: the connection is down. Your text is kept; try again when you are back online."),
+        "no_cards": _("No cards yet. Be the first to post an idea."),
+        "closed_locked": _("This board is locked: nothing can be posted until a facilitator unlocks it."),
+        "closed_voting": _("A voting round is running: cards cannot change until it closes. You can still comment."),
+    }
+
+
 @member_page
 def board_page(request, slug, board_id):
     board, membership = access_board(request.user, board_id)
     if board.workspace.slug != slug:
         raise Http404(_("No such board."))
-    return render(request, "workspace/board.html", workspace_context(request, membership, board=board))
+    viewer = {
+        "member": membership.pk,
+        "can_curate": can(membership.role, "curate_cards"),
+        "can_moderate": can(membership.role, "moderate"),
+    }
+    context = workspace_context(
+        request,
+        membership,
+        board=board,
+        board_state=board_state(board),
+        viewer=viewer,
+        strings=board_strings(),
+        card_max=Card.BODY_MAX,
+        comment_max=Comment.BODY_MAX,
+    )
+    return render(request, "workspace/board.html", context)
 
 
 @member_page

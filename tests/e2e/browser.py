@@ -3,6 +3,9 @@
 from contextlib import contextmanager
 from pathlib import Path
 
+from channels.testing import ChannelsLiveServerTestCase
+from django.db import connections
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,3 +38,18 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class LiveServerTestCase(ChannelsLiveServerTestCase):
+    """A live Daphne server (HTTP and WebSocket) in a process forked from the test process.
+
+    An SQLite connection carried across a fork is shared by both processes and gives the server
+    stale reads (a user seeded by the second test could not sign in): close ours before it starts.
+    """
+
+    serve_static = True
+
+    @classmethod
+    def setUpClass(cls):
+        connections.close_all()
+        super().setUpClass()

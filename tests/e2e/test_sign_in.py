@@ -4,18 +4,15 @@ import io
 import os
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from django.core.management import call_command
 
-from tests.e2e.browser import chromium_browser, screenshot
+from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 
 BOARD_TITLES = ["Concept", "Mission", "Vision", "Priority areas"]
 
 
 @pytest.mark.e2e
-class TestStewardSignsIn(ChannelsLiveServerTestCase):
-    serve_static = True
-
+class TestStewardSignsIn(LiveServerTestCase):
     def setUp(self):
         super().setUp()
         call_command("seed_demo", stdout=io.StringIO())

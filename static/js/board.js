@@ -1,0 +1,583 @@
+// The live board: draws the snapshot the page carries, keeps it current over the board's
+// WebSocket, and posts through the REST API. The server is the truth; this file only shows it.
+//
+// Every stored event carries the board's seq. Frames are applied strictly in seq order (a frame
+// that arrives early waits for the ones before it); a reconnect resumes from the last applied
+// seq; a "resync_required" reloads the snapshot. Each event replaces a thing by id, so applying
+// one twice changes nothing. Text being typed lives in its own form and in localStorage, never in
+// what gets redrawn, so no event can wipe it.
+
+const root = document.querySelector("[data-board]");
+const boardId = Number(root.dataset.board);
+const viewer = JSON.parse(document.getElementById("board-viewer").textContent);
+const t = JSON.parse(document.getElementById("board-strings").textContent);
+let state = JSON.parse(document.getElementById("board-state").textContent);
+
+const lang = document.documentElement.lang || "en";
+const cardsEl = root.querySelector("[data-cards]");
+const emptyEl = root.querySelector("[data-empty]");
+const connectionEl = root.querySelector("[data-connection]");
+const announcer = root.querySelector("[data-announcer]");
+const compose = root.querySelector("[data-compose]");
+const closedNotice = root.querySelector("[data-board-closed]");
+
+const cardEls = new Map(); // card id -> element
+const pending = new Map(); // seq -> frame that arrived before its predecessors
+
+// Helpers -------------------------------------------------------------------------------------
+
+function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function timeLabel(iso) {
+  const date = new Date(iso);
+  return date.toLocaleString(lang, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function cookie(name) {
+  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+function announce(text) {
+  announcer.textContent = "";
+  window.setTimeout(() => { announcer.textContent = text; }, 50);
+}
+
+// Drafts: what someone is typing survives redraws, reconnects and reloads.
+const draftKey = (name) => `codesign:draft:${boardId}:${name}`;
+const drafts = {
+  get: (name) => localStorage.getItem(draftKey(name)) || "",
+  set: (name, value) => (value ? localStorage.setItem(draftKey(name), value) : localStorage.removeItem(draftKey(name))),
+  key(name) {
+    let key = localStorage.getItem(`${draftKey(name)}:key`);
+    if (!key) {
+      key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+      localStorage.setItem(`${draftKey(name)}:key`, key);
+    }
+    return key;
+  },
+  clear(name) {
+    localStorage.removeItem(draftKey(name));
+    localStorage.removeItem(`${draftKey(name)}:key`);
+  },
+};
+
+function bindDraft(textarea, name) {
+  textarea.value = textarea.value || drafts.get(name);
+  textarea.addEventListener("input", () => drafts.set(name, textarea.value));
+}
+
+// The API ---------------------------------------------------------------------------------------
+
+class ApiError extends Error {}
+
+async function api(method, url, body, idempotencyKey) {
+  const headers = { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken") };
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+  let response;
+  try {
+    response = await fetch(url, {
+      method, headers, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError(t.not_sent);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(data.detail || response.statusText);
+  return data;
+}
+
+// Drawing ---------------------------------------------------------------------------------------
+
+function authorLine(author, createdAt, editedAt) {
+  const name = author ? author.display_name : t.former_member;
+  return el(
+    "p", { class: "meta" },
+    el("span", { class: "meta__name", dir: "auto", text: name }),
+    author && author.country ? el("span", { class: "meta__country", text: author.country }) : null,
+    el("time", { datetime: createdAt, text: timeLabel(createdAt) }),
+    editedAt ? el("span", { class: "meta__edited", text: `(${t.edited})` }) : null,
+  );
+}
+
+function canChangeCards() {
+  return state.board.state === "open";
+}
+
+function canComment() {
+  return state.board.state !== "locked";
+}
+
+function commentsOf(cardId) {
+  return state.comments.filter((c) => c.card === cardId);
+}
+
+function inlineEditor(initial, limit, onSave, onDone) {
+  const textarea = el("textarea", { rows: 3, maxlength: limit, dir: "auto" });
+  textarea.value = initial;
+  const error = el("p", { class: "error", role: "alert" });
+  const form = el(
+    "form", { class: "inline-editor" }, textarea, error,
+    el("div", { class: "actions" },
+      el("button", { type: "submit", class: "button button--small button--primary", text: t.save }),
+      el("button", { type: "button", class: "button button--small", text: t.cancel, onclick: () => onDone() })),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await onSave(textarea.value);
+      onDone();
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  });
+  window.setTimeout(() => textarea.focus(), 0);
+  return form;
+}
+
+function drawComment(comment) {
+  const item = el("li", { class: `comment comment--${comment.state}`, "data-comment": comment.id });
+  fillComment(item, comment);
+  return item;
+}
+
+function fillComment(item, comment) {
+  item.className = `comment comment--${comment.state}`;
+  item.replaceChildren();
+  if (comment.state === "removed") {
+    item.append(el("p", { class: "comment__gone", text: t.removed_comment }));
+  } else if (comment.state === "hidden") {
+    item.append(el("p", { class: "comment__gone", dir: "auto", text: format(t.hidden_comment, { reason: comment.hidden_reason }) }));
+  } else {
+    const body = el("div", { class: "comment__body prose" });
+    body.innerHTML = comment.body_html; // sanitized on the server (workspace/markdown.py)
+    item.append(authorLine(comment.author, comment.created_at, comment.edited_at), body);
+    const actions = el("div", { class: "actions" });
+    const mine = comment.author && comment.author.id === viewer.member;
+    if (mine && canComment()) {
+      actions.append(
+        el("button", { type: "button", class: "link-button", text: t.edit, onclick: () => {
+          body.replaceWith(inlineEditor(comment.body, Number(root.dataset.commentMax),
+            (text) => api("PATCH", `/api/comments/${comment.id}/`, { body: text }).then(applyComment),
+            () => fillComment(item, state.comments.find((c) => c.id === comment.id) || comment)));
+        } }),
+        el("button", { type: "button", class: "link-button link-button--danger", text: t.delete, onclick: async () => {
+          if (!window.confirm(t.confirm_delete_comment)) return;
+          try { await api("DELETE", `/api/comments/${comment.id}/`); } catch (err) { window.alert(err.message); }
+        } }),
+      );
+    }
+    if (!comment.parent && canComment()) {
+      actions.append(el("button", { type: "button", class: "link-button", text: t.reply, onclick: () => openReplyForm(comment) }));
+    }
+    if (viewer.can_moderate && !mine && canComment()) {
+      actions.append(el("button", { type: "button", class: "link-button", text: t.hide, onclick: () => {
+        const reason = el("input", { type: "text", maxlength: 200, "aria-label": t.hide_reason, placeholder: t.hide_reason });
+        const error = el("p", { class: "error", role: "alert" });
+        const form = el("form", { class: "inline-editor" }, reason, error,
+          el("div", { class: "actions" },
+            el("button", { type: "submit", class: "button button--small button--danger", text: t.hide }),
+            el("button", { type: "button", class: "button button--small", text: t.cancel, onclick: () => form.remove() })));
+        form.addEventListener("submit", async (event) => {
+          event.preventDefault();
+          try {
+            applyComment(await api("POST", `/api/comments/${comment.id}/hide/`, { reason: reason.value }));
+          } catch (err) { error.textContent = err.message; }
+        });
+        item.append(form);
+        reason.focus();
+      } }));
+    }
+    if (actions.childElementCount) item.append(actions);
+  }
+}
+
+function commentForm(card, parentId) {
+  const name = parentId ? `reply:${parentId}` : `comment:${card.id}`;
+  const textarea = el("textarea", {
+    rows: 2, maxlength: root.dataset.commentMax, dir: "auto",
+    "aria-label": parentId ? t.write_reply : t.write_comment, placeholder: parentId ? t.write_reply : t.write_comment,
+  });
+  bindDraft(textarea, name);
+  const error = el("p", { class: "error", role: "alert" });
+  const button = el("button", { type: "submit", class: "button button--small", text: parentId ? t.send_reply : t.comment });
+  const form = el("form", { class: parentId ? "comment-form comment-form--reply" : "comment-form" }, textarea,
+    el("div", { class: "compose__row" }, error, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!textarea.value.trim()) return;
+    button.disabled = true;
+    error.textContent = "";
+    try {
+      const body = { body: textarea.value };
+      if (parentId) body.parent = parentId;
+      applyComment(await api("POST", `/api/cards/${card.id}/comments/`, body, drafts.key(name)));
+      textarea.value = "";
+      drafts.clear(name);
+      if (parentId) form.remove();
+    } catch (err) {
+      error.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function drawThread(cardEl, card) {
+  const list = cardEl.querySelector("[data-thread]");
+  const comments = commentsOf(card.id);
+  list.replaceChildren();
+  for (const top of comments.filter((c) => !c.parent)) {
+    const replies = el("ol", { class: "replies", "data-replies": top.id });
+    for (const reply of comments.filter((c) => c.parent === top.id)) replies.append(drawComment(reply));
+    list.append(drawComment(top), replies);
+  }
+  updateCount(cardEl, card);
+}
+
+function openReplyForm(comment) {
+  const replies = cardEls.get(comment.card)?.querySelector(`[data-replies="${comment.id}"]`);
+  if (!replies) return;
+  let form = replies.nextElementSibling;
+  if (!form || !form.matches(".comment-form--reply")) {
+    form = commentForm({ id: comment.card }, comment.id);
+    replies.after(form);
+  }
+  form.querySelector("textarea").focus();
+}
+
+function updateCount(cardEl, card) {
+  const count = commentsOf(card.id).length;
+  cardEl.querySelector("[data-count]").textContent =
+    count === 0 ? t.no_comments : count === 1 ? t.comments_one : format(t.comments_many, { count });
+}
+
+function drawCard(card) {
+  const cardEl = el("li", { class: "idea", "data-card": card.id });
+  cardEl.append(
+    el("div", { class: "idea__head", "data-head": "" }),
+    el("div", { class: "idea__body prose", "data-body": "" }),
+    el("div", { class: "idea__tools", "data-tools": "" }),
+    el("details", { class: "idea__comments" },
+      el("summary", { "data-count": "" }),
+      el("ol", { class: "thread", "data-thread": "" }),
+      el("div", { "data-comment-form": "" })),
+  );
+  fillCard(cardEl, card);
+  drawThread(cardEl, card);
+  return cardEl;
+}
+
+function fillCard(cardEl, card) {
+  cardEl.className = `idea idea--${card.status}`;
+  const head = cardEl.querySelector("[data-head]");
+  head.replaceChildren(
+    authorLine(card.author, card.created_at, card.edited_at),
+    el("span", { class: "chips" },
+      card.group_label ? el("span", { class: "chip", dir: "auto", text: card.group_label }) : null,
+      card.status !== "proposed" ? el("span", { class: `badge badge--card-${card.status}`, text: t.statuses[card.status] }) : null),
+  );
+  const body = cardEl.querySelector("[data-body]");
+  body.innerHTML = card.body_html; // sanitized on the server (workspace/markdown.py)
+  const tools = cardEl.querySelector("[data-tools]");
+  tools.replaceChildren();
+  const mine = card.author && card.author.id === viewer.member;
+  if (canChangeCards() && (mine || viewer.can_curate)) {
+    tools.append(
+      el("button", { type: "button", class: "link-button", text: t.edit, onclick: () => {
+        body.replaceChildren(inlineEditor(card.body, Number(root.dataset.cardMax),
+          (text) => api("PATCH", `/api/cards/${card.id}/`, { body: text }).then(applyCard),
+          () => fillCard(cardEl, state.cards.find((c) => c.id === card.id) || card)));
+      } }),
+      el("button", { type: "button", class: "link-button link-button--danger", text: t.delete, onclick: async () => {
+        if (!window.confirm(t.confirm_delete_card)) return;
+        try { await api("DELETE", `/api/cards/${card.id}/`); removeCard(card.id); } catch (err) { window.alert(err.message); }
+      } }),
+    );
+  }
+  if (canChangeCards() && viewer.can_curate) {
+    const status = el("select", { "aria-label": t.status, class: "small-select" });
+    for (const [value, label] of Object.entries(t.statuses)) {
+      status.append(el("option", { value, text: label, selected: value === card.status }));
+    }
+    status.addEventListener("change", () => api("PATCH", `/api/cards/${card.id}/`, { status: status.value })
+      .then(applyCard).catch((err) => window.alert(err.message)));
+    const group = el("input", { type: "text", maxlength: 60, value: card.group_label, placeholder: t.group, "aria-label": t.group, class: "small-input", dir: "auto" });
+    group.addEventListener("change", () => api("PATCH", `/api/cards/${card.id}/`, { group_label: group.value })
+      .then(applyCard).catch((err) => window.alert(err.message)));
+    tools.append(status, group);
+  }
+  const formSlot = cardEl.querySelector("[data-comment-form]");
+  if (canComment() && !formSlot.firstChild) formSlot.append(commentForm(card, null));
+  if (!canComment()) formSlot.replaceChildren();
+}
+
+function placeCard(cardEl, card) {
+  const index = state.cards.findIndex((c) => c.id === card.id);
+  const next = state.cards[index + 1];
+  const nextEl = next ? cardEls.get(next.id) : null;
+  if (nextEl && nextEl !== cardEl) cardsEl.insertBefore(cardEl, nextEl);
+  else if (!nextEl && cardEl.parentNode !== cardsEl) cardsEl.append(cardEl);
+  else if (!nextEl && cardsEl.lastElementChild !== cardEl) cardsEl.append(cardEl);
+}
+
+function drawEmpty() {
+  emptyEl.hidden = state.cards.length > 0;
+  emptyEl.textContent = t.no_cards;
+}
+
+function drawBoard() {
+  root.querySelector("[data-board-title]").textContent = state.board.title;
+  const question = root.querySelector("[data-board-question]");
+  question.textContent = state.board.guiding_question;
+  question.hidden = !state.board.guiding_question;
+  const badge = root.querySelector("[data-board-state]");
+  badge.className = `badge badge--${state.board.state}`;
+  badge.textContent = t.states[state.board.state];
+  compose.hidden = !canChangeCards();
+  closedNotice.hidden = canChangeCards();
+  closedNotice.textContent = state.board.state === "locked" ? t.closed_locked : t.closed_voting;
+}
+
+function drawAll() {
+  cardEls.clear();
+  cardsEl.replaceChildren();
+  for (const card of state.cards) {
+    const cardEl = drawCard(card);
+    cardEls.set(card.id, cardEl);
+    cardsEl.append(cardEl);
+  }
+  drawBoard();
+  drawEmpty();
+}
+
+function drawPresence(people) {
+  const list = root.querySelector("[data-presence]");
+  list.replaceChildren(...people.map((p) => el("li", { class: "person" },
+    el("span", { dir: "auto", text: p.display_name }), p.country ? el("span", { class: "meta__country", text: p.country }) : null)));
+}
+
+// Applying changes -----------------------------------------------------------------------------
+
+function sortCards() {
+  state.cards.sort((a, b) => a.position - b.position || a.id - b.id);
+}
+
+function applyCard(card) {
+  const known = state.cards.some((c) => c.id === card.id);
+  state.cards = state.cards.filter((c) => c.id !== card.id).concat(card);
+  sortCards();
+  let cardEl = cardEls.get(card.id);
+  if (cardEl) {
+    fillCard(cardEl, card);
+  } else {
+    cardEl = drawCard(card);
+    cardEls.set(card.id, cardEl);
+  }
+  placeCard(cardEl, card);
+  drawEmpty();
+  return known;
+}
+
+function removeCard(cardId) {
+  state.cards = state.cards.filter((c) => c.id !== cardId);
+  state.comments = state.comments.filter((c) => c.card !== cardId);
+  const cardEl = cardEls.get(cardId);
+  if (cardEl) cardEl.remove();
+  cardEls.delete(cardId);
+  drawEmpty();
+}
+
+function applyComment(comment) {
+  const known = state.comments.some((c) => c.id === comment.id);
+  state.comments = state.comments.filter((c) => c.id !== comment.id).concat(comment);
+  state.comments.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id));
+  const cardEl = cardEls.get(comment.card);
+  if (!cardEl) return known;
+  const existing = cardEl.querySelector(`[data-comment="${comment.id}"]`);
+  if (existing) {
+    fillComment(existing, comment);
+  } else {
+    const card = state.cards.find((c) => c.id === comment.card);
+    // A new comment joins its thread without touching the forms below it.
+    if (comment.parent) {
+      const replies = cardEl.querySelector(`[data-replies="${comment.parent}"]`);
+      if (replies) replies.append(drawComment(comment));
+      else drawThread(cardEl, card);
+    } else {
+      drawThread(cardEl, card);
+    }
+  }
+  updateCount(cardEl, state.cards.find((c) => c.id === comment.card));
+  return known;
+}
+
+function applyEvent(frame) {
+  switch (frame.type) {
+    case "card.created":
+    case "card.updated": {
+      const known = applyCard(frame.card);
+      if (!known && frame.type === "card.created" && !(frame.card.author && frame.card.author.id === viewer.member)) {
+        announce(format(t.new_card, { name: frame.card.author ? frame.card.author.display_name : t.former_member }));
+      }
+      break;
+    }
+    case "card.removed":
+      removeCard(frame.card_id);
+      break;
+    case "comment.created":
+    case "comment.updated":
+    case "comment.removed":
+    case "comment.hidden": {
+      const known = applyComment(frame.comment);
+      if (!known && frame.type === "comment.created" && !(frame.comment.author && frame.comment.author.id === viewer.member)) {
+        announce(format(t.new_comment, { name: frame.comment.author.display_name }));
+      }
+      break;
+    }
+    case "board.updated":
+    case "board.created": {
+      const stateChanged = frame.board.state !== state.board.state;
+      state.board = frame.board;
+      drawBoard();
+      if (stateChanged) {
+        for (const card of state.cards) {
+          fillCard(cardEls.get(card.id), card);
+          drawThread(cardEls.get(card.id), card);
+        }
+      }
+      break;
+    }
+    default:
+      break; // a newer server may send types this page does not know yet
+  }
+  state.seq = frame.seq;
+}
+
+function receiveStored(frame) {
+  if (frame.seq <= state.seq) return; // already have it
+  pending.set(frame.seq, frame);
+  while (pending.has(state.seq + 1)) {
+    const next = pending.get(state.seq + 1);
+    pending.delete(next.seq);
+    applyEvent(next);
+  }
+}
+
+async function resync() {
+  try {
+    const fresh = await api("GET", `/api/boards/${boardId}/state/`);
+    state = fresh;
+    pending.clear();
+    drawAll();
+    drawPresence(state.presence);
+    socket.send({ type: "resume", after: state.seq });
+  } catch {
+    window.setTimeout(resync, 3000);
+  }
+}
+
+// The socket ------------------------------------------------------------------------------------
+
+function showConnection(kind) {
+  connectionEl.className = `connection connection--${kind}`;
+  connectionEl.textContent = t[kind];
+}
+
+const socket = {
+  ws: null,
+  attempts: 0,
+  pingTimer: null,
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${boardId}/`);
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.attempts = 0;
+      showConnection("live");
+      this.send({ type: "resume", after: state.seq });
+      window.clearInterval(this.pingTimer);
+      this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25000);
+    });
+    ws.addEventListener("message", (message) => {
+      let frame;
+      try { frame = JSON.parse(message.data); } catch { return; }
+      if (frame.type === "welcome") drawPresence(frame.presence);
+      else if (frame.type === "presence") drawPresence(frame.members);
+      else if (frame.type === "resync_required") resync();
+      else if (frame.type === "error") { if (frame.code === "removed") showConnection("offline"); }
+      else if (frame.type === "pong") { /* still here */ }
+      else if (typeof frame.seq === "number") receiveStored(frame);
+    });
+    ws.addEventListener("close", (event) => {
+      window.clearInterval(this.pingTimer);
+      if (event.code === 4403) { showConnection("offline"); return; } // not (or no longer) a member
+      showConnection(navigator.onLine ? "reconnecting" : "offline");
+      const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
+      this.attempts += 1;
+      window.setTimeout(() => this.connect(), delay);
+    });
+  },
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  },
+};
+
+window.addEventListener("offline", () => showConnection("offline"));
+window.addEventListener("online", () => {
+  if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) {
+    showConnection("reconnecting");
+    socket.attempts = 0;
+  }
+});
+
+// Posting a card ------------------------------------------------------------------------------
+
+const composeText = compose.querySelector("textarea");
+const counter = compose.querySelector("[data-counter]");
+bindDraft(composeText, "card");
+const count = () => { counter.textContent = String(composeText.value.length); };
+composeText.addEventListener("input", count);
+count();
+compose.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const error = compose.querySelector("[data-error]");
+  const button = compose.querySelector("button");
+  if (!composeText.value.trim()) { composeText.focus(); return; }
+  button.disabled = true;
+  error.textContent = "";
+  try {
+    applyCard(await api("POST", `/api/boards/${boardId}/cards/`, { body: composeText.value }, drafts.key("card")));
+    composeText.value = "";
+    drafts.clear("card");
+    count();
+  } catch (err) {
+    error.textContent = err.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+drawAll();
+drawPresence(state.presence);
+socket.connect();
+
+// For people debugging a live session in the browser console (and for the browser tests).
+window.codesignBoard = { get state() { return state; }, socket };
