@@ -157,7 +157,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             self.synced_to = None
             return
         await self.deliver(frames)
-        self.synced_to = max([after, *(frame["seq"] for frame in frames)])
+        self.synced_to = max([self.synced_to or 0, after, *(frame["seq"] for frame in frames)])
 
     async def deliver(self, frames: list[dict]) -> None:
         for frame in frames:

@@ -56,9 +56,12 @@ class TestLiveBoard(LiveServerTestCase):
             kz_card.locator("summary").click()
             kz_card.get_by_label("Write a comment").fill("Including Dari translations")
             kz_card.get_by_role("button", name="Comment").click()
-            expect(card.locator("summary")).to_have_text("1 comment", timeout=1000)
             card.locator("summary").click()
+            card.get_by_label("Write a comment").fill("Half-written thought")  # the other person is typing
+            kz_card.get_by_role("button", name="Comment").click()
+            expect(card.locator("summary")).to_have_text("1 comment", timeout=1000)
             expect(card.locator(".comment")).to_contain_text("Including Dari translations")
+            expect(card.get_by_label("Write a comment")).to_have_value("Half-written thought")
             assert card_seen < 1.0
 
             if os.environ.get("CODESIGN_SCREENSHOTS"):

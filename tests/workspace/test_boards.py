@@ -97,7 +97,8 @@ def test_custom_board_goes_after_the_others(api, workspace, steward, board_event
     assert response.status_code == 201
     body = response.json()
     assert (body["kind"], body["position"], body["state"]) == ("custom", 4, "open")
-    assert BoardEvent.objects.get(board_id=body["id"]).type == "board.created"
+    event = BoardEvent.objects.get(board_id=body["id"])
+    assert (event.type, event.seq, event.payload["board"]) == ("board.created", 1, body)
 
 
 def test_patch_title_question_and_position(api, workspace, steward):

@@ -138,3 +138,18 @@ def test_markdown_formatting_survives():
 def test_text_with_angle_brackets_is_escaped_not_dropped():
     """A sentence like "a < b" is kept as text."""
     assert "a &lt; b" in render_markdown("a < b")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_through_the_api_is_neutralised(api, board, participant, payload):
+    """XSS posted as a card and as a comment comes back safe from the API and the board snapshot."""
+    client = api.as_user(participant.user)
+    card = client.post(f"/api/boards/{board.pk}/cards/", {"body": payload}, format="json")
+    assert card.status_code == 201
+    assert_safe(card.json()["body_html"])
+    comment = client.post(f"/api/cards/{card.json()['id']}/comments/", {"body": payload}, format="json")
+    assert_safe(comment.json()["body_html"])
+    state = client.get(f"/api/boards/{board.pk}/state/").json()
+    for html in [c["body_html"] for c in state["cards"]] + [c["body_html"] for c in state["comments"]]:
+        assert_safe(html)
