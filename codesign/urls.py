@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("workspace.api_urls")),
+    path("api/", include("voting.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("workspace.urls")),
 ]

@@ -72,3 +72,13 @@ def make_card(board, by: Membership, body: str = "An idea"):
 
 def make_comment(card, by: Membership, body: str = "A comment", parent=None):
     return actions.add_comment(card=card, by=by, body=body, parent=parent)
+
+
+def make_round(board, by: Membership, *, open_now: bool = True, **settings):
+    from voting import actions as voting_actions
+
+    settings.setdefault("question", "Which ideas should lead?")
+    round_ = voting_actions.create_round(board=board, by=by, **settings)
+    if open_now:
+        round_ = voting_actions.open_round(round_=round_, by=by)
+    return round_

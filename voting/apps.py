@@ -8,3 +8,11 @@ class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("Voting")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from voting.selectors import board_round
+        from workspace.selectors import register_board_panel, register_snapshot_section
+
+        # The board snapshot (page, API, replay) carries the board's round.
+        register_snapshot_section("round", board_round)
+        register_board_panel("voting/round_panel.html")

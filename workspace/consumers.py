@@ -178,6 +178,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     async def board_ephemeral(self, message):
         await self.send_json(message["frame"])
 
+    async def member_frame(self, message):
+        await self.send_json(message["frame"])
+
     async def member_removed(self, message):
         await self.send_error(_("You are no longer a member of this workspace."), code="removed")
         await self.close(code=CLOSE_FORBIDDEN)

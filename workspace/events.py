@@ -13,6 +13,7 @@ Frames are small dicts with everything a client needs: ``{"type": "board.updated
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import F
 
 from workspace.models import Board, BoardEvent
 
@@ -32,8 +33,9 @@ def record_event(*, board: Board, type: str, payload: dict, actor=None) -> Board
     The caller holds ``board`` locked (``select_for_update``) in the current transaction, which
     keeps ``seq`` gap-free and ordered under concurrent writers.
     """
-    board.event_seq += 1
-    Board.objects.filter(pk=board.pk).update(event_seq=board.event_seq)
+    # Counted in the database, not from the (possibly older) object in hand.
+    Board.objects.filter(pk=board.pk).update(event_seq=F("event_seq") + 1)
+    board.event_seq = Board.objects.values_list("event_seq", flat=True).get(pk=board.pk)
     event = BoardEvent.objects.create(board=board, seq=board.event_seq, type=type, payload=payload, actor=actor)
     frame = event_frame(event)
     transaction.on_commit(lambda: publish(board.pk, frame))
@@ -64,3 +66,10 @@ def disconnect_member(membership_id: int) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.removed"})
+
+
+def publish_to_member(membership_id: int, frame: dict) -> None:
+    """Send a frame to one member's open connections only (e.g. their own remaining dots)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.frame", "frame": frame})

@@ -154,6 +154,15 @@ def register_snapshot_section(name: str, build: Callable[[Board], object]) -> No
     _snapshot_sections[name] = build
 
 
+# ... and their own panel on the board page (a template that brings its own script).
+board_panels: list[str] = []
+
+
+def register_board_panel(template_name: str) -> None:
+    if template_name not in board_panels:
+        board_panels.append(template_name)
+
+
 def board_state(board: Board) -> dict:
     """Everything a client needs to draw the board, and the ``seq`` it is at.
 

@@ -140,3 +140,17 @@ def test_role_change_is_per_workspace(db):
     second_membership = member.user.memberships.get(workspace=second)
     with pytest.raises(WorkspaceError):
         actions.update_board(board=board, by=second_membership, state="locked")
+
+
+def test_voting_state_belongs_to_rounds(api, board, facilitator):
+    """A board cannot be put into voting by hand, nor unlocked or locked while a round runs."""
+    client = api.as_user(facilitator.user)
+    response = client.patch(f"/api/boards/{board.pk}/", {"state": "voting"}, format="json")
+    assert response.status_code == 400
+    assert "round" in response.json()["detail"]
+    actions.set_board_voting(board=board, voting=True)
+    for state in ("open", "locked"):
+        response = client.patch(f"/api/boards/{board.pk}/", {"state": state}, format="json")
+        assert response.status_code == 409
+    board.refresh_from_db()
+    assert board.state == "voting"

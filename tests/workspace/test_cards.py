@@ -92,7 +92,10 @@ def test_remove_card_leaves_trace(board, participant, board_events):
 def test_cards_frozen_unless_board_open(board, participant, facilitator, state):
     """On a locked or voting board no card is posted, edited or removed."""
     card = make_card(board, participant)
-    actions.update_board(board=board, by=facilitator, state=state)
+    if state == "voting":
+        actions.set_board_voting(board=board, voting=True)  # as opening a round does
+    else:
+        actions.update_board(board=board, by=facilitator, state=state)
     for attempt in (
         lambda: actions.create_card(board=board, by=participant, body="late"),
         lambda: actions.update_card(card=card, by=participant, body="changed"),

@@ -114,8 +114,9 @@ def test_hiding_needs_a_reason(card, participant, facilitator):
 
 def test_comments_allowed_while_voting_not_while_locked(board, card, participant, facilitator):
     """Discussion goes on during a vote, but a locked board takes no comments."""
-    actions.update_board(board=board, by=facilitator, state="voting")
+    actions.set_board_voting(board=board, voting=True)  # as opening a round does
     make_comment(card, participant, body="during the vote")
+    actions.set_board_voting(board=board, voting=False)
     actions.update_board(board=board, by=facilitator, state="locked")
     with pytest.raises(WorkspaceError) as error:
         make_comment(card, participant, body="after lock")

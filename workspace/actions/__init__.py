@@ -6,7 +6,7 @@ made. Views, the API, consumers, management commands and tests all call these; n
 the models. One module per noun; everything is importable from ``workspace.actions``.
 """
 
-from workspace.actions.boards import create_board, update_board
+from workspace.actions.boards import create_board, set_board_voting, update_board
 from workspace.actions.cards import (
     add_comment,
     create_card,
@@ -44,6 +44,7 @@ __all__ = [
     "remove_comment",
     "remove_member",
     "revoke_invitation",
+    "set_board_voting",
     "sign_up_with_invitation",
     "touch_presence",
     "update_board",

@@ -66,6 +66,8 @@ def update_board(
     if state is not None:
         if state not in BoardState.values:
             raise WorkspaceError(_("Unknown board state: %(state)s.") % {"state": state})
+        if state == BoardState.VOTING:
+            raise WorkspaceError(_("A board enters voting when a facilitator opens a round on it."))
         changes["state"] = state
     if position is not None:
         if not 0 <= position <= 10_000:
@@ -76,6 +78,10 @@ def update_board(
         changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
         if not changed:
             return board
+        if "state" in changed and board.state == BoardState.VOTING:
+            raise WorkspaceError(
+                _("A voting round is running on this board: close or cancel it first."), kind=WorkspaceError.CONFLICT
+            )
         for name, value in changed.items():
             setattr(board, name, value)
         board.save(update_fields=list(changed))
@@ -85,4 +91,21 @@ def update_board(
             payload={"board": board_data(board), "changed": sorted(changed)},
             actor=by.user,
         )
+    return board
+
+
+def set_board_voting(*, board: Board, voting: bool, actor=None) -> Board:
+    """Put a board into the voting state or back to open, with its board.updated event.
+
+    For the voting app, which calls it when a round opens and ends, inside its own transaction
+    and holding ``board`` locked (``select_for_update``).
+    """
+    state = BoardState.VOTING if voting else BoardState.OPEN
+    if board.state == state:
+        return board
+    board.state = state
+    board.save(update_fields=["state"])
+    record_event(
+        board=board, type="board.updated", payload={"board": board_data(board), "changed": ["state"]}, actor=actor
+    )
     return board

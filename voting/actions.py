@@ -1,0 +1,323 @@
+"""Running dot-voting rounds: set up, open, extend, close (by hand or by the timer), cancel; place
+and take back dots; adopt the winners.
+
+Every action locks the board row first and then the round row, in that order, so that the close
+and a last dot are serialized: whichever commits first wins, and the other sees it. Each change
+records a board event (``round.*``) carrying the round as everyone may see it
+(``voting.selectors.round_public``), which never holds a hidden tally or an anonymous voter. A
+voter's own dots go to that voter alone (``publish_to_member``).
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from voting.errors import VotingError
+from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
+from voting.selectors import compute_results, may_vote, my_dots, round_card_ids, round_public
+from workspace.actions import set_board_voting, update_card
+from workspace.events import publish_to_member, record_event
+from workspace.models import Board, BoardState, Card, CardStatus, Membership
+from workspace.roles import require
+
+QUESTION_MAX = Round._meta.get_field("question").max_length
+TIMER_MAX = timedelta(days=2)
+
+
+def _locked(round_: Round) -> tuple[Board, Round]:
+    board = Board.objects.select_for_update().select_related("workspace").get(pk=round_.board_id)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_.board = board
+    return board, round_
+
+
+def _announce(board: Board, round_: Round, kind: str, actor=None) -> None:
+    record_event(board=board, type=kind, payload={"round": round_public(round_)}, actor=actor)
+
+
+def _clean_cards(board: Board, card_ids) -> list[int]:
+    ids = list(dict.fromkeys(int(card_id) for card_id in card_ids))
+    found = set(Card.objects.filter(board=board, pk__in=ids, removed_at=None).values_list("id", flat=True))
+    missing = [card_id for card_id in ids if card_id not in found]
+    if missing:
+        raise VotingError(_("These cards are not on this board: %(ids)s.") % {"ids": ", ".join(map(str, missing))})
+    return ids
+
+
+def create_round(
+    *,
+    board: Board,
+    by: Membership,
+    question: str,
+    dots_per_voter: int = 5,
+    max_per_card: int = 3,
+    results_visibility: str = ResultsVisibility.LIVE,
+    anonymous: bool = True,
+    facilitators_vote: bool = True,
+    duration_seconds: int | None = None,
+    ends_at: datetime | None = None,
+    cards: list[int] | None = None,
+) -> Round:
+    """A facilitator sets up a round (a draft, not yet open)."""
+    require(by, "run_rounds")
+    question = " ".join((question or "").split())
+    if not question:
+        raise VotingError(_("Ask the question people vote on."))
+    if len(question) > QUESTION_MAX:
+        raise VotingError(_("A question can be at most %(max)d characters long.") % {"max": QUESTION_MAX})
+    if not 1 <= dots_per_voter <= BUDGET_MAX:
+        raise VotingError(_("Each voter gets between 1 and %(max)d dots.") % {"max": BUDGET_MAX})
+    if not 1 <= max_per_card <= dots_per_voter:
+        raise VotingError(_("The most dots on one card is between 1 and the dots each voter gets."))
+    if results_visibility not in ResultsVisibility.values:
+        raise VotingError(_("Results are either live or hidden until closed."))
+    if duration_seconds is not None and ends_at is not None:
+        raise VotingError(_("Give a duration or an end time, not both."))
+    if duration_seconds is not None and not 10 <= duration_seconds <= TIMER_MAX.total_seconds():
+        raise VotingError(_("A timer runs from 10 seconds to 2 days."))
+    if ends_at is not None and not timezone.now() < ends_at <= timezone.now() + TIMER_MAX:
+        raise VotingError(_("The end time must be in the future, within 2 days."))
+    with transaction.atomic():
+        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        chosen = _clean_cards(board, cards) if cards is not None else None
+        if chosen is not None and not chosen:
+            raise VotingError(_("Choose at least one card, or leave the choice out to take every proposed card."))
+        round_ = Round.objects.create(
+            board=board,
+            question=question,
+            dots_per_voter=dots_per_voter,
+            max_per_card=max_per_card,
+            results_visibility=results_visibility,
+            anonymous=anonymous,
+            facilitators_vote=facilitators_vote,
+            duration_seconds=duration_seconds,
+            ends_at=ends_at,
+            chosen_cards=chosen is not None,
+            created_by=by,
+        )
+        if chosen:
+            round_.cards.set(chosen)
+        _announce(board, round_, "round.created", by.user)
+    return round_
+
+
+def open_round(*, round_: Round, by: Membership) -> Round:
+    """Open a draft round: the board goes into voting and its cards freeze until the round ends."""
+    require(by, "run_rounds")
+    with transaction.atomic():
+        board, round_ = _locked(round_)
+        if round_.state != RoundState.DRAFT:
+            raise VotingError(_("Only a draft round can be opened."), kind=VotingError.CONFLICT)
+        if board.state == BoardState.LOCKED:
+            raise VotingError(_("This board is locked: unlock it before opening a round."), kind=VotingError.CONFLICT)
+        if Round.objects.filter(board=board, state=RoundState.OPEN).exists():
+            raise VotingError(_("Another round is already open on this board."), kind=VotingError.CONFLICT)
+        card_ids = [
+            card_id for card_id in round_card_ids(round_) if Card.objects.filter(pk=card_id, removed_at=None).exists()
+        ]
+        if not card_ids:
+            raise VotingError(_("There are no cards to vote on."), kind=VotingError.CONFLICT)
+        round_.cards.set(card_ids)
+        now = timezone.now()
+        round_.state, round_.opened_at = RoundState.OPEN, now
+        if round_.duration_seconds:
+            round_.ends_at = now + timedelta(seconds=round_.duration_seconds)
+        elif round_.ends_at is not None and round_.ends_at <= now:
+            raise VotingError(_("The round's end time has passed; set a new one."), kind=VotingError.CONFLICT)
+        round_.save(update_fields=["state", "opened_at", "ends_at"])
+        set_board_voting(board=board, voting=True, actor=by.user)
+        _announce(board, round_, "round.opened", by.user)
+    return round_
+
+
+def extend_round(*, round_: Round, by: Membership, seconds: int) -> Round:
+    """Give an open round more time (or a timer, if it had none)."""
+    require(by, "run_rounds")
+    if not 10 <= seconds <= TIMER_MAX.total_seconds():
+        raise VotingError(_("Extend by 10 seconds to 2 days."))
+    with transaction.atomic():
+        board, round_ = _locked(round_)
+        if round_.state != RoundState.OPEN:
+            raise VotingError(_("Only an open round can be extended."), kind=VotingError.CONFLICT)
+        base = max(round_.ends_at or timezone.now(), timezone.now())
+        round_.ends_at = base + timedelta(seconds=seconds)
+        round_.save(update_fields=["ends_at"])
+        _announce(board, round_, "round.updated", by.user)
+    return round_
+
+
+def _finish(board: Board, round_: Round, *, state: str, by: Membership | None) -> Round:
+    round_.state, round_.closed_at = state, timezone.now()
+    round_.closed_by_timer = by is None
+    if state == RoundState.CLOSED:
+        round_.results = compute_results(round_)
+    round_.save(update_fields=["state", "closed_at", "closed_by_timer", "results"])
+    set_board_voting(board=board, voting=False, actor=by.user if by else None)
+    _announce(board, round_, f"round.{state}", by.user if by else None)
+    return round_
+
+
+def close_round(*, round_: Round, by: Membership | None) -> Round:
+    """Close an open round and freeze its results (``by`` None: the timer closed it).
+
+    A dot that arrives after this commits is refused; one that committed before is counted.
+    """
+    if by is not None:
+        require(by, "run_rounds")
+    with transaction.atomic():
+        board, round_ = _locked(round_)
+        if round_.state != RoundState.OPEN:
+            raise VotingError(_("This round is not open."), kind=VotingError.CONFLICT)
+        return _finish(board, round_, state=RoundState.CLOSED, by=by)
+
+
+def cancel_round(*, round_: Round, by: Membership) -> Round:
+    """Cancel a draft or open round: its dots count for nothing and no results are kept."""
+    require(by, "run_rounds")
+    with transaction.atomic():
+        board, round_ = _locked(round_)
+        if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
+            raise VotingError(_("A closed round cannot be cancelled."), kind=VotingError.CONFLICT)
+        if round_.state == RoundState.DRAFT:
+            round_.state = RoundState.CANCELLED
+            round_.save(update_fields=["state"])
+            _announce(board, round_, "round.cancelled", by.user)
+            return round_
+        return _finish(board, round_, state=RoundState.CANCELLED, by=by)
+
+
+def close_due_rounds() -> list[int]:
+    """Close every open round whose timer ran out (the server's timer calls this every second).
+
+    Safe to run in several processes at once: each round is closed once, by whoever locks it first.
+    """
+    closed = []
+    due = Round.objects.filter(state=RoundState.OPEN, ends_at__lte=timezone.now()).values_list("id", flat=True)
+    for round_id in list(due):
+        try:
+            close_round(round_=Round.objects.get(pk=round_id), by=None)
+        except VotingError:
+            continue  # another process closed it first
+        closed.append(round_id)
+    return closed
+
+
+# Dots -----------------------------------------------------------------------------------------
+
+
+def _vote_checks(round_: Round, voter: Membership, card_id: int) -> None:
+    if round_.state != RoundState.OPEN:
+        message = {
+            RoundState.DRAFT: _("This round has not opened yet."),
+            RoundState.CLOSED: _("This round is closed: no more dots."),
+            RoundState.CANCELLED: _("This round was cancelled."),
+        }[round_.state]
+        raise VotingError(message, kind=VotingError.CONFLICT, code=f"round_{round_.state}")
+    if round_.ends_at is not None and round_.ends_at <= timezone.now():
+        raise VotingError(_("Time is up: this round is closing."), kind=VotingError.CONFLICT, code="round_closed")
+    if not may_vote(round_, voter):
+        raise VotingError.forbidden(_("In this round only participants vote."))
+    if not round_.cards.filter(pk=card_id).exists():
+        raise VotingError(_("This card is not in the round."))
+
+
+def _tell_voter(round_: Round, voter: Membership) -> dict:
+    mine = my_dots(round_, voter)
+    transaction.on_commit(lambda: publish_to_member(voter.pk, {"type": "round.my_dots", **mine}))
+    return mine
+
+
+def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
+    """A voter puts one dot on a card of an open round; returns the voter's dots.
+
+    Refused (409) when the voter has no dots left or the card already has the most dots one voter
+    may give it; the database refuses it too, whatever the concurrency.
+    """
+    require(voter, "vote")
+    try:
+        with transaction.atomic():
+            board, round_ = _locked(round_)
+            _vote_checks(round_, voter, card_id)
+            mine = Dot.objects.filter(round=round_, voter=voter)
+            used_slots = set(mine.values_list("slot", flat=True))
+            if len(used_slots) >= round_.dots_per_voter:
+                raise VotingError(_("You have no dots left."), kind=VotingError.CONFLICT, code="no_dots_left")
+            card_slots = set(mine.filter(card_id=card_id).values_list("card_slot", flat=True))
+            if len(card_slots) >= round_.max_per_card:
+                raise VotingError(
+                    _("You have given this card the most dots allowed (%(max)d).") % {"max": round_.max_per_card},
+                    kind=VotingError.CONFLICT,
+                    code="card_cap_reached",
+                )
+            Dot.objects.create(
+                round=round_,
+                card_id=card_id,
+                voter=voter,
+                slot=min(set(range(1, round_.dots_per_voter + 1)) - used_slots),
+                card_slot=min(set(range(1, round_.max_per_card + 1)) - card_slots),
+                budget=round_.dots_per_voter,
+                cap=round_.max_per_card,
+            )
+            # No actor on the event: in an anonymous round not even the log may tie a dot to a person.
+            _announce(board, round_, "round.updated")
+            return _tell_voter(round_, voter)
+    except IntegrityError:
+        # Another request of the same voter took the last slot at the same moment.
+        raise VotingError(
+            _("You have no dots left for this."), kind=VotingError.CONFLICT, code="no_dots_left"
+        ) from None
+
+
+def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
+    """A voter takes back one of their dots from a card while the round is open."""
+    require(voter, "vote")
+    with transaction.atomic():
+        board, round_ = _locked(round_)
+        _vote_checks(round_, voter, card_id)
+        dot = Dot.objects.filter(round=round_, voter=voter, card_id=card_id).order_by("-card_slot").first()
+        if dot is None:
+            raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
+        dot.delete()
+        _announce(board, round_, "round.updated")
+        return _tell_voter(round_, voter)
+
+
+# After the vote ---------------------------------------------------------------------------------
+
+
+def adopt_results(
+    *, round_: Round, by: Membership, top: int | None = None, cards: list[int] | None = None
+) -> list[Card]:
+    """Adopt the top ``top`` cards of a closed round (or the chosen ``cards``), in rank order.
+
+    They become the board's adopted cards and move to the front of the board in that order; the
+    other cards keep their order after them.
+    """
+    require(by, "curate_cards")
+    round_ = Round.objects.select_related("board__workspace").get(pk=round_.pk)
+    if round_.state != RoundState.CLOSED or not round_.results:
+        raise VotingError(_("Only the results of a closed round can be adopted."), kind=VotingError.CONFLICT)
+    ranked = [row["card"] for row in round_.results["cards"]]
+    if (top is None) == (cards is None):
+        raise VotingError(_("Say how many of the top cards to adopt, or which cards."))
+    if top is not None:
+        if not 1 <= top <= len(ranked):
+            raise VotingError(_("Adopt between 1 and %(max)d cards.") % {"max": len(ranked)})
+        chosen = ranked[:top]
+    else:
+        unknown = [card_id for card_id in cards if card_id not in ranked]
+        if unknown or not cards:
+            raise VotingError(_("Choose cards that were in the round."))
+        chosen = [card_id for card_id in ranked if card_id in set(cards)]
+    live = {card.pk: card for card in Card.objects.filter(pk__in=chosen, removed_at=None)}
+    chosen = [card_id for card_id in chosen if card_id in live]
+    others = Card.objects.filter(board_id=round_.board_id, removed_at=None).exclude(pk__in=chosen)
+    with transaction.atomic():
+        for position, card_id in enumerate(chosen):
+            update_card(card=live[card_id], by=by, status=CardStatus.ADOPTED, position=position)
+        for position, card in enumerate(others.order_by("position", "id"), start=len(chosen)):
+            if card.position != position:
+                update_card(card=card, by=by, position=position)
+    return [live[card_id] for card_id in chosen]

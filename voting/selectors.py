@@ -1,0 +1,179 @@
+"""What a round shows, to whom, and when.
+
+Privacy rules live here, once:
+- a tally (dots per card) is shown while the round is open only if its results are live; a round
+  with hidden results shows none until it closes, on every path (API, events, snapshot, CSV, page);
+- who placed which dots is shown only for an open (not anonymous) round, only after it closed;
+  for an anonymous round, never, to anyone;
+- turnout (how many members voted, per country) is always shown.
+"""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from voting.models import RESULTS_ORDER_NOTE, Dot, ResultsVisibility, Round, RoundState
+from workspace.models import Card, CardStatus, Membership
+from workspace.roles import Role
+
+
+def eligible_voters(round_: Round):
+    members = Membership.objects.filter(workspace_id=round_.board.workspace_id)
+    if not round_.facilitators_vote:
+        members = members.filter(role=Role.PARTICIPANT)
+    return members
+
+
+def may_vote(round_: Round, membership: Membership) -> bool:
+    return round_.facilitators_vote or membership.role == Role.PARTICIPANT
+
+
+def round_card_ids(round_: Round) -> list[int]:
+    """The cards in the round: those chosen, or (a draft without a choice) every proposed card now."""
+    if round_.state == RoundState.DRAFT and not round_.chosen_cards:
+        cards = Card.objects.filter(board_id=round_.board_id, removed_at=None, status=CardStatus.PROPOSED)
+        return list(cards.order_by("position", "id").values_list("id", flat=True))
+    return list(round_.cards.order_by("position", "id").values_list("id", flat=True))
+
+
+def tally_visible(round_: Round) -> bool:
+    if round_.state == RoundState.CLOSED:
+        return True
+    return round_.state == RoundState.OPEN and round_.results_visibility == ResultsVisibility.LIVE
+
+
+def turnout(round_: Round) -> dict:
+    """How many eligible members have placed at least one dot, in all and per country."""
+    voters = dict(
+        Dot.objects.filter(round=round_)
+        .values_list("voter__country")
+        .annotate(n=Count("voter", distinct=True))
+        .values_list("voter__country", "n")
+    )
+    eligible = Counter(code or "" for code in eligible_voters(round_).values_list("country", flat=True))
+    countries = sorted(set(eligible) | set(voters))
+    return {
+        "voters": sum(voters.values()),
+        "eligible": sum(eligible.values()),
+        "by_country": {
+            code or "none": {"voters": voters.get(code, 0), "eligible": eligible.get(code, 0)} for code in countries
+        },
+    }
+
+
+def live_tally(round_: Round) -> list[dict]:
+    """Dots and distinct supporters per card of the round, right now."""
+    rows = (
+        Dot.objects.filter(round=round_)
+        .values("card")
+        .annotate(dots=Count("id"), supporters=Count("voter", distinct=True))
+    )
+    counts = {row["card"]: row for row in rows}
+    return [
+        {"card": card_id, "dots": counts.get(card_id, {}).get("dots", 0),
+         "supporters": counts.get(card_id, {}).get("supporters", 0)}
+        for card_id in round_card_ids(round_)
+    ]  # fmt: skip
+
+
+def round_public(round_: Round) -> dict:
+    """A round as everyone on the board may see it (API, snapshot and events alike)."""
+    visible = tally_visible(round_)
+    data = {
+        "id": round_.pk,
+        "board": round_.board_id,
+        "question": round_.question,
+        "state": round_.state,
+        "dots_per_voter": round_.dots_per_voter,
+        "max_per_card": round_.max_per_card,
+        "results_visibility": round_.results_visibility,
+        "anonymous": round_.anonymous,
+        "facilitators_vote": round_.facilitators_vote,
+        "duration_seconds": round_.duration_seconds,
+        "ends_at": round_.ends_at.isoformat() if round_.ends_at else None,
+        "opened_at": round_.opened_at.isoformat() if round_.opened_at else None,
+        "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
+        "cards": round_card_ids(round_),
+        "server_time": timezone.now().isoformat(),
+        "turnout": round_.results["turnout"] if round_.results else turnout(round_),
+        "tally": None,
+        "results": None,
+    }
+    if round_.state == RoundState.CLOSED and round_.results:
+        data["results"] = round_.results
+        data["tally"] = [{"card": r["card"], "dots": r["dots"], "supporters": r["supporters"]}
+                         for r in round_.results["cards"]]  # fmt: skip
+    elif visible:
+        data["tally"] = live_tally(round_)
+    return data
+
+
+def my_dots(round_: Round, membership: Membership) -> dict:
+    """The voter's own dots: per card, and how many are left. Shown only to the voter."""
+    per_card = dict(Dot.objects.filter(round=round_, voter=membership).values_list("card").annotate(n=Count("id")))
+    used = sum(per_card.values())
+    return {
+        "round": round_.pk,
+        "can_vote": may_vote(round_, membership),
+        "dots": {str(card): n for card, n in per_card.items()},
+        "used": used,
+        "remaining": round_.dots_per_voter - used if may_vote(round_, membership) else 0,
+    }
+
+
+def compute_results(round_: Round) -> dict:
+    """The results of a round from its dots: computed once, at close, and frozen."""
+    card_ids = round_card_ids(round_)
+    cards = {card.pk: card for card in Card.objects.filter(pk__in=card_ids)}
+    dots = list(Dot.objects.filter(round=round_).select_related("voter"))
+    per_card = {card_id: {"dots": 0, "voters": Counter(), "by_country": defaultdict(Counter)} for card_id in card_ids}
+    for dot in dots:
+        entry = per_card.setdefault(dot.card_id, {"dots": 0, "voters": Counter(), "by_country": defaultdict(Counter)})
+        entry["dots"] += 1
+        entry["voters"][dot.voter_id] += 1
+        country = dot.voter.country.code or "none"
+        entry["by_country"][country]["dots"] += 1
+    voters_by_id = {dot.voter_id: dot.voter for dot in dots}
+    rows = []
+    for card_id, entry in per_card.items():
+        for voter_id in entry["voters"]:
+            entry["by_country"][voters_by_id[voter_id].country.code or "none"]["voters"] += 1
+        card = cards.get(card_id)
+        row = {
+            "card": card_id,
+            "body": card.body if card else "",
+            "position": card.position if card else 0,
+            "dots": entry["dots"],
+            "supporters": len(entry["voters"]),
+            "by_country": {
+                code: {"dots": counts["dots"], "voters": counts["voters"]}
+                for code, counts in sorted(entry["by_country"].items())
+            },
+        }
+        if not round_.anonymous:
+            row["voters"] = sorted(
+                (
+                    {"display_name": voters_by_id[v].display_name, "country": voters_by_id[v].country.code or None,
+                     "dots": n}
+                    for v, n in entry["voters"].items()
+                ),
+                key=lambda person: (-person["dots"], person["display_name"].casefold()),
+            )  # fmt: skip
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["dots"], -row["supporters"], row["position"], row["card"]))
+    rank = 0
+    for index, row in enumerate(rows):
+        if index == 0 or row["dots"] != rows[index - 1]["dots"]:
+            rank = index + 1
+        row["rank"] = rank
+    return {"cards": rows, "turnout": turnout(round_), "order": str(RESULTS_ORDER_NOTE)}
+
+
+def board_round(board) -> dict | None:
+    """The board snapshot's round: the open one, else the newest draft or closed one."""
+    round_ = (
+        Round.objects.filter(board=board, state=RoundState.OPEN).first()
+        or Round.objects.filter(board=board).exclude(state=RoundState.CANCELLED).order_by("-created_at", "-id").first()
+    )
+    return round_public(round_) if round_ else None
