@@ -15,6 +15,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 
 from codesign.routing import websocket_urlpatterns  # noqa: E402
+from voting.timers import start_round_timer_when_served  # noqa: E402
 from workspace.ws_auth import TokenOrSessionAuth  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -23,3 +24,5 @@ application = ProtocolTypeRouter(
         "websocket": TokenOrSessionAuth(URLRouter(websocket_urlpatterns)),
     }
 )
+
+start_round_timer_when_served()

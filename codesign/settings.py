@@ -142,6 +142,8 @@ RATE_LIMITS = {
 }
 # Open WebSocket connections one member may hold at once in one server process (tabs, phones).
 MAX_SOCKETS_PER_MEMBER = 12
+# Each server process closes rounds whose timer ran out (voting.timers).
+ROUND_TIMER = env_bool("ROUND_TIMER", True)
 # How far back a client may resume; further behind, it reloads the snapshot.
 MAX_RESUME_EVENTS = 1000
 

@@ -88,9 +88,7 @@ class RoundCreateSerializer(StrictInputSerializer):
         if "max_per_card" not in attrs:
             attrs["max_per_card"] = min(3, attrs["dots_per_voter"])
         if attrs["max_per_card"] > attrs["dots_per_voter"]:
-            raise serializers.ValidationError(
-                {"max_per_card": [_("It cannot be more than the dots each voter gets.")]}
-            )
+            raise serializers.ValidationError({"max_per_card": [_("It cannot be more than the dots each voter gets.")]})
         return attrs
 
 

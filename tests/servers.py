@@ -1,0 +1,145 @@
+"""Real server processes for the multi-process tests: Daphne on a port of its own, against an SQLite
+file or a PostgreSQL database made (and dropped) for the test, seeded with the demo workspace."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = os.environ.get("CODESIGN_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def services_required() -> bool:
+    return bool(os.environ.get("CODESIGN_REQUIRE_SERVICES"))
+
+
+def skip_or_fail(message: str):
+    if services_required():
+        pytest.fail(message)
+    pytest.skip(message + " Skipped.")
+
+
+@contextmanager
+def postgres_database():
+    """A fresh PostgreSQL database URL; dropped afterwards. Skips (or fails in CI) without PostgreSQL."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except Exception as error:  # no server, no driver
+        skip_or_fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({error.__class__.__name__}).")
+    name = f"codesign_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+        finally:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@contextmanager
+def sqlite_database(tmp_path):
+    yield f"sqlite:///{tmp_path / 'codesign.sqlite3'}"
+
+
+class Server:
+    """One Daphne process serving codesign; ``stop()`` and ``start()`` restart it on the same port."""
+
+    def __init__(self, database_url: str, **env):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        inherited = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
+        self.env = {
+            **inherited,
+            "DJANGO_SETTINGS_MODULE": "codesign.settings",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "process-test-key",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **env,
+        }
+        self.process = None
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def start(self) -> "Server":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "codesign.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base_url}/accounts/login/", timeout=2)
+                return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+    def request(self, method: str, path: str, body=None, token: str | None = None) -> tuple[int, object]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Token {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                raw = response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            raw, status = error.read(), error.code
+        try:
+            return status, json.loads(raw) if raw else None
+        except ValueError:
+            return status, raw.decode()
+
+    def token(self, username: str) -> str:
+        status, body = self.request("POST", "/api/auth/token/", {"username": username, "password": "codesign-demo"})
+        assert status == 200, body
+        return body["token"]
+
+
+@contextmanager
+def served(database_url: str, **env):
+    server = Server(database_url, **env)
+    server.manage("migrate", "--noinput", "-v", "0")
+    server.manage("seed_demo")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,40 @@
+"""The round timer: each server process closes rounds whose time ran out, every second.
+
+It runs inside Daphne's event loop (started when the reactor runs), so a round closes on time with
+no client connected, and a round that ran out while the server was down closes as soon as it is
+back. Several processes may run it at once: ``close_due_rounds`` locks each round, so each is
+closed once.
+"""
+
+import asyncio
+import logging
+import sys
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+
+
+async def run_round_timer() -> None:
+    from voting.actions import close_due_rounds
+
+    while True:
+        try:
+            closed = await database_sync_to_async(close_due_rounds)()
+            if closed:
+                logger.info("Closed rounds whose time ran out: %s", closed)
+        except Exception:  # keep ticking: one bad round must not stop the others closing
+            logger.exception("The round timer failed; trying again.")
+        await asyncio.sleep(TICK_SECONDS)
+
+
+def start_round_timer_when_served() -> None:
+    """Under Daphne, start the timer once the server's event loop runs; elsewhere, do nothing."""
+    if not settings.ROUND_TIMER or "daphne.server" not in sys.modules:
+        return
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(lambda: asyncio.ensure_future(run_round_timer()))
