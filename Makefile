@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 PORT    ?= 8000
 HOST    ?= 127.0.0.1
 
-.PHONY: run test install install-dev chromium lint check-migrations
+.PHONY: run test install install-dev chromium services lint check-migrations
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -41,11 +41,14 @@ run: install var/secret_key
 chromium:
 	@scripts/ensure-chromium
 
+services:
+	@scripts/ensure-services
+
 check-migrations: install-dev
 	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-test: install-dev chromium check-migrations lint
+test: install-dev chromium services check-migrations lint
 	$(VENV)/bin/pytest

@@ -19,7 +19,7 @@ from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, SignUpForm
 from workspace.models import Card, Comment, Invitation, Membership
 from workspace.roles import can
-from workspace.selectors import agenda_for_viewer, board_state, members_by_country, workspace_boards
+from workspace.selectors import agenda_for_viewer, board_panels, board_state, members_by_country, workspace_boards
 
 
 def member_page(view):
@@ -131,6 +131,7 @@ def board_page(request, slug, board_id):
         "member": membership.pk,
         "can_curate": can(membership.role, "curate_cards"),
         "can_moderate": can(membership.role, "moderate"),
+        "can_run_rounds": can(membership.role, "run_rounds"),
     }
     context = workspace_context(
         request,
@@ -139,6 +140,7 @@ def board_page(request, slug, board_id):
         board_state=board_state(board),
         viewer=viewer,
         strings=board_strings(),
+        board_panels=board_panels,
         card_max=Card.BODY_MAX,
         comment_max=Comment.BODY_MAX,
     )

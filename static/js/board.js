@@ -26,6 +26,13 @@ const pending = new Map(); // seq -> frame that arrived before its predecessors
 
 // Helpers -------------------------------------------------------------------------------------
 
+// Other apps' panels (voting) listen on the board element: board:event (every stored event, once
+// applied), board:frame (ephemeral frames this file does not handle), board:card (a card was drawn
+// or redrawn; decorate it), board:state (the whole board was redrawn from a fresh snapshot).
+function emit(name, detail) {
+  root.dispatchEvent(new CustomEvent(name, { detail }));
+}
+
 function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
 }
@@ -327,6 +334,7 @@ function fillCard(cardEl, card) {
   const formSlot = cardEl.querySelector("[data-comment-form]");
   if (canComment() && !formSlot.firstChild) formSlot.append(commentForm(card, null));
   if (!canComment()) formSlot.replaceChildren();
+  emit("board:card", { card, element: cardEl });
 }
 
 function placeCard(cardEl, card) {
@@ -466,9 +474,11 @@ function applyEvent(frame) {
       break;
     }
     default:
-      break; // a newer server may send types this page does not know yet
+      if (frame.type.startsWith("round.")) state.round = frame.round;
+      break; // other types belong to other panels, or to a newer server
   }
   state.seq = frame.seq;
+  emit("board:event", frame);
 }
 
 function receiveStored(frame) {
@@ -488,6 +498,7 @@ async function resync() {
     pending.clear();
     drawAll();
     drawPresence(state.presence);
+    emit("board:state", state);
     socket.send({ type: "resume", after: state.seq });
   } catch {
     window.setTimeout(resync, 3000);
@@ -525,6 +536,7 @@ const socket = {
       else if (frame.type === "error") { if (frame.code === "removed") showConnection("offline"); }
       else if (frame.type === "pong") { /* still here */ }
       else if (typeof frame.seq === "number") receiveStored(frame);
+      else emit("board:frame", frame);
     });
     ws.addEventListener("close", (event) => {
       window.clearInterval(this.pingTimer);
@@ -575,9 +587,9 @@ compose.addEventListener("submit", async (event) => {
   }
 });
 
+// For the other panels, for people debugging a live session in the console, and for the browser tests.
+window.codesignBoard = { get state() { return state; }, socket, api, el, format, announce, strings: t, viewer };
 drawAll();
 drawPresence(state.presence);
 socket.connect();
-
-// For people debugging a live session in the browser console (and for the browser tests).
-window.codesignBoard = { get state() { return state; }, socket };
+emit("board:ready", state);

@@ -22,6 +22,8 @@ def apply_event(state: dict, frame: dict) -> dict:
         state["comments"].sort(key=lambda c: (c["created_at"], c["id"]))
     elif kind in ("board.updated", "board.created"):
         state["board"] = frame["board"]
+    elif kind.startswith("round."):
+        state["round"] = frame["round"]
     else:
         raise AssertionError(f"no reducer for {kind}")
     state["seq"] = max(state["seq"], frame["seq"])

@@ -1,0 +1,74 @@
+"""Dot voting in two real browsers: the facilitator opens a round, a participant votes."""
+
+import io
+import os
+import re
+import time
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
+from tests.e2e.test_live_board import sign_in
+from workspace import actions
+from workspace.models import Board, Membership
+
+
+@pytest.mark.e2e
+class TestVoting(LiveServerTestCase):
+    def setUp(self):
+        super().setUp()
+        call_command("seed_demo", stdout=io.StringIO())
+        board = Board.objects.select_related("workspace").get(workspace__slug="gs-think-tank", kind="priorities")
+        author = Membership.objects.get(user__username="kg")
+        for body in ("Civic education", "Water and climate", "Open data"):
+            actions.create_card(board=board, by=author, body=body)
+        self.board_url = f"{self.live_server_url}/w/gs-think-tank/boards/{board.pk}/"
+
+    def test_dot_updates_remaining_and_the_others_tally(self):
+        """A dot placed in one browser updates its remaining dots and, with live results, the tally in the
+        facilitator's browser within a second; both show the same countdown."""
+        from playwright.sync_api import expect
+
+        with chromium_browser() as browser:
+            facilitator = sign_in(browser, self.live_server_url, "facilitator")
+            voter = sign_in(browser, self.live_server_url, "af", viewport={"width": 390, "height": 844})
+            for page in (facilitator, voter):
+                page.goto(self.board_url)
+                expect(page.locator("[data-connection]")).to_have_text("Live")
+
+            facilitator.get_by_text("Set up a dot-voting round").click()
+            facilitator.get_by_label("Dots per person").fill("4")
+            facilitator.get_by_label("Most dots on one card").fill("2")
+            facilitator.get_by_label("Timer in minutes (optional)").fill("10")
+            facilitator.get_by_role("button", name="Open the round").click()
+
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 4 of 4 dots left.", timeout=2000)
+            card = voter.locator(".idea", has_text="Water and climate")
+            add = card.get_by_role("button", name="Add a dot to this card")
+            add.focus()
+            started = time.monotonic()
+            voter.keyboard.press("Enter")
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
+            facilitator_card = facilitator.locator(".idea", has_text="Water and climate")
+            expect(facilitator_card.locator(".dots__tally")).to_have_text("1 dot · 1 supporter", timeout=1000)
+            assert time.monotonic() - started < 1.0
+            expect(facilitator.locator(".turnout__total")).to_have_text(re.compile(r"^1 of \d+ have voted"))
+
+            card.get_by_role("button", name="Add a dot to this card").click()
+            expect(card.get_by_role("button", name="Add a dot to this card")).to_be_disabled()  # cap of 2
+            card.get_by_role("button", name="Take a dot back from this card").click()
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
+
+            counts = [page.locator("[data-countdown]").inner_text() for page in (facilitator, voter)]
+            assert counts[0] == counts[1] and counts[0].endswith("left"), counts
+            if os.environ.get("CODESIGN_SCREENSHOTS"):
+                screenshot(voter, "voting-phone")
+                screenshot(facilitator, "voting-facilitator")
+
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            facilitator.get_by_role("button", name="Close now").click()
+            expect(voter.locator(".results__row").first).to_contain_text("Water and climate", timeout=2000)
+            expect(voter.locator(".results__rank").first).to_have_text("1")
+            if os.environ.get("CODESIGN_SCREENSHOTS"):
+                screenshot(facilitator, "voting-results")
