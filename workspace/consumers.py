@@ -14,20 +14,41 @@ frames arrive with a gap (a lagging consumer on Redis may have dropped some), th
 from the database before relaying.
 """
 
+import asyncio
 import json
 import time
 from collections import Counter
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workspace import actions
 from workspace.access import access_board
+from workspace.actions import drafts as drafts_actions
+from workspace.drafts import (
+    DRAFT_MAX_CHARS,
+    EMPTY_UPDATE,
+    MESSAGE_AWARENESS,
+    MESSAGE_QUERY_AWARENESS,
+    MESSAGE_SYNC,
+    MalformedMessage,
+    Room,
+    YSyncMessageType,
+    awareness_message,
+    check_update,
+    create_sync_message,
+    create_update_message,
+    decode_awareness,
+    parse_message,
+    permission_denied_message,
+    stored_updates,
+    sync_step2,
+)
 from workspace.errors import WorkspaceError
-from workspace.events import board_group, member_group
+from workspace.events import board_group, draft_group, member_group, relay_to_draft
 from workspace.selectors import board_presence, board_seq, events_after
 
 CLOSE_FORBIDDEN = 4403
@@ -183,4 +204,163 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def member_removed(self, message):
         await self.send_error(_("You are no longer a member of this workspace."), code="removed")
+        await self.close(code=CLOSE_FORBIDDEN)
+
+
+# Drafts ---------------------------------------------------------------------------------------
+
+_rooms: dict[int, Room] = {}
+_room_locks: dict[int, asyncio.Lock] = {}
+REVISION_CHECK_SECONDS = 60
+
+
+class DraftConsumer(AsyncWebsocketConsumer):
+    """``/ws/drafts/<board_id>``: the y-websocket protocol over the board's draft.
+
+    The server holds the truth. It answers sync step 1 from its own copy, stores every update
+    before passing it on (to editors here and, through the channel layer, in other processes), and
+    refuses updates (y-protocols' permission-denied message) from members who may not edit now:
+    the board is locked or voting. Reading and syncing still work then. Awareness (cursors and
+    names) is relayed, with the name set by the server from the member's display name and country.
+    """
+
+    room: Room | None = None
+
+    async def connect(self):
+        self.board_id = int(self.scope["url_route"]["kwargs"]["board_id"])
+        try:
+            _board, self.membership = await database_sync_to_async(access_board)(self.scope.get("user"), self.board_id)
+        except WorkspaceError:
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.awareness_clients: dict[int, int] = {}
+        # Listen before loading, so no update stored meanwhile can be missed.
+        await self.channel_layer.group_add(draft_group(self.board_id), self.channel_name)
+        await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
+        self.room = await self.join_room()
+        await self.accept()
+        await self.send(bytes_data=create_sync_message(self.room.doc))
+        if self.room.awareness:
+            await self.send(bytes_data=awareness_message(list(self.room.awareness.values())))
+
+    async def join_room(self) -> Room:
+        lock = _room_locks.setdefault(self.board_id, asyncio.Lock())
+        async with lock:
+            room = _rooms.get(self.board_id)
+            if room is None:
+                parts, _ids = await database_sync_to_async(stored_updates)(self.board_id)
+                room = _rooms[self.board_id] = Room(parts)
+            room.clients += 1
+            return room
+
+    async def disconnect(self, code):
+        if self.room is None:
+            return
+        await self.channel_layer.group_discard(draft_group(self.board_id), self.channel_name)
+        await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
+        if self.awareness_clients:
+            gone = [(client_id, clock + 1, None) for client_id, clock in self.awareness_clients.items()]
+            await relay_to_draft(
+                self.board_id, {"type": "draft.awareness", "message": awareness_message(gone), "sender": None}
+            )
+        room, self.room = self.room, None
+        room.clients -= 1
+        if room.clients <= 0 and _rooms.get(self.board_id) is room:
+            del _rooms[self.board_id]
+            # Everyone here left: merge the log now (the database keeps everything either way).
+            await database_sync_to_async(drafts_actions.compact_draft)(board_id=self.board_id)
+
+    async def refuse(self, reason) -> None:
+        await self.send(bytes_data=permission_denied_message(str(reason)))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.room is None:
+            return
+        if bytes_data is None:
+            await self.refuse(_("This socket speaks the binary y-websocket protocol."))
+            return
+        try:
+            kind, sync_type, payload = parse_message(bytes_data)
+            if kind == MESSAGE_SYNC and sync_type == YSyncMessageType.SYNC_STEP1:
+                await self.send(bytes_data=sync_step2(self.room.doc.get_update(payload)))
+            elif kind == MESSAGE_SYNC:
+                await self.accept_update(payload)
+            elif kind == MESSAGE_AWARENESS:
+                await self.relay_awareness(payload)
+            elif kind == MESSAGE_QUERY_AWARENESS and self.room.awareness:
+                await self.send(bytes_data=awareness_message(list(self.room.awareness.values())))
+        except MalformedMessage:
+            await self.refuse(_("That message could not be read; nothing was changed."))
+
+    async def accept_update(self, update: bytes) -> None:
+        if not update or update == EMPTY_UPDATE:
+            return
+        check_update(update)
+        if self.room.too_long_with(update):
+            await self.refuse(
+                _("The draft would be longer than %(max)d characters; this change was not kept.")
+                % {"max": DRAFT_MAX_CHARS}
+            )
+            return
+        try:
+            await database_sync_to_async(drafts_actions.store_draft_update)(
+                board_id=self.board_id, by=self.membership, update=update
+            )
+        except WorkspaceError as error:
+            await self.refuse(error.message)
+            return
+        self.room.apply(update)
+        await relay_to_draft(self.board_id, {"type": "draft.update", "update": update, "sender": self.channel_name})
+        await self.housekeeping()
+
+    async def housekeeping(self) -> None:
+        room = self.room
+        room.stored_since_compaction += 1
+        if room.stored_since_compaction >= drafts_actions.COMPACT_AFTER_UPDATES:
+            room.stored_since_compaction = 0
+            await database_sync_to_async(drafts_actions.compact_draft)(board_id=self.board_id)
+        if time.monotonic() - room.last_revision_check >= REVISION_CHECK_SECONDS:
+            room.last_revision_check = time.monotonic()
+            await database_sync_to_async(drafts_actions.save_revision_if_due)(board_id=self.board_id)
+
+    async def relay_awareness(self, payload: bytes) -> None:
+        entries = []
+        label = self.membership.display_name + (f" ({self.membership.country.code})" if self.membership.country else "")
+        for client_id, clock, state in decode_awareness(payload):
+            if state is not None:
+                user = state.get("user") if isinstance(state.get("user"), dict) else {}
+                state["user"] = {**user, "name": label}  # the server says who this is
+            self.awareness_clients[client_id] = clock
+            entries.append((client_id, clock, state))
+        await relay_to_draft(
+            self.board_id,
+            {"type": "draft.awareness", "message": awareness_message(entries), "sender": self.channel_name},
+        )
+
+    # Group messages -------------------------------------------------------------------------
+
+    async def draft_update(self, message):
+        if self.room is None:
+            return
+        self.room.apply(message["update"])
+        if message["sender"] != self.channel_name:
+            await self.send(bytes_data=create_update_message(message["update"]))
+
+    async def draft_awareness(self, message):
+        if self.room is None:
+            return
+        _kind, _sync, payload = parse_message(message["message"])
+        for client_id, clock, state in decode_awareness(payload):
+            if state is None:
+                self.room.awareness.pop(client_id, None)
+            else:
+                self.room.awareness[client_id] = (client_id, clock, state)
+        if message["sender"] != self.channel_name:
+            await self.send(bytes_data=message["message"])
+
+    async def member_frame(self, message):
+        pass  # board-page frames (e.g. my dots) are not for the draft socket
+
+    async def member_removed(self, message):
         await self.close(code=CLOSE_FORBIDDEN)

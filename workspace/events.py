@@ -73,3 +73,24 @@ def publish_to_member(membership_id: int, frame: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.frame", "frame": frame})
+
+
+def draft_group(board_id: int) -> str:
+    """The group of every connection editing a board's draft, in every process."""
+    return f"draft.{board_id}"
+
+
+def publish_draft_update(board_id: int, update: bytes, *, sender: str | None = None) -> None:
+    """Relay a stored draft update to every editor of the board (``sender`` already has it)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            draft_group(board_id), {"type": "draft.update", "update": update, "sender": sender}
+        )
+
+
+async def relay_to_draft(board_id: int, message: dict) -> None:
+    """From a draft consumer: pass a stored update or an awareness change to the board's editors."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(draft_group(board_id), message)

@@ -294,3 +294,65 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class DraftUpdate(models.Model):
+    """One accepted Yjs update to a board's draft, in the order it was stored (the append log)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="draft_updates")
+    data = models.BinaryField()
+    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["board", "id"])]
+
+    def __str__(self) -> str:
+        return f"draft update {self.pk} of board {self.board_id}"
+
+
+class DraftSnapshot(models.Model):
+    """The compacted state of a board's draft: every update up to ``upto`` merged into one."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="draft_snapshot")
+    state = models.BinaryField()
+    upto = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"draft snapshot of board {self.board_id}"
+
+
+class DraftContributor(models.Model):
+    """When a member last edited a board's draft (names the editors of each revision)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    last_edit_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "membership"], name="one_contributor_row")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} on board {self.board_id}"
+
+
+class DraftRevision(models.Model):
+    """A named version of a board's draft: its markdown then, and who had edited since the last one."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="draft_revisions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    markdown = models.TextField()
+    editors = models.JSONField(default=list)
+    automatic = models.BooleanField(default=False)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["board", "number"]
+        constraints = [models.UniqueConstraint(fields=["board", "number"], name="one_revision_number_per_board")]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of board {self.board_id}"

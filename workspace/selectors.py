@@ -204,3 +204,27 @@ def events_after(board_id: int, after: int, *, limit: int) -> list[dict] | None:
     if len(events) != current - after:
         return None
     return [event_frame(event) for event in events]
+
+
+def revision_data(revision) -> dict:
+    """A draft revision in lists and events (its markdown comes with the single revision)."""
+    return {
+        "number": revision.number,
+        "name": revision.name,
+        "automatic": revision.automatic,
+        "created_at": _iso(revision.created_at),
+        "editors": revision.editors,
+        "length": len(revision.markdown),
+    }
+
+
+def line_diff(before: str, after: str) -> list[dict]:
+    """A readable line-by-line comparison: each line same, added or removed."""
+    import difflib
+
+    ops = {" ": "same", "+": "added", "-": "removed"}
+    return [
+        {"op": ops[line[0]], "text": line[2:]}
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line[0] in ops
+    ]

@@ -1,0 +1,182 @@
+"""Board drafts: storing edits, compacting the log, revisions and restoring them.
+
+An update is stored before anyone else hears of it; the log is merged into a snapshot from time to
+time without losing a thing (only the rows merged are deleted). Revisions are named copies of the
+markdown; restoring one is a new edit on top of the history. Drafts appear on the board stream
+only as coarse events (``draft.revision_saved``, ``draft.restored``), never per keystroke.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace.drafts import new_doc, replace_text, stored_updates
+from workspace.errors import WorkspaceError
+from workspace.events import publish_draft_update, record_event
+from workspace.models import (
+    Board,
+    BoardState,
+    DraftContributor,
+    DraftRevision,
+    DraftSnapshot,
+    DraftUpdate,
+    Membership,
+)
+from workspace.roles import require
+from workspace.selectors import revision_data
+
+COMPACT_AFTER_UPDATES = 500
+AUTO_REVISION_EVERY = timedelta(minutes=10)
+REVISION_NAME_MAX = DraftRevision._meta.get_field("name").max_length
+
+
+def draft_refusal(board: Board, membership: Membership) -> str | None:
+    """Why this member may not edit the board's draft now; None if they may."""
+    from workspace.roles import can
+
+    if not can(membership.role, "contribute"):
+        return _("Your role cannot edit drafts.")
+    if board.state == BoardState.LOCKED:
+        return _("This board is locked: the draft is read-only until a facilitator unlocks it.")
+    if board.state == BoardState.VOTING:
+        return _("A voting round is running: the draft is read-only until it closes.")
+    return None
+
+
+def store_draft_update(*, board_id: int, by: Membership, update: bytes) -> int:
+    """Append an accepted update to the draft's log (the caller has checked its size); return its id.
+
+    Refused (403/409 kinds) when the member may not edit the board now.
+    """
+    with transaction.atomic():
+        board = Board.objects.select_related("workspace").get(pk=board_id)
+        refusal = draft_refusal(board, by)
+        if refusal:
+            raise WorkspaceError(refusal, kind=WorkspaceError.CONFLICT, code="draft_read_only")
+        row = DraftUpdate.objects.create(board=board, data=update, author=by)
+        DraftContributor.objects.update_or_create(board=board, membership=by, defaults={"last_edit_at": row.created_at})
+    return row.pk
+
+
+def compact_draft(*, board_id: int) -> int:
+    """Merge the stored updates into the snapshot; return how many rows were merged.
+
+    Works from the database alone, so several processes may run it: only rows that were read (and
+    so merged) are deleted; one stored meanwhile stays for the next time.
+    """
+    with transaction.atomic():
+        snapshot = DraftSnapshot.objects.select_for_update().filter(board_id=board_id).first()
+        parts, ids = stored_updates(board_id)
+        if not ids:
+            return 0
+        doc, _text = new_doc(*parts)
+        state = doc.get_update()
+        if snapshot is None:
+            DraftSnapshot.objects.create(board_id=board_id, state=state, upto=max(ids))
+        else:
+            snapshot.state, snapshot.upto, snapshot.updated_at = state, max(snapshot.upto, max(ids)), timezone.now()
+            snapshot.save(update_fields=["state", "upto", "updated_at"])
+        DraftUpdate.objects.filter(board_id=board_id, id__in=ids).delete()
+    return len(ids)
+
+
+def updates_since_compaction(board_id: int) -> int:
+    snapshot = DraftSnapshot.objects.filter(board_id=board_id).first()
+    return DraftUpdate.objects.filter(board_id=board_id, id__gt=snapshot.upto if snapshot else 0).count()
+
+
+def _editors_since(board: Board, since) -> list[dict]:
+    contributors = DraftContributor.objects.filter(board=board).select_related("membership")
+    if since is not None:
+        contributors = contributors.filter(last_edit_at__gt=since)
+    return sorted(
+        (
+            {"display_name": c.membership.display_name, "country": c.membership.country.code or None}
+            for c in contributors
+        ),
+        key=lambda person: person["display_name"].casefold(),
+    )
+
+
+def save_revision(*, board: Board, by: Membership | None, name: str = "", automatic: bool = False) -> DraftRevision:
+    """Save the draft as it is now as the board's next numbered revision.
+
+    ``by`` None with ``automatic``: the server's own periodic revision.
+    """
+    if by is not None:
+        require(by, "manage_boards")
+    name = " ".join((name or "").split())
+    if len(name) > REVISION_NAME_MAX:
+        raise WorkspaceError(_("A revision name can be at most %(max)d characters.") % {"max": REVISION_NAME_MAX})
+    with transaction.atomic():
+        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        parts, _ids = stored_updates(board.pk)
+        _doc, text = new_doc(*parts)
+        last = DraftRevision.objects.filter(board=board).order_by("-number").first()
+        revision = DraftRevision.objects.create(
+            board=board,
+            number=(last.number if last else 0) + 1,
+            name=name,
+            markdown=str(text),
+            editors=_editors_since(board, last.created_at if last else None),
+            automatic=automatic,
+            created_by=by,
+        )
+        record_event(
+            board=board,
+            type="draft.revision_saved",
+            payload={"revision": revision_data(revision)},
+            actor=by.user if by else None,
+        )
+    return revision
+
+
+def save_revision_if_due(*, board_id: int) -> DraftRevision | None:
+    """Save an automatic revision when the draft changed since the last revision and that one (or,
+    before any, the oldest edit still in the log) is at least 10 minutes old."""
+    board = Board.objects.select_related("workspace").get(pk=board_id)
+    last_at = DraftRevision.objects.filter(board=board).aggregate(at=Max("created_at"))["at"]
+    edited = DraftContributor.objects.filter(board=board)
+    if last_at is not None:
+        edited = edited.filter(last_edit_at__gt=last_at)
+    if not edited.exists():
+        return None
+    reference = last_at or DraftUpdate.objects.filter(board=board).aggregate(at=Min("created_at"))["at"]
+    if reference is not None and timezone.now() - reference < AUTO_REVISION_EVERY:
+        return None
+    return save_revision(board=board, by=None, name=_("Automatic"), automatic=True)
+
+
+def restore_revision(*, board: Board, by: Membership, number: int) -> DraftRevision:
+    """Make the draft's text what revision ``number`` had, as a new edit on top of the history.
+
+    Everyone editing sees the change at once; the revisions stay as they were.
+    """
+    require(by, "manage_boards")
+    revision = DraftRevision.objects.filter(board=board, number=number).first()
+    if revision is None:
+        raise WorkspaceError.not_found(_("No such revision."))
+    with transaction.atomic():
+        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        refusal = draft_refusal(board, by)
+        if refusal:
+            raise WorkspaceError(refusal, kind=WorkspaceError.CONFLICT, code="draft_read_only")
+        parts, _ids = stored_updates(board.pk)
+        doc, text = new_doc(*parts)
+        update = replace_text(doc, text, revision.markdown)
+        if update:
+            row = DraftUpdate.objects.create(board=board, data=update, author=by)
+            DraftContributor.objects.update_or_create(
+                board=board, membership=by, defaults={"last_edit_at": row.created_at}
+            )
+            transaction.on_commit(lambda: publish_draft_update(board.pk, update))
+        record_event(
+            board=board,
+            type="draft.restored",
+            payload={"revision": revision_data(revision)},
+            actor=by.user,
+        )
+    return revision

@@ -1,0 +1,196 @@
+"""Board drafts: one Yjs document per board whose shared ``Text`` named "draft" holds markdown.
+
+This module knows the document and the y-websocket protocol; it reads the database but never
+writes it (writes are ``workspace.actions.drafts``). The truth is the database: a compacted
+snapshot plus the updates stored after it. Every server process keeps its own in-memory copy for
+the boards being edited there (``workspace.consumers.DraftConsumer``).
+
+Offsets: pycrdt's ``Text`` counts UTF-8 bytes where Python strings count code points and Yjs in the
+browser counts UTF-16 units. Every server-side edit converts (``byte_offset``).
+"""
+
+import json
+
+from pycrdt import (  # noqa: F401  (re-exported: the protocol's other messages)
+    Decoder,
+    Doc,
+    Text,
+    YMessageType,
+    YSyncMessageType,
+    create_sync_message,
+    create_update_message,
+    write_var_uint,
+)
+
+from workspace.models import DraftSnapshot, DraftUpdate
+
+TEXT_NAME = "draft"
+DRAFT_MAX_CHARS = 200_000
+MESSAGE_SYNC = YMessageType.SYNC  # 0
+MESSAGE_AWARENESS = YMessageType.AWARENESS  # 1
+MESSAGE_AUTH = 2
+MESSAGE_QUERY_AWARENESS = 3
+EMPTY_UPDATE = b"\x00\x00"
+
+
+def new_doc(*updates: bytes) -> tuple[Doc, Text]:
+    doc = Doc()
+    text = doc.get(TEXT_NAME, type=Text)
+    for update in updates:
+        if update and update != EMPTY_UPDATE:
+            doc.apply_update(update)
+    return doc, text
+
+
+def stored_updates(board_id: int) -> tuple[list[bytes], list[int]]:
+    """The board's draft as stored: the snapshot (if any) and the updates after it, with their ids."""
+    snapshot = DraftSnapshot.objects.filter(board_id=board_id).first()
+    after = snapshot.upto if snapshot else 0
+    rows = list(DraftUpdate.objects.filter(board_id=board_id, id__gt=after).order_by("id").values_list("id", "data"))
+    parts = ([bytes(snapshot.state)] if snapshot else []) + [bytes(data) for _id, data in rows]
+    return parts, [row_id for row_id, _data in rows]
+
+
+def draft_markdown(board_id: int) -> str:
+    """The draft's text as stored now."""
+    parts, _ids = stored_updates(board_id)
+    _doc, text = new_doc(*parts)
+    return str(text)
+
+
+def byte_offset(text: str, index: int) -> int:
+    """pycrdt's index (UTF-8 bytes) for the ``index``-th code point of ``text``."""
+    return len(text[:index].encode("utf-8"))
+
+
+def replace_text(doc: Doc, text: Text, new: str) -> bytes:
+    """Change the document's text to ``new`` by one minimal edit; return that edit as an update.
+
+    The edit goes on top of the history (a restore is a new change, not a rewrite).
+    """
+    old = str(text)
+    if old == new:
+        return b""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    before = doc.get_state()
+    with doc.transaction():
+        first, last = byte_offset(old, start), byte_offset(old, end_old)
+        if last > first:
+            del text[first:last]
+        if end_new > start:
+            text.insert(first, new[start:end_new])
+    return doc.get_update(before)
+
+
+# The y-websocket protocol ---------------------------------------------------------------------
+
+
+def _var_string(value: str) -> bytes:
+    data = value.encode("utf-8")
+    return write_var_uint(len(data)) + data
+
+
+def _var_bytes(data: bytes) -> bytes:
+    return write_var_uint(len(data)) + data
+
+
+def permission_denied_message(reason: str) -> bytes:
+    """y-protocols' auth message: the client is told its update was refused, and why."""
+    return write_var_uint(MESSAGE_AUTH) + write_var_uint(0) + _var_string(reason)
+
+
+def sync_step2(update: bytes) -> bytes:
+    """The answer to a client's sync step 1: what it lacks (pycrdt makes steps 1 and updates)."""
+    return bytes([MESSAGE_SYNC, YSyncMessageType.SYNC_STEP2]) + _var_bytes(update)
+
+
+class MalformedMessage(ValueError):
+    pass
+
+
+def parse_message(message: bytes) -> tuple[int, int | None, bytes]:
+    """(message type, sync type or None, payload) of one y-websocket message."""
+    try:
+        decoder = Decoder(message)
+        kind = decoder.read_var_uint()
+        if kind == MESSAGE_SYNC:
+            sync_type = decoder.read_var_uint()
+            if sync_type not in (
+                YSyncMessageType.SYNC_STEP1,
+                YSyncMessageType.SYNC_STEP2,
+                YSyncMessageType.SYNC_UPDATE,
+            ):
+                raise MalformedMessage("unknown sync message")
+            return kind, sync_type, decoder.read_message()
+        if kind == MESSAGE_AWARENESS:
+            return kind, None, decoder.read_message()
+        if kind in (MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS):
+            return kind, None, b""
+    except MalformedMessage:
+        raise
+    except Exception as error:
+        raise MalformedMessage(str(error)) from None
+    raise MalformedMessage("unknown message type")
+
+
+def decode_awareness(payload: bytes) -> list[tuple[int, int, dict | None]]:
+    """The (client id, clock, state) entries of an awareness update; state None means gone."""
+    try:
+        decoder = Decoder(payload)
+        entries = []
+        for _ in range(decoder.read_var_uint()):
+            client_id, clock = decoder.read_var_uint(), decoder.read_var_uint()
+            state = json.loads(decoder.read_var_string())
+            entries.append((client_id, clock, state if isinstance(state, dict) else None))
+        return entries
+    except Exception as error:
+        raise MalformedMessage(str(error)) from None
+
+
+def awareness_message(entries: list[tuple[int, int, dict | None]]) -> bytes:
+    body = write_var_uint(len(entries))
+    for client_id, clock, state in entries:
+        body += write_var_uint(client_id) + write_var_uint(clock) + _var_string(json.dumps(state))
+    return write_var_uint(MESSAGE_AWARENESS) + _var_bytes(body)
+
+
+# The in-memory copies kept by this process ----------------------------------------------------
+
+
+class Room:
+    """This process's copy of one board's draft, shared by its editors connected here."""
+
+    def __init__(self, parts: list[bytes]):
+        self.doc, self.text = new_doc(*parts)
+        self.length = len(str(self.text))
+        self.clients = 0
+        self.awareness: dict[int, tuple[int, int, dict | None]] = {}  # client id -> entry
+        self.stored_since_compaction = 0
+        self.last_revision_check = 0.0
+
+    def apply(self, update: bytes) -> None:
+        """Apply an update (applying one twice changes nothing: it is a CRDT)."""
+        if update and update != EMPTY_UPDATE:
+            self.doc.apply_update(update)
+            self.length = len(str(self.text))
+
+    def too_long_with(self, update: bytes) -> bool:
+        """Would ``update`` make the text longer than DRAFT_MAX_CHARS? (This copy stays as it is.)"""
+        if self.length + len(update) <= DRAFT_MAX_CHARS:
+            return False  # an update cannot add more characters than it has bytes
+        _doc, text = new_doc(self.doc.get_update(), update)
+        return len(str(text)) > DRAFT_MAX_CHARS
+
+
+def check_update(update: bytes) -> None:
+    """Raise MalformedMessage if ``update`` is not a Yjs update at all."""
+    try:
+        Doc().apply_update(update)
+    except Exception as error:
+        raise MalformedMessage(str(error)) from None
