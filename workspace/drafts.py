@@ -9,6 +9,7 @@ Offsets: pycrdt's ``Text`` counts UTF-8 bytes where Python strings count code po
 browser counts UTF-16 units. Every server-side edit converts (``byte_offset``).
 """
 
+import asyncio
 import json
 
 from pycrdt import (  # noqa: F401  (re-exported: the protocol's other messages)
@@ -114,6 +115,14 @@ class MalformedMessage(ValueError):
     pass
 
 
+def _malformed(error: BaseException) -> MalformedMessage:
+    # pycrdt (Rust) reports some bad input as a panic, which is a BaseException: catch it too,
+    # but never swallow an interrupt or a cancellation.
+    if isinstance(error, KeyboardInterrupt | SystemExit | asyncio.CancelledError | MalformedMessage):
+        raise error
+    return MalformedMessage(str(error))
+
+
 def parse_message(message: bytes) -> tuple[int, int | None, bytes]:
     """(message type, sync type or None, payload) of one y-websocket message."""
     try:
@@ -132,10 +141,8 @@ def parse_message(message: bytes) -> tuple[int, int | None, bytes]:
             return kind, None, decoder.read_message()
         if kind in (MESSAGE_AUTH, MESSAGE_QUERY_AWARENESS):
             return kind, None, b""
-    except MalformedMessage:
-        raise
-    except Exception as error:
-        raise MalformedMessage(str(error)) from None
+    except BaseException as error:
+        raise _malformed(error) from None
     raise MalformedMessage("unknown message type")
 
 
@@ -149,8 +156,8 @@ def decode_awareness(payload: bytes) -> list[tuple[int, int, dict | None]]:
             state = json.loads(decoder.read_var_string())
             entries.append((client_id, clock, state if isinstance(state, dict) else None))
         return entries
-    except Exception as error:
-        raise MalformedMessage(str(error)) from None
+    except BaseException as error:
+        raise _malformed(error) from None
 
 
 def awareness_message(entries: list[tuple[int, int, dict | None]]) -> bytes:
@@ -192,5 +199,5 @@ def check_update(update: bytes) -> None:
     """Raise MalformedMessage if ``update`` is not a Yjs update at all."""
     try:
         Doc().apply_update(update)
-    except Exception as error:
-        raise MalformedMessage(str(error)) from None
+    except BaseException as error:
+        raise _malformed(error) from None

@@ -24,6 +24,8 @@ def apply_event(state: dict, frame: dict) -> dict:
         state["board"] = frame["board"]
     elif kind.startswith("round."):
         state["round"] = frame["round"]
+    elif kind.startswith("draft."):
+        pass  # the draft is not in the snapshot; it syncs over its own socket
     else:
         raise AssertionError(f"no reducer for {kind}")
     state["seq"] = max(state["seq"], frame["seq"])
