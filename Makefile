@@ -8,8 +8,11 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 PORT    ?= 8000
 HOST    ?= 127.0.0.1
+# A client's first sync of a large draft (its whole state, 200,000 characters of Dari or Cyrillic
+# with history) can pass Daphne's 1 MiB default for one WebSocket message.
+WS_MAX_BYTES ?= 8388608
 
-.PHONY: run test install install-dev chromium services lint check-migrations
+.PHONY: run test install install-dev chromium services lint check-migrations js
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -36,7 +39,7 @@ run: install var/secret_key
 	$(PY) manage.py migrate --noinput -v 0 && \
 	$(PY) manage.py seed_demo && \
 	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
-	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) codesign.asgi:application
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size $(WS_MAX_BYTES) codesign.asgi:application
 
 chromium:
 	@scripts/ensure-chromium
@@ -52,3 +55,8 @@ lint: install-dev
 
 test: install-dev chromium services check-migrations lint
 	$(VENV)/bin/pytest
+
+# Rebuild the committed editor bundle (static/js/editor.bundle.js) from frontend/ (needs Node and npm;
+# running and testing codesign do not).
+js:
+	cd frontend && npm ci --no-audit --no-fund && npm run build

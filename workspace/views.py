@@ -119,6 +119,18 @@ def board_strings() -> dict:
         "no_cards": _("No cards yet. Be the first to post an idea."),
         "closed_locked": _("This board is locked: nothing can be posted until a facilitator unlocks it."),
         "closed_voting": _("A voting round is running: cards cannot change until it closes. You can still comment."),
+        "draft_label": _("Shared draft of this board (markdown)"),
+        "draft_placeholder": _("Write the board's text together here…"),
+        "draft_read_only_locked": _("The board is locked: the draft is read-only."),
+        "draft_read_only_voting": _("A round is running: the draft is read-only until it closes."),
+        "draft_refused": _("Not saved: %(reason)s"),
+        "revision_automatic": _("automatic"),
+        "revision_view": _("View"),
+        "revision_compare": _("Compare with the one before"),
+        "revision_restore": _("Restore"),
+        "revision_restore_confirm": _("Bring this revision's text back? It becomes a new edit; nothing is lost."),
+        "revision_editors": _("Edited by"),
+        "no_revisions": _("No revisions yet."),
     }
 
 

@@ -1,0 +1,118 @@
+// The board's shared draft: loads the editor bundle (Yjs + CodeMirror) only here, keeps it
+// read-only while the board is locked or voting, shows the connection, and lists revisions.
+
+const section = document.querySelector("[data-draft]");
+const board = window.codesignBoard;
+const t = board.strings;
+const root = document.querySelector("[data-board]");
+const status = section.querySelector("[data-draft-status]");
+const notice = section.querySelector("[data-draft-notice]");
+const boardId = board.state.board.id;
+
+const COLORS = ["#0f5f63", "#a34a13", "#5b3d99", "#1f6b35", "#a4262c", "#1a56db", "#7a4b00"];
+
+function readOnlyReason() {
+  const state = board.state.board.state;
+  if (state === "locked") return t.draft_read_only_locked;
+  if (state === "voting") return t.draft_read_only_voting;
+  return "";
+}
+
+function showReadOnly() {
+  const reason = readOnlyReason();
+  notice.hidden = !reason;
+  notice.textContent = reason;
+  return Boolean(reason);
+}
+
+function showStatus(kind) {
+  const names = { connected: "live", connecting: "reconnecting", disconnected: navigator.onLine ? "reconnecting" : "offline" };
+  const shown = names[kind] || kind;
+  status.className = `connection connection--${shown}`;
+  status.textContent = t[shown];
+}
+
+const { mountDraftEditor } = await import(section.dataset.bundle);
+const editor = mountDraftEditor({
+  element: section.querySelector("[data-draft-editor]"),
+  boardId,
+  name: "",
+  color: COLORS[board.viewer.member % COLORS.length],
+  readOnly: showReadOnly(),
+  label: t.draft_label,
+  placeholder: t.draft_placeholder,
+  onStatus: showStatus,
+  onRefused: (reason) => {
+    notice.hidden = false;
+    notice.textContent = board.format(t.draft_refused, { reason });
+  },
+});
+window.codesignBoard.draft = editor;
+
+root.addEventListener("board:event", (event) => {
+  const frame = event.detail;
+  if (frame.type === "board.updated") editor.setReadOnly(showReadOnly());
+  if (frame.type === "draft.revision_saved" || frame.type === "draft.restored") loadRevisions();
+});
+
+// Revisions ---------------------------------------------------------------------------------------
+
+const list = section.querySelector("[data-revisions-list]");
+const viewer = section.querySelector("[data-revision-view]");
+const summary = section.querySelector("[data-revisions-summary]");
+const summaryLabel = summary.textContent;
+
+function showHtml(html) {
+  viewer.hidden = false;
+  viewer.innerHTML = html; // sanitized on the server
+}
+
+function showDiff(lines) {
+  viewer.hidden = false;
+  viewer.replaceChildren(...lines.map((line) => board.el("div", { class: `diff diff--${line.op}`, dir: "auto", text: `${line.op === "added" ? "+ " : line.op === "removed" ? "− " : "  "}${line.text}` })));
+}
+
+async function loadRevisions() {
+  let revisions;
+  try {
+    revisions = await board.api("GET", `/api/boards/${boardId}/draft/revisions/`);
+  } catch { return; }
+  summary.textContent = `${summaryLabel} (${revisions.length})`;
+  list.replaceChildren();
+  if (!revisions.length) list.append(board.el("li", { class: "muted", text: t.no_revisions }));
+  for (const revision of revisions.slice().reverse()) {
+    const when = new Date(revision.created_at).toLocaleString(document.documentElement.lang || "en", { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    const editors = revision.editors.map((e) => `${e.display_name}${e.country ? ` (${e.country})` : ""}`).join(", ");
+    const item = board.el("li", { class: "revision" },
+      board.el("span", { class: "revision__name", dir: "auto", text: `#${revision.number} ${revision.name || ""}${revision.automatic ? ` (${t.revision_automatic})` : ""}` }),
+      board.el("time", { datetime: revision.created_at, class: "muted", text: when }),
+      editors ? board.el("span", { class: "muted small", dir: "auto", text: `${t.revision_editors}: ${editors}` }) : null,
+      board.el("span", { class: "revision__actions" },
+        board.el("button", { type: "button", class: "link-button", text: t.revision_view, onclick: async () => {
+          showHtml((await board.api("GET", `/api/boards/${boardId}/draft/revisions/${revision.number}/`)).html);
+        } }),
+        revision.number > 1 ? board.el("button", { type: "button", class: "link-button", text: t.revision_compare, onclick: async () => {
+          showDiff((await board.api("GET", `/api/boards/${boardId}/draft/revisions/${revision.number - 1}/diff/${revision.number}/`)).lines);
+        } }) : null,
+        board.viewer.can_curate ? board.el("button", { type: "button", class: "link-button", text: t.revision_restore, onclick: async () => {
+          if (!window.confirm(t.revision_restore_confirm)) return;
+          try { await board.api("POST", `/api/boards/${boardId}/draft/revisions/${revision.number}/restore/`); } catch (err) { window.alert(err.message); }
+        } }) : null));
+    list.append(item);
+  }
+}
+
+const saveForm = section.querySelector("[data-revision-form]");
+if (saveForm) {
+  saveForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = saveForm.querySelector("input");
+    try {
+      await board.api("POST", `/api/boards/${boardId}/draft/revisions/`, { name: input.value });
+      input.value = "";
+    } catch (err) { window.alert(err.message); }
+  });
+}
+
+section.querySelector("[data-revisions]").addEventListener("toggle", (event) => { if (event.target.open) loadRevisions(); });
+loadRevisions();
