@@ -143,3 +143,40 @@ def served(database_url: str, **env):
         yield server
     finally:
         server.stop()
+
+
+REDIS_URL = os.environ.get("CODESIGN_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@contextmanager
+def redis_prefix():
+    """A key prefix of our own on the test Redis, for the channel layer and cache; removed after."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+    except Exception as error:
+        skip_or_fail(f"Redis is not reachable at {REDIS_URL} ({error.__class__.__name__}).")
+    prefix = f"codesign-test-{uuid.uuid4().hex[:10]}"
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+@contextmanager
+def served_many(database_url: str, count: int, **env):
+    """``count`` Daphne processes on one database (migrated and seeded once)."""
+    servers = [Server(database_url, **env) for _ in range(count)]
+    servers[0].manage("migrate", "--noinput", "-v", "0")
+    servers[0].manage("seed_demo")
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()

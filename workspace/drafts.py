@@ -44,12 +44,20 @@ def new_doc(*updates: bytes) -> tuple[Doc, Text]:
 
 
 def stored_updates(board_id: int) -> tuple[list[bytes], list[int]]:
-    """The board's draft as stored: the snapshot (if any) and the updates after it, with their ids."""
-    snapshot = DraftSnapshot.objects.filter(board_id=board_id).first()
-    after = snapshot.upto if snapshot else 0
-    rows = list(DraftUpdate.objects.filter(board_id=board_id, id__gt=after).order_by("id").values_list("id", "data"))
-    parts = ([bytes(snapshot.state)] if snapshot else []) + [bytes(data) for _id, data in rows]
-    return parts, [row_id for row_id, _data in rows]
+    """The board's draft as stored: the snapshot (if any) and every update not merged into it yet.
+
+    A compaction may commit between the two reads (merging rows into the snapshot and deleting
+    them); the snapshot's version is read again afterwards and, if it moved, everything is read
+    again. (Rows are not filtered by id: on PostgreSQL ids can commit out of order.)
+    """
+    for _attempt in range(10):
+        snapshot = DraftSnapshot.objects.filter(board_id=board_id).values_list("version", "state").first()
+        rows = list(DraftUpdate.objects.filter(board_id=board_id).order_by("id").values_list("id", "data"))
+        version = DraftSnapshot.objects.filter(board_id=board_id).values_list("version", flat=True).first()
+        if version == (snapshot[0] if snapshot else None):
+            parts = ([bytes(snapshot[1])] if snapshot else []) + [bytes(data) for _id, data in rows]
+            return parts, [row_id for row_id, _data in rows]
+    raise RuntimeError(f"the draft of board {board_id} kept changing while it was read")
 
 
 def draft_markdown(board_id: int) -> str:

@@ -313,11 +313,16 @@ class DraftUpdate(models.Model):
 
 
 class DraftSnapshot(models.Model):
-    """The compacted state of a board's draft: every update up to ``upto`` merged into one."""
+    """The compacted state of a board's draft: the updates merged so far, as one.
+
+    The updates merged are deleted in the same transaction, so the draft is always this snapshot
+    plus every ``DraftUpdate`` row left. ``version`` goes up with each compaction, which tells a
+    reader that a compaction committed while it was reading.
+    """
 
     board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="draft_snapshot")
     state = models.BinaryField()
-    upto = models.BigIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

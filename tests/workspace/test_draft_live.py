@@ -28,7 +28,7 @@ def board_id(server, token: str, kind: str = "mission") -> int:
     return next(b["id"] for b in boards if b["kind"] == kind)
 
 
-async def settle(*clients: YClient, rounds: int = 40) -> None:
+async def settle(*clients: YClient, rounds: int = 60) -> None:
     for _ in range(rounds):
         for client in clients:
             await client.flush()

@@ -8,7 +8,7 @@ only as coarse events (``draft.revision_saved``, ``draft.restored``), never per 
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,28 +64,25 @@ def store_draft_update(*, board_id: int, by: Membership, update: bytes) -> int:
 def compact_draft(*, board_id: int) -> int:
     """Merge the stored updates into the snapshot; return how many rows were merged.
 
-    Works from the database alone, so several processes may run it: only rows that were read (and
-    so merged) are deleted; one stored meanwhile stays for the next time.
+    Works from the database alone, so several processes may run it: the snapshot row is locked,
+    and only rows that were read (and so merged) are deleted; one stored meanwhile stays for the
+    next time.
     """
+    try:
+        DraftSnapshot.objects.get_or_create(board_id=board_id, defaults={"state": b""})
+    except IntegrityError:
+        pass  # another process made it at the same moment
     with transaction.atomic():
-        snapshot = DraftSnapshot.objects.select_for_update().filter(board_id=board_id).first()
-        parts, ids = stored_updates(board_id)
-        if not ids:
+        snapshot = DraftSnapshot.objects.select_for_update().get(board_id=board_id)
+        rows = list(DraftUpdate.objects.filter(board_id=board_id).order_by("id").values_list("id", "data"))
+        if not rows:
             return 0
-        doc, _text = new_doc(*parts)
-        state = doc.get_update()
-        if snapshot is None:
-            DraftSnapshot.objects.create(board_id=board_id, state=state, upto=max(ids))
-        else:
-            snapshot.state, snapshot.upto, snapshot.updated_at = state, max(snapshot.upto, max(ids)), timezone.now()
-            snapshot.save(update_fields=["state", "upto", "updated_at"])
+        doc, _text = new_doc(bytes(snapshot.state), *(bytes(data) for _id, data in rows))
+        ids = [row_id for row_id, _data in rows]
+        snapshot.state, snapshot.version, snapshot.updated_at = doc.get_update(), snapshot.version + 1, timezone.now()
+        snapshot.save(update_fields=["state", "version", "updated_at"])
         DraftUpdate.objects.filter(board_id=board_id, id__in=ids).delete()
     return len(ids)
-
-
-def updates_since_compaction(board_id: int) -> int:
-    snapshot = DraftSnapshot.objects.filter(board_id=board_id).first()
-    return DraftUpdate.objects.filter(board_id=board_id, id__gt=snapshot.upto if snapshot else 0).count()
 
 
 def _editors_since(board: Board, since) -> list[dict]:
