@@ -12,7 +12,7 @@ HOST    ?= 127.0.0.1
 # with history) can pass Daphne's 1 MiB default for one WebSocket message.
 WS_MAX_BYTES ?= 8388608
 
-.PHONY: run test install install-dev chromium services lint check-migrations js
+.PHONY: run test install install-dev system-packages test-system-packages services lint check-migrations js
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -34,15 +34,21 @@ var/secret_key:
 	@$(PYTHON3) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-run: install var/secret_key
+run: install system-packages var/secret_key
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
 	$(PY) manage.py migrate --noinput -v 0 && \
 	$(PY) manage.py seed_demo && \
 	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
 	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size $(WS_MAX_BYTES) codesign.asgi:application
 
-chromium:
-	@scripts/ensure-chromium
+SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+TEST_PACKAGES   := chromium poppler-utils
+
+system-packages:
+	@scripts/ensure-debian-packages $(SYSTEM_PACKAGES)
+
+test-system-packages:
+	@scripts/ensure-debian-packages $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
 
 services:
 	@scripts/ensure-services
@@ -53,7 +59,7 @@ check-migrations: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-test: install-dev chromium services check-migrations lint
+test: install-dev test-system-packages services check-migrations lint
 	$(VENV)/bin/pytest
 
 # Rebuild the committed editor bundle (static/js/editor.bundle.js) from frontend/ (needs Node and npm;

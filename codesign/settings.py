@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "channels",
     "workspace",
     "voting",
+    "charter",
 ]
 
 MIDDLEWARE = [

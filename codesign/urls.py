@@ -17,7 +17,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("workspace.api_urls")),
     path("api/", include("voting.api_urls")),
+    path("api/", include("charter.api_urls")),
     path("admin/", admin.site.urls),
+    path("", include("charter.urls")),
     path("", include("workspace.urls")),
 ]
 

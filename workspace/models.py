@@ -71,6 +71,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     display_name = models.CharField(_("display name"), max_length=80)
     country = CountryField(_("country"), blank=True)
+    # Consent to be named in the published charter (the default is no names).
+    show_name_in_charter = models.BooleanField(_("name me in the charter"), default=False)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
@@ -361,3 +363,19 @@ class DraftRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} of board {self.board_id}"
+
+
+class AuditEntry(models.Model):
+    """Who did what in a workspace, for the stewards' record (e.g. each charter export)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_log")
+    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=60)
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} in {self.workspace_id}"

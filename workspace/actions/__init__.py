@@ -23,6 +23,7 @@ from workspace.actions.members import (
     create_workspace,
     remove_member,
     revoke_invitation,
+    set_charter_consent,
     sign_up_with_invitation,
 )
 from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
@@ -45,6 +46,7 @@ __all__ = [
     "remove_member",
     "revoke_invitation",
     "set_board_voting",
+    "set_charter_consent",
     "sign_up_with_invitation",
     "touch_presence",
     "update_board",

@@ -250,3 +250,11 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         transaction.on_commit(lambda: disconnect_member(membership_id))
         for board_id in board_ids:
             transaction.on_commit(lambda board_id=board_id: announce_presence(board_id))
+
+
+def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:
+    """A member says whether the published charter may name them among its contributors."""
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(show_name_in_charter=bool(consent))
+    membership.show_name_in_charter = bool(consent)
+    return membership

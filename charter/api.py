@@ -1,0 +1,221 @@
+"""The charter API: composition and preview (facilitators and stewards), versions (every member),
+publishing (stewards), diffs and exports in four formats."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from charter import actions
+from charter.compose import charter_settings, compose, sha256
+from charter.exports import FORMATS, Charter
+from charter.models import CharterVersion
+from workspace.access import access_workspace
+from workspace.api import validated
+from workspace.errors import WorkspaceError
+from workspace.roles import require
+from workspace.selectors import line_diff
+from workspace.serializers import StrictInputSerializer
+
+
+class SettingsSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    custom_boards = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    revisions = serializers.DictField(child=serializers.IntegerField(min_value=1, allow_null=True), required=False)
+    list_adopted = serializers.BooleanField(required=False)
+    appendix = serializers.BooleanField(required=False)
+
+
+class PublishSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    appendix = serializers.BooleanField(required=False)
+
+
+class VersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    published_by = serializers.CharField(allow_null=True)
+    sha256 = serializers.CharField()
+
+
+class VersionDetailSerializer(VersionSerializer):
+    content = serializers.JSONField()
+    markdown = serializers.CharField()
+
+
+class CharterSerializer(serializers.Serializer):
+    settings = serializers.JSONField()
+    preview = serializers.JSONField(help_text="The charter as it stands now: sections, rounds, appendix.")
+    markdown = serializers.CharField()
+    sha256 = serializers.CharField(help_text="of the preview's Markdown (changes with every edit)")
+
+
+def settings_data(settings) -> dict:
+    return {
+        "title": settings.title,
+        "custom_boards": settings.custom_boards,
+        "revisions": settings.revisions,
+        "list_adopted": settings.list_adopted,
+        "appendix": settings.appendix,
+    }
+
+
+def version_data(version: CharterVersion, *, full: bool = False) -> dict:
+    data = {
+        "number": version.number,
+        "title": version.title,
+        "published_at": version.published_at.isoformat(),
+        "published_by": version.published_by.display_name if version.published_by else None,
+        "sha256": version.sha256,
+    }
+    if full:
+        data.update(content=version.content, markdown=version.markdown)
+    return data
+
+
+def _version(workspace, number) -> CharterVersion:
+    version = CharterVersion.objects.filter(workspace=workspace, number=number).select_related("published_by").first()
+    if version is None:
+        raise WorkspaceError.not_found(_("No such version."))
+    return version
+
+
+def preview_charter(membership) -> Charter:
+    require(membership, "manage_boards")  # the preview is for facilitators and stewards
+    return Charter(compose(membership.workspace), number=None, published_at=None, sha=None)
+
+
+class CharterView(GenericAPIView):
+    """The composition and the live preview (facilitators and stewards); stewards change the composition."""
+
+    serializer_class = CharterSerializer
+
+    def get(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        charter = preview_charter(membership)
+        return Response(
+            {
+                "settings": settings_data(charter_settings(membership.workspace)),
+                "preview": charter.content,
+                "markdown": charter.markdown,
+                "sha256": sha256(charter.markdown),
+            }
+        )
+
+    @extend_schema(request=SettingsSerializer, responses={200: CharterSerializer})
+    def patch(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "compose_charter")
+        actions.update_settings(membership=membership, **validated(SettingsSerializer, request))
+        return self.get(request, slug)
+
+
+class VersionListView(GenericAPIView):
+    """Published versions (every member); a steward publishes the next one."""
+
+    serializer_class = VersionSerializer
+    pagination_class = None
+
+    @extend_schema(responses=VersionSerializer(many=True), operation_id="workspaces_charter_versions_list")
+    def get(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        versions = CharterVersion.objects.filter(workspace=membership.workspace).select_related("published_by")
+        return Response([version_data(v) for v in versions])
+
+    @extend_schema(request=PublishSerializer, responses={201: VersionDetailSerializer})
+    def post(self, request, slug):
+        membership = access_workspace(request.user, slug)
+        require(membership, "compose_charter")
+        data = validated(PublishSerializer, request) if request.data else {}
+        version = actions.publish_version(membership=membership, **data)
+        return Response(version_data(version, full=True), status=status.HTTP_201_CREATED)
+
+
+class VersionDetailView(GenericAPIView):
+    """One published version: its frozen content, Markdown and SHA-256."""
+
+    serializer_class = VersionDetailSerializer
+
+    def get(self, request, slug, number):
+        membership = access_workspace(request.user, slug)
+        return Response(version_data(_version(membership.workspace, number), full=True))
+
+
+class VersionDiffView(GenericAPIView):
+    """Two versions compared section by section."""
+
+    serializer_class = serializers.Serializer
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, slug, number, other):
+        membership = access_workspace(request.user, slug)
+        source, target = _version(membership.workspace, number), _version(membership.workspace, other)
+        before = {s["board"]: s for s in source.content["sections"]}
+        after = {s["board"]: s for s in target.content["sections"]}
+        sections = []
+        for board in list(dict.fromkeys([*before, *after])):
+            old, new = before.get(board), after.get(board)
+            sections.append(
+                {
+                    "board": board,
+                    "title": (new or old)["title"],
+                    "changed": (old or {}).get("markdown") != (new or {}).get("markdown"),
+                    "lines": line_diff((old or {}).get("markdown", ""), (new or {}).get("markdown", "")),
+                }
+            )
+        return Response({"source": number, "target": other, "sections": sections})
+
+
+def _download(charter: Charter, fmt: str) -> HttpResponse:
+    response = HttpResponse(charter.render(fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{charter.filename(fmt)}"'
+    return response
+
+
+class VersionExportView(GenericAPIView):
+    """A published version as Markdown, HTML, PDF or DOCX (every member)."""
+
+    serializer_class = serializers.Serializer
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, slug, number, fmt):
+        membership = access_workspace(request.user, slug)
+        version = _version(membership.workspace, number)
+        actions.record_export(membership=membership, version=version, fmt=fmt)
+        return _download(actions.version_charter(version), fmt)
+
+
+class PreviewExportView(GenericAPIView):
+    """The live preview as Markdown, HTML, PDF or DOCX (facilitators and stewards)."""
+
+    serializer_class = serializers.Serializer
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, slug, fmt):
+        membership = access_workspace(request.user, slug)
+        charter = preview_charter(membership)
+        actions.record_export(membership=membership, version=None, fmt=fmt)
+        return _download(charter, fmt)
+
+
+class ConsentSerializer(StrictInputSerializer):
+    show_name_in_charter = serializers.BooleanField()
+
+
+class MyConsentView(GenericAPIView):
+    """Whether the published charter may name you among its contributors (default: no)."""
+
+    serializer_class = ConsentSerializer
+
+    @extend_schema(request=ConsentSerializer, responses={200: ConsentSerializer})
+    def patch(self, request, slug):
+        from workspace import actions as workspace_actions
+
+        membership = access_workspace(request.user, slug)
+        data = validated(ConsentSerializer, request)
+        membership = workspace_actions.set_charter_consent(membership=membership, consent=data["show_name_in_charter"])
+        return Response({"show_name_in_charter": membership.show_name_in_charter})

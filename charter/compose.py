@@ -1,0 +1,211 @@
+"""Composing the charter: the boards in order, each section from its draft (or a chosen revision),
+the adopted priority areas in rank order, the rounds relied on, and the appendix.
+
+Only closed rounds are used, so a hidden tally can never reach a preview or an export. Names of
+people appear only for members who consented (``Membership.show_name_in_charter``).
+"""
+
+import hashlib
+from collections import Counter
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from charter.models import CharterSettings
+from voting.models import Round, RoundState
+from workspace.drafts import draft_markdown
+from workspace.models import Board, BoardKind, Card, CardStatus, Comment, DraftContributor, DraftRevision, Workspace
+
+CHARTER_KINDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
+
+
+def charter_settings(workspace: Workspace) -> CharterSettings:
+    return CharterSettings.objects.filter(workspace=workspace).first() or CharterSettings(workspace=workspace)
+
+
+def charter_boards(workspace: Workspace, settings: CharterSettings) -> list[Board]:
+    """The four charter boards in their order, then the custom boards a steward included."""
+    boards = list(Board.objects.filter(workspace=workspace).select_related("workspace").order_by("position", "id"))
+    by_kind = {board.kind: board for board in boards}
+    chosen = [by_kind[kind] for kind in CHARTER_KINDS if kind in by_kind]
+    included = set(settings.custom_boards or [])
+    return chosen + [board for board in boards if board.kind == BoardKind.CUSTOM and board.pk in included]
+
+
+def demote_headings(markdown: str, levels: int = 2) -> str:
+    """Headings inside a section sit below the section's own heading (outside code fences)."""
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and line.startswith("#"):
+            line = "#" * levels + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _latest_closed_round(board: Board) -> Round | None:
+    return Round.objects.filter(board=board, state=RoundState.CLOSED).order_by("-closed_at", "-id").first()
+
+
+def _round_summary(round_: Round) -> dict:
+    return {
+        "id": round_.pk,
+        "board": round_.board_id,
+        "question": round_.question,
+        "closed_at": round_.closed_at.isoformat(),
+        "turnout": round_.results["turnout"],
+        "results": [
+            {key: row[key] for key in ("card", "rank", "dots", "supporters", "by_country")}
+            for row in round_.results["cards"]
+        ],
+    }
+
+
+def _adopted(board: Board, round_: Round | None) -> list[dict]:
+    results = {row["card"]: row for row in (round_.results["cards"] if round_ else [])}
+    cards = Card.objects.filter(board=board, status=CardStatus.ADOPTED, removed_at=None).order_by("position", "id")
+    return [
+        {
+            "card": card.pk,
+            "text": one_line(card.body),
+            "rank": results.get(card.pk, {}).get("rank"),
+            "dots": results.get(card.pk, {}).get("dots"),
+            "supporters": results.get(card.pk, {}).get("supporters"),
+        }
+        for card in cards
+    ]
+
+
+def _contributors(workspace: Workspace) -> dict:
+    """Members who posted a card or a comment or edited a draft: counted per country; named only
+    with their consent."""
+    ids = set(Card.objects.filter(board__workspace=workspace).exclude(author=None).values_list("author", flat=True))
+    ids |= set(
+        Comment.objects.filter(card__board__workspace=workspace).exclude(author=None).values_list("author", flat=True)
+    )
+    ids |= set(DraftContributor.objects.filter(board__workspace=workspace).values_list("membership", flat=True))
+    members = list(workspace.memberships.filter(pk__in=ids).order_by("display_name"))
+    by_country = Counter(member.country.code or "none" for member in members)
+    return {
+        "total": len(members),
+        "by_country": dict(sorted(by_country.items())),
+        "named": [
+            {"display_name": member.display_name, "country": member.country.code or None}
+            for member in members
+            if member.show_name_in_charter
+        ],
+    }
+
+
+def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | None = None) -> dict:
+    """The charter as it stands now (the preview), as content a version freezes."""
+    settings = charter_settings(workspace)
+    sections, rounds = [], []
+    for board in charter_boards(workspace, settings):
+        number = (settings.revisions or {}).get(str(board.pk))
+        revision = DraftRevision.objects.filter(board=board, number=number).first() if number else None
+        section = {
+            "board": board.pk,
+            "kind": board.kind,
+            "title": board.title,
+            "source": f"revision {revision.number}" if revision else "draft",
+            "markdown": (revision.markdown if revision else draft_markdown(board.pk)).strip(),
+        }
+        round_ = _latest_closed_round(board)
+        if round_ is not None:
+            rounds.append(_round_summary(round_))
+        if board.kind == BoardKind.PRIORITIES and settings.list_adopted:
+            section["adopted"] = _adopted(board, round_)
+        sections.append(section)
+    with_appendix = settings.appendix if appendix is None else appendix
+    return {
+        "title": title or settings.title or _("Charter of %(name)s") % {"name": workspace.name},
+        "workspace": workspace.name,
+        "sections": sections,
+        "rounds": rounds,
+        "appendix": {"contributors": _contributors(workspace)} if with_appendix else None,
+    }
+
+
+# The canonical Markdown --------------------------------------------------------------------------
+
+
+def parts(content: dict) -> list[tuple[str, str, str]]:
+    """(anchor, heading, markdown body) of every part after the title: sections, then the appendix."""
+    result = []
+    for index, section in enumerate(content["sections"], start=1):
+        body = demote_headings(section["markdown"]) if section["markdown"] else _("_No text yet._")
+        adopted = section.get("adopted")
+        if adopted:
+            lines = [f"### {_('Adopted priority areas')}", ""]
+            for position, item in enumerate(adopted, start=1):
+                result_text = ""
+                if item["dots"] is not None:
+                    dots = ngettext("%(count)s dot", "%(count)s dots", item["dots"]) % {"count": item["dots"]}
+                    supporters = ngettext("%(count)s supporter", "%(count)s supporters", item["supporters"]) % {
+                        "count": item["supporters"]
+                    }
+                    result_text = " — " + _("%(dots)s from %(supporters)s") % {"dots": dots, "supporters": supporters}
+                lines.append(f"{position}. {item['text']}{result_text}")
+            body = f"{body}\n\n" + "\n".join(lines)
+        result.append((f"section-{index}", section["title"], body))
+    if content.get("appendix"):
+        result.append(("appendix", _("Appendix"), appendix_markdown(content)))
+    return result
+
+
+def appendix_markdown(content: dict) -> str:
+    lines = []
+    if content["rounds"]:
+        lines += [f"### {_('Dot-voting rounds')}", ""]
+        for round_ in content["rounds"]:
+            turnout = round_["turnout"]
+            countries = ", ".join(
+                f"{code} {counts['voters']}/{counts['eligible']}" for code, counts in turnout["by_country"].items()
+            )
+            lines += [
+                f"#### {one_line(round_['question'])}",
+                "",
+                _("Turnout: %(voters)s of %(eligible)s members voted.") % turnout
+                + (" " + _("By country: %(countries)s.") % {"countries": countries} if countries else ""),
+                "",
+            ]
+    contributors = content["appendix"]["contributors"]
+    countries = ", ".join(f"{code} {count}" for code, count in contributors["by_country"].items())
+    lines += [
+        f"### {_('Contributors')}",
+        "",
+        _("%(total)s members contributed.") % contributors + (f" {countries}." if countries else ""),
+    ]
+    if contributors["named"]:
+        names = ", ".join(
+            f"{person['display_name']}" + (f" ({person['country']})" if person["country"] else "")
+            for person in contributors["named"]
+        )
+        lines += ["", _("Named with their consent: %(names)s.") % {"names": names}]
+    return "\n".join(lines)
+
+
+def canonical_markdown(content: dict, *, number: int | None, published_at: datetime | None) -> str:
+    """The charter as Markdown; a version's SHA-256 is taken over exactly this text."""
+    if number is None:
+        stamp = _("Preview — not published")
+    else:
+        stamp = _("Version %(number)s, published %(date)s") % {
+            "number": number,
+            "date": published_at.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+    chunks = [f"# {one_line(content['title'])}", f"{content['workspace']}  \n{stamp}"]
+    for _anchor, heading, body in parts(content):
+        chunks.append(f"## {one_line(heading)}\n\n{body}")
+    return "\n\n".join(chunks) + "\n"
+
+
+def sha256(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()

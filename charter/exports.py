@@ -1,0 +1,395 @@
+"""The charter in four formats: Markdown (canonical), HTML (standalone), PDF (WeasyPrint), DOCX.
+
+Every format is built from the same parts, and every piece of user text goes through
+``render_markdown`` (python-markdown + nh3), so nothing a participant typed can inject markup or a
+link with another scheme into any format. A version's exports are the same bytes each time they are
+made: dates come from the version, not the clock.
+"""
+
+import io
+import unicodedata
+import zipfile
+from datetime import UTC, datetime
+from html import escape
+from html.parser import HTMLParser
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from charter.compose import canonical_markdown, one_line, parts
+from workspace.markdown import render_markdown
+
+FORMATS = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class Charter:
+    """One charter to export: a version's frozen content, or the live preview."""
+
+    def __init__(
+        self,
+        content: dict,
+        *,
+        number: int | None,
+        published_at: datetime | None,
+        sha: str | None,
+        markdown: str | None = None,
+    ):
+        self.content = content
+        self.number = number
+        self.published_at = published_at
+        self.sha = sha
+        # A version's Markdown is the stored one, whose hash was taken at publication.
+        self.markdown = markdown or canonical_markdown(content, number=number, published_at=published_at)
+
+    @property
+    def stamp(self) -> str:
+        if self.number is None:
+            return _("Preview — not published")
+        return _("Version %(number)s · %(date)s") % {
+            "number": self.number,
+            "date": self.published_at.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+
+    @property
+    def moment(self) -> datetime:
+        return self.published_at or datetime(2000, 1, 1, tzinfo=UTC)
+
+    def html_parts(self, *, for_print: bool = False) -> list[dict]:
+        result = []
+        for anchor, heading, body in parts(self.content):
+            html = render_markdown(body)
+            if for_print:
+                html = resolve_directions(html)
+            result.append({"anchor": anchor, "heading": one_line(heading), "html": html})
+        return result
+
+    def filename(self, fmt: str) -> str:
+        suffix = f"v{self.number}" if self.number else "preview"
+        return f"charter-{suffix}.{fmt}"
+
+    def render(self, fmt: str) -> bytes:
+        return {"md": self.to_markdown, "html": self.to_html, "pdf": self.to_pdf, "docx": self.to_docx}[fmt]()
+
+    # Formats ------------------------------------------------------------------------------------
+
+    def to_markdown(self) -> bytes:
+        return self.markdown.encode("utf-8")
+
+    def _page(self, *, for_print: bool) -> str:
+        return render_to_string(
+            "charter/document.html",
+            {
+                "title": one_line(self.content["title"]),
+                "workspace": self.content["workspace"],
+                "stamp": self.stamp,
+                "sha": self.sha,
+                "parts": self.html_parts(for_print=for_print),
+                "for_print": for_print,
+                "created": self.moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+        )
+
+    def to_html(self) -> bytes:
+        return self._page(for_print=False).encode("utf-8")
+
+    def to_pdf(self) -> bytes:
+        from weasyprint import HTML
+
+        identifier = (self.sha or "preview").encode()[:32]
+        return HTML(string=self._page(for_print=True)).write_pdf(pdf_identifier=identifier)
+
+    def to_docx(self) -> bytes:
+        document = Document()
+        style = document.styles["Normal"]
+        style.font.name = "Noto Sans"
+        style.font.size = Pt(11)
+        core = document.core_properties
+        core.title = one_line(self.content["title"])
+        core.author = self.content["workspace"]
+        core.created = core.modified = self.moment.replace(tzinfo=None)
+        core.last_modified_by = ""
+        core.revision = self.number or 1
+        document.add_heading(one_line(self.content["title"]), level=0)
+        document.add_paragraph(self.content["workspace"])
+        document.add_paragraph(self.stamp)
+        if self.sha:
+            document.add_paragraph(f"SHA-256: {self.sha}")
+        document.add_heading(_("Contents"), level=1)
+        pieces = self.html_parts()
+        for piece in pieces:
+            document.add_paragraph(piece["heading"], style="List Number")
+        for piece in pieces:
+            document.add_page_break()
+            _directed(document.add_heading(piece["heading"], level=1), piece["heading"])
+            DocxWriter(document).feed(piece["html"])
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return _fixed_zip(buffer.getvalue(), self.moment)
+
+
+def _fixed_zip(data: bytes, moment: datetime) -> bytes:
+    """The same .docx with every entry dated ``moment``, so the bytes depend on content only."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+# Direction ----------------------------------------------------------------------------------------
+
+
+def text_direction(text: str) -> str | None:
+    """ "rtl" or "ltr" after the first strong character (the Unicode bidi rule), None if none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+class _DirectionResolver(HTMLParser):
+    """Rewrites dir="auto" to the paragraph's real direction (WeasyPrint and Word need it said)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.pending: list[tuple[int, int, str, str]] = []  # (index in out, depth, tag, attributes)
+        self.depth = 0
+        self.texts: dict[int, list[str]] = {}
+
+    VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            self.handle_startendtag(tag, attrs)
+            return
+        self.depth += 1
+        attributes = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs if name != "dir")
+        if ("dir", "auto") in attrs:
+            self.out.append(None)
+            self.pending.append((len(self.out) - 1, self.depth, tag, attributes))
+            self.texts[len(self.out) - 1] = []
+        else:
+            self.out.append(f"<{tag}{attributes}>")
+
+    def handle_endtag(self, tag):
+        if self.pending and self.pending[-1][1] == self.depth:
+            index, _depth, name, attributes = self.pending.pop()
+            direction = text_direction("".join(self.texts.pop(index))) or "ltr"
+            self.out[index] = f'<{name}{attributes} dir="{direction}">'
+        self.depth -= 1
+        self.out.append(f"</{tag}>")
+
+    def handle_startendtag(self, tag, attrs):
+        attributes = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs)
+        self.out.append(f"<{tag}{attributes}>")
+
+    def handle_data(self, data):
+        for index in self.texts:
+            self.texts[index].append(data)
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+
+def resolve_directions(html: str) -> str:
+    resolver = _DirectionResolver()
+    resolver.feed(html)
+    resolver.close()
+    return "".join(part for part in resolver.out if part is not None)
+
+
+# DOCX -------------------------------------------------------------------------------------------
+
+
+def _directed(paragraph, text: str):
+    """Right-to-left paragraphs (Dari, Pashto) need w:bidi on the paragraph and w:rtl on runs."""
+    if text_direction(text) == "rtl":
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        properties = paragraph._p.get_or_add_pPr()
+        properties.append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    return paragraph
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    relationship = paragraph.part.relate_to(
+        url, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", is_external=True
+    )
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    properties.append(style)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(underline)
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "0F5F63")
+    properties.append(color)
+    run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+class DocxWriter(HTMLParser):
+    """Writes sanitized charter HTML (the few tags render_markdown allows) as Word paragraphs."""
+
+    BLOCK_STYLES = {"h1": "Heading 2", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 4", "h5": "Heading 5",
+                    "h6": "Heading 6", "blockquote": "Quote", "pre": "No Spacing"}  # fmt: skip
+
+    def __init__(self, document):
+        super().__init__(convert_charrefs=True)
+        self.document = document
+        self.paragraph = None
+        self.paragraph_text: list[str] = []
+        self.bold = self.italic = self.code = 0
+        self.link: str | None = None
+        self.link_text: list[str] = []
+        self.lists: list[str] = []
+        self.block = None
+        self.table = None
+        self.row = None
+        self.cell_text: list[str] | None = None
+
+    def _new_paragraph(self, style=None):
+        self._finish_paragraph()
+        self.paragraph = self.document.add_paragraph(style=style)
+        self.paragraph_text = []
+
+    def _finish_paragraph(self):
+        if self.paragraph is not None:
+            _directed(self.paragraph, "".join(self.paragraph_text))
+            self.paragraph = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("ul", "ol"):
+            self.lists.append(tag)
+        elif tag == "li":
+            style = "List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet"
+            self._new_paragraph(style)
+        elif tag in ("p",) and self.table is None:
+            if not (self.paragraph is not None and self.block == "li"):
+                self._new_paragraph("Quote" if self.block == "blockquote" else None)
+        elif tag in self.BLOCK_STYLES and tag != "blockquote":
+            self._new_paragraph(self.BLOCK_STYLES[tag])
+            if tag == "pre":
+                self.code += 1
+        elif tag == "blockquote":
+            self.block = "blockquote"
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "code":
+            self.code += 1
+        elif tag == "a":
+            self.link, self.link_text = attrs.get("href"), []
+        elif tag == "br" and self.paragraph is not None:
+            self.paragraph.add_run().add_break()
+        elif tag == "table":
+            self._finish_paragraph()
+            self.table, self.rows = None, []
+        elif tag == "tr":
+            self.row = []
+            self.rows.append(self.row)
+        elif tag in ("td", "th"):
+            self.cell_text = []
+        if tag == "li":
+            self.block = "li"
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre"):
+            if tag == "pre":
+                self.code -= 1
+            if tag != "p" or self.block != "li":
+                self._finish_paragraph()
+            if tag == "li":
+                self.block = None
+        elif tag == "blockquote":
+            self.block = None
+        elif tag in ("strong", "b"):
+            self.bold -= 1
+        elif tag in ("em", "i"):
+            self.italic -= 1
+        elif tag == "code":
+            self.code -= 1
+        elif tag == "a":
+            text = "".join(self.link_text)
+            if self.paragraph is None:
+                self._new_paragraph()
+            if self.link:
+                _hyperlink(self.paragraph, self.link, text)
+            else:
+                self.paragraph.add_run(text)
+            self.paragraph_text.append(text)
+            self.link = None
+        elif tag in ("td", "th") and self.cell_text is not None:
+            self.row.append("".join(self.cell_text).strip())
+            self.cell_text = None
+        elif tag == "table":
+            width = max((len(row) for row in self.rows), default=0)
+            if width:
+                table = self.document.add_table(rows=len(self.rows), cols=width)
+                table.style = "Table Grid"
+                for r, row in enumerate(self.rows):
+                    for c, value in enumerate(row):
+                        table.cell(r, c).text = value
+            self.rows = []
+
+    def handle_data(self, data):
+        if self.cell_text is not None:
+            self.cell_text.append(data)
+            return
+        if self.link is not None:
+            self.link_text.append(data)
+            return
+        if not data.strip() and self.paragraph is None:
+            return
+        if self.paragraph is None:
+            self._new_paragraph()
+        run = self.paragraph.add_run(data)
+        run.bold = bool(self.bold) or None
+        run.italic = bool(self.italic) or None
+        if self.code:
+            run.font.name = "DejaVu Sans Mono"
+            run.font.color.rgb = RGBColor(0x1D, 0x24, 0x30)
+        self.paragraph_text.append(data)
+
+    def close(self):
+        super().close()
+        self._finish_paragraph()
+
+    def feed(self, data):
+        super().feed(data)
+        self.close()

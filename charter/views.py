@@ -1,0 +1,104 @@
+"""The charter page: preview, versions, publishing, comparing, downloading, and naming consent."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from charter import actions
+from charter.compose import charter_boards, charter_settings, compose
+from charter.exports import Charter
+from charter.models import CharterVersion
+from workspace import actions as workspace_actions
+from workspace.access import access_workspace
+from workspace.errors import WorkspaceError
+from workspace.models import DraftRevision
+from workspace.roles import can
+from workspace.selectors import line_diff
+from workspace.views import member_page, workspace_context
+
+
+def _diff(workspace, numbers: str):
+    try:
+        first, second = (int(n) for n in numbers.split(","))
+    except ValueError:
+        return None
+    versions = {v.number: v for v in CharterVersion.objects.filter(workspace=workspace, number__in=[first, second])}
+    if first not in versions or second not in versions:
+        return None
+    before = {s["board"]: s for s in versions[first].content["sections"]}
+    sections = []
+    for section in versions[second].content["sections"]:
+        old = before.get(section["board"], {}).get("markdown", "")
+        sections.append(
+            {
+                "title": section["title"],
+                "changed": old != section["markdown"],
+                "lines": line_diff(old, section["markdown"]),
+            }
+        )
+    return {"first": first, "second": second, "sections": sections}
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def charter_page(request, slug):
+    membership = access_workspace(request.user, slug)
+    workspace = membership.workspace
+    can_compose = can(membership.role, "compose_charter")
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "consent":
+                workspace_actions.set_charter_consent(
+                    membership=membership, consent=request.POST.get("consent") == "on"
+                )
+                messages.success(request, _("Your choice is saved."))
+            elif request.POST.get("do") == "publish":
+                version = actions.publish_version(
+                    membership=membership,
+                    title=request.POST.get("title", ""),
+                    appendix=request.POST.get("appendix") == "on",
+                )
+                messages.success(request, _("Version %(number)s is published.") % {"number": version.number})
+            elif request.POST.get("do") == "settings":
+                revisions = {
+                    key.removeprefix("revision-"): int(value)
+                    for key, value in request.POST.items()
+                    if key.startswith("revision-") and value.isdigit()
+                }
+                actions.update_settings(
+                    membership=membership,
+                    custom_boards=[int(v) for v in request.POST.getlist("custom_boards") if v.isdigit()],
+                    revisions=revisions,
+                    list_adopted=request.POST.get("list_adopted") == "on",
+                    appendix=request.POST.get("appendix") == "on",
+                )
+                messages.success(request, _("The composition is saved."))
+        except WorkspaceError as error:
+            messages.error(request, error.message)
+        return redirect("charter", slug=slug)
+
+    context = workspace_context(request, membership, can_compose=can_compose)
+    versions = list(
+        CharterVersion.objects.filter(workspace=workspace).select_related("published_by").order_by("-number")
+    )
+    context.update(versions=versions, diff=_diff(workspace, request.GET.get("diff", "")))
+    if can(membership.role, "manage_boards"):
+        settings = charter_settings(workspace)
+        preview = Charter(compose(workspace), number=None, published_at=None, sha=None)
+        boards = context["boards"]
+        context.update(
+            preview=preview,
+            preview_parts=preview.html_parts(),
+            settings=settings,
+            custom_boards=[b for b in boards if b.kind == "custom"],
+            revision_choices=[
+                (
+                    board,
+                    list(DraftRevision.objects.filter(board=board).order_by("-number")),
+                    (settings.revisions or {}).get(str(board.pk)),
+                )
+                for board in charter_boards(workspace, settings)
+            ],
+        )
+    return render(request, "charter/page.html", context)

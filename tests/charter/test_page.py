@@ -1,0 +1,50 @@
+"""The charter page for each role."""
+
+import pytest
+from django.urls import reverse
+
+from charter.models import CharterVersion
+from tests.charter.test_charter import CYRILLIC, charter_ws  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_steward_publishes_from_the_page(client, charter_ws):  # noqa: F811
+    """A steward sees the preview and publishes; the version is listed with its downloads."""
+    workspace, _boards, people = charter_ws
+    client.force_login(people["steward"].user)
+    page = client.get(reverse("charter", args=[workspace.slug]))
+    assert CYRILLIC in page.text and "Publish the next version" in page.text
+    response = client.post(
+        reverse("charter", args=[workspace.slug]), {"do": "publish", "title": "First", "appendix": "on"}, follow=True
+    )
+    assert "Version 1 is published." in response.text
+    assert "/charter/versions/1/export.pdf" in response.text
+    assert CharterVersion.objects.get(workspace=workspace).title == "First"
+
+
+def test_participant_sees_versions_not_preview(client, charter_ws):  # noqa: F811
+    """A participant sees published versions and the consent choice, but no preview and no publish form."""
+    workspace, _boards, people = charter_ws
+    client.force_login(people["af"].user)
+    page = client.get(reverse("charter", args=[workspace.slug])).text
+    assert "No version has been published yet." in page
+    assert "Preview" not in page and "Publish the next version" not in page
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "publish"})
+    assert not CharterVersion.objects.exists()
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "consent", "consent": "on"})
+    people["af"].refresh_from_db()
+    assert people["af"].show_name_in_charter
+
+
+def test_compare_two_versions_on_the_page(client, charter_ws):  # noqa: F811
+    """Two versions are compared section by section on the page."""
+    from tests.charter.test_charter import type_into
+
+    workspace, boards, people = charter_ws
+    client.force_login(people["steward"].user)
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "publish"})
+    type_into(boards["vision"], people["af"], "A new vision line.")
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "publish"})
+    page = client.get(reverse("charter", args=[workspace.slug]) + "?diff=1,2").text
+    assert "A new vision line." in page and "diff--added" in page
