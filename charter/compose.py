@@ -181,7 +181,9 @@ def appendix_markdown(content: dict) -> str:
     lines += [
         f"### {_('Contributors')}",
         "",
-        _("%(total)s members contributed.") % contributors + (f" {countries}." if countries else ""),
+        ngettext("%(total)s member contributed.", "%(total)s members contributed.", contributors["total"])
+        % contributors
+        + (f" {countries}." if countries else ""),
     ]
     if contributors["named"]:
         names = ", ".join(
