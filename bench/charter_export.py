@@ -81,5 +81,6 @@ if "--profile" in sys.argv:
     import cProfile
     import pstats
 
-    cProfile.run("charter.render('pdf')", "/tmp/pdf.prof")
-    pstats.Stats("/tmp/pdf.prof").sort_stats("cumulative").print_stats(18)
+    profile = cProfile.Profile()
+    profile.runcall(charter.render, "pdf")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(18)
