@@ -2,12 +2,11 @@
 disconnects, and nothing lost across a server restart."""
 
 import asyncio
-import random
 
 import pytest
 
 from tests.servers import served, sqlite_database
-from tests.yclient import YClient
+from tests.yclient import YClient, edit_together, settle
 
 pytestmark = pytest.mark.process
 
@@ -28,17 +27,6 @@ def board_id(server, token: str, kind: str = "mission") -> int:
     return next(b["id"] for b in boards if b["kind"] == kind)
 
 
-async def settle(*clients: YClient, rounds: int = 60) -> None:
-    for _ in range(rounds):
-        for client in clients:
-            await client.flush()
-        await asyncio.sleep(0.1)
-        if len({client.value() for client in clients}) == 1:
-            await asyncio.sleep(0.3)
-            if len({client.value() for client in clients}) == 1:
-                return
-
-
 @pytest.mark.parametrize(("seed", "kind"), [(7, "mission"), (2026, "concept")])
 def test_two_clients_converge_through_edits_and_drops(server, seed, kind):
     """Two pycrdt clients edit at random (Cyrillic, Dari, ASCII), drop and reconnect at random, and end
@@ -46,35 +34,8 @@ def test_two_clients_converge_through_edits_and_drops(server, seed, kind):
     kz, af = server.token("kz"), server.token("af")
     board = board_id(server, kz, kind)
 
-    async def scenario():
-        chance = random.Random(seed)
-        clients = [
-            YClient(draft_url(server, board, kz), seed=seed),
-            YClient(draft_url(server, board, af), seed=seed + 1),
-        ]
-        for client in clients:
-            await client.connect()
-        for _step in range(120):
-            client = chance.choice(clients)
-            client.random_edit()
-            if client.ws is not None and chance.random() < 0.7:
-                await client.flush()
-            if chance.random() < 0.06:
-                if client.ws is None:
-                    await client.connect()  # edits made offline go up with the sync
-                else:
-                    await client.disconnect()
-            await asyncio.sleep(chance.random() * 0.01)
-        for client in clients:
-            if client.ws is None:
-                await client.connect()
-        await settle(*clients)
-        texts = [client.value() for client in clients]
-        for client in clients:
-            await client.disconnect()
-        return texts
-
-    first, second = asyncio.run(scenario())
+    urls = [draft_url(server, board, kz), draft_url(server, board, af)]
+    first, second = asyncio.run(edit_together(urls, seed=seed, steps=120, drop_chance=0.06))
     assert first == second
     assert len(first) > 50
     status, draft = server.request("GET", f"/api/boards/{board}/draft/", token=kz)
