@@ -11,8 +11,12 @@ HOST    ?= 127.0.0.1
 # A client's first sync of a large draft (its whole state, 200,000 characters of Dari or Cyrillic
 # with history) can pass Daphne's 1 MiB default for one WebSocket message.
 WS_MAX_BYTES ?= 8388608
+# A room reconnecting at once queues its handshakes; Daphne's CLI default gives each only 5 s.
+DAPHNE_ARGS := --websocket-max-message-size $(WS_MAX_BYTES) --websocket_connect_timeout 30
 
-.PHONY: run test install install-dev system-packages test-system-packages services lint check-migrations js
+PROCESSES ?= 2
+
+.PHONY: run run-scaled test install install-dev system-packages test-system-packages services lint check-migrations js
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -39,7 +43,7 @@ run: install system-packages var/secret_key
 	$(PY) manage.py migrate --noinput -v 0 && \
 	$(PY) manage.py seed_demo && \
 	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
-	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size $(WS_MAX_BYTES) codesign.asgi:application
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) codesign.asgi:application
 
 SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES   := chromium poppler-utils
@@ -66,3 +70,16 @@ test: install-dev test-system-packages services check-migrations lint
 # running and testing codesign do not).
 js:
 	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+# Several Daphne processes on consecutive ports (PORT, PORT+1, ...) against PostgreSQL and Redis:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/codesign REDIS_URL=redis://127.0.0.1:6379/0 make run-scaled
+# Put nginx in front (docs/deploy.md). Ctrl-C stops them all.
+run-scaled: install system-packages var/secret_key
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "Set DATABASE_URL (PostgreSQL) and REDIS_URL first."; exit 2; }
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
+	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo && \
+	trap 'kill 0' INT TERM EXIT; \
+	for n in $$(seq 0 $$(($(PROCESSES) - 1))); do \
+	  port=$$(($(PORT) + n)); echo "codesign process $$n on http://$(HOST):$$port/"; \
+	  $(VENV)/bin/daphne -b $(HOST) -p $$port $(DAPHNE_ARGS) codesign.asgi:application & \
+	done; wait

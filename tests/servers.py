@@ -73,6 +73,7 @@ class Server:
             "SECRET_KEY": "process-test-key",
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MAX_SOCKETS_PER_MEMBER": "1000",
             **env,
         }
         self.process = None
@@ -86,7 +87,10 @@ class Server:
 
     def start(self) -> "Server":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "codesign.asgi:application"],
+            [
+                sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                "--websocket_connect_timeout", "30", "codesign.asgi:application",
+            ],  # fmt: skip
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,

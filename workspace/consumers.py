@@ -104,11 +104,13 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(board_group(self.board_id), self.channel_name)
         await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
         await self.accept()
-        await database_sync_to_async(actions.join_board)(
-            board=self.board, membership=self.membership, channel_name=self.channel_name
-        )
-        presence = await database_sync_to_async(board_presence)(self.board_id)
+        presence = await database_sync_to_async(self.join)()
         await self.send_json({"type": "welcome", "seq": self.board.event_seq, "presence": presence})
+
+    def join(self) -> list[dict]:
+        # One trip to the database thread for the whole join: a burst of connects queues on it.
+        actions.join_board(board=self.board, membership=self.membership, channel_name=self.channel_name)
+        return board_presence(self.board_id)
 
     async def disconnect(self, code):
         if self.membership is None:

@@ -1,0 +1,132 @@
+"""Board events across two Daphne processes on PostgreSQL and Redis: what is posted through one
+reaches clients of the other; a client whose process dies resumes on the other with exactly what
+it missed; a burst of connects to one process all succeed."""
+
+import asyncio
+import json
+
+import pytest
+import websockets
+
+from tests.servers import REDIS_URL, postgres_database, redis_prefix, served_many
+
+pytestmark = pytest.mark.scale
+
+
+@pytest.fixture(scope="module")
+def pair():
+    with (
+        postgres_database() as database,
+        redis_prefix() as prefix,
+        served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix) as servers,
+    ):
+        yield servers
+
+
+def socket_url(server, board: int, token: str) -> str:
+    return f"ws://127.0.0.1:{server.port}/ws/boards/{board}/?token={token}"
+
+
+async def frames(ws, wait: float = 0.5) -> list[dict]:
+    received = []
+    while True:
+        try:
+            received.append(json.loads(await asyncio.wait_for(ws.recv(), timeout=wait)))
+        except TimeoutError:
+            return received
+
+
+def stored(received):
+    return [f for f in received if "seq" in f and f["type"] not in ("welcome", "resync_required")]
+
+
+def board_of(server, token, kind):
+    _status, boards = server.request("GET", "/api/workspaces/gs-think-tank/boards/", token=token)
+    return next(b["id"] for b in boards if b["kind"] == kind)
+
+
+def test_events_and_dots_cross_processes(pair):
+    """A card posted and a dot placed through process 1 reach a client of process 2, in seq order."""
+    first, second = pair
+    kz, af, facilitator = first.token("kz"), second.token("af"), first.token("facilitator")
+    board = board_of(first, kz, "concept")
+
+    async def scenario():
+        async with websockets.connect(socket_url(second, board, af)) as ws:
+            await frames(ws)
+            await ws.send(json.dumps({"type": "resume", "after": 0}))
+            status, card = await asyncio.to_thread(
+                first.request, "POST", f"/api/boards/{board}/cards/", {"body": "Across"}, kz
+            )
+            assert status == 201
+            status, round_ = await asyncio.to_thread(
+                first.request, "POST", f"/api/boards/{board}/rounds/", {"question": "Q?"}, facilitator
+            )
+            await asyncio.to_thread(first.request, "POST", f"/api/rounds/{round_['id']}/open/", None, facilitator)
+            await asyncio.to_thread(
+                first.request, "POST", f"/api/rounds/{round_['id']}/dots/", {"card": card["id"]}, kz
+            )
+            received = stored(await frames(ws, 1.0))
+        seqs = [f["seq"] for f in received]
+        assert seqs == list(range(1, len(seqs) + 1))
+        assert [f["type"] for f in received] == [
+            "card.created",
+            "round.created",
+            "board.updated",
+            "round.opened",
+            "round.updated",
+        ]
+        assert received[-1]["round"]["tally"][0]["dots"] == 1
+
+    asyncio.run(scenario())
+
+
+def test_client_resumes_on_the_other_process_after_a_crash(pair):
+    """A client's process dies; events go on through the other; resuming there brings exactly the missed ones."""
+    first, second = pair
+    mn = first.token("mn")
+    board = board_of(first, mn, "vision")
+
+    async def scenario():
+        async with websockets.connect(socket_url(first, board, mn)) as ws:
+            await ws.send(json.dumps({"type": "resume", "after": 0}))
+            await asyncio.to_thread(first.request, "POST", f"/api/boards/{board}/cards/", {"body": "before"}, mn)
+            last = stored(await frames(ws))[-1]["seq"]
+            first.process.kill()  # the process dies; nothing is said to the client
+            first.process.wait()
+            first.process = None
+        for n in range(3):
+            status, _ = await asyncio.to_thread(
+                second.request, "POST", f"/api/boards/{board}/cards/", {"body": f"missed {n}"}, mn
+            )
+            assert status == 201
+        async with websockets.connect(socket_url(second, board, mn)) as ws:
+            await ws.send(json.dumps({"type": "resume", "after": last}))
+            return last, stored(await frames(ws))
+
+    try:
+        last, received = asyncio.run(scenario())
+    finally:
+        first.start()
+    assert [f["seq"] for f in received] == [last + 1, last + 2, last + 3]
+    assert [f["card"]["body"] for f in received] == ["missed 0", "missed 1", "missed 2"]
+
+
+def test_burst_of_connects_to_one_process(pair):
+    """300 sockets connect to one process at once (on Redis): every one is welcomed, none refused."""
+    first, _second = pair
+    token = first.token("tj")
+    board = board_of(first, token, "mission")
+
+    async def one(index):
+        async with websockets.connect(socket_url(first, board, token), open_timeout=30) as ws:
+            welcome = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+            await asyncio.sleep(1)
+            return welcome["type"]
+
+    async def burst():
+        return await asyncio.gather(*(one(n) for n in range(300)), return_exceptions=True)
+
+    results = asyncio.run(burst())
+    failures = [r for r in results if r != "welcome"]
+    assert not failures, failures[:3]
