@@ -10,14 +10,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from charter import actions
-from charter.compose import charter_settings, compose, sha256
+from charter.compose import charter_settings, compose, sha256, version_diff
 from charter.exports import FORMATS, Charter
 from charter.models import CharterVersion
 from workspace.access import access_workspace
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.roles import require
-from workspace.selectors import line_diff
 from workspace.serializers import StrictInputSerializer
 
 
@@ -154,19 +153,7 @@ class VersionDiffView(GenericAPIView):
     def get(self, request, slug, number, other):
         membership = access_workspace(request.user, slug)
         source, target = _version(membership.workspace, number), _version(membership.workspace, other)
-        before = {s["board"]: s for s in source.content["sections"]}
-        after = {s["board"]: s for s in target.content["sections"]}
-        sections = []
-        for board in list(dict.fromkeys([*before, *after])):
-            old, new = before.get(board), after.get(board)
-            sections.append(
-                {
-                    "board": board,
-                    "title": (new or old)["title"],
-                    "changed": (old or {}).get("markdown") != (new or {}).get("markdown"),
-                    "lines": line_diff((old or {}).get("markdown", ""), (new or {}).get("markdown", "")),
-                }
-            )
+        sections = version_diff(source.content, target.content)
         return Response({"source": number, "target": other, "sections": sections})
 
 

@@ -211,3 +211,24 @@ def canonical_markdown(content: dict, *, number: int | None, published_at: datet
 
 def sha256(markdown: str) -> str:
     return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+
+
+def version_diff(before: dict, after: dict) -> list[dict]:
+    """Two versions' contents compared section by section (by board), each with its line diff."""
+    from workspace.selectors import line_diff
+
+    old_sections = {section["board"]: section for section in before["sections"]}
+    new_sections = {section["board"]: section for section in after["sections"]}
+    result = []
+    for board in dict.fromkeys([*old_sections, *new_sections]):
+        old, new = old_sections.get(board, {}), new_sections.get(board, {})
+        old_text, new_text = old.get("markdown", ""), new.get("markdown", "")
+        result.append(
+            {
+                "board": board,
+                "title": (new or old)["title"],
+                "changed": old_text != new_text,
+                "lines": line_diff(old_text, new_text),
+            }
+        )
+    return result

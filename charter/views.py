@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from charter import actions
-from charter.compose import charter_boards, charter_settings, compose
+from charter.compose import charter_boards, charter_settings, compose, version_diff
 from charter.exports import Charter
 from charter.models import CharterVersion
 from workspace import actions as workspace_actions
@@ -14,11 +14,11 @@ from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
 from workspace.models import DraftRevision
 from workspace.roles import can
-from workspace.selectors import line_diff
 from workspace.views import member_page, workspace_context
 
 
 def _diff(workspace, numbers: str):
+    """The comparison asked for with ``?diff=1,2``, or None."""
     try:
         first, second = (int(n) for n in numbers.split(","))
     except ValueError:
@@ -26,18 +26,11 @@ def _diff(workspace, numbers: str):
     versions = {v.number: v for v in CharterVersion.objects.filter(workspace=workspace, number__in=[first, second])}
     if first not in versions or second not in versions:
         return None
-    before = {s["board"]: s for s in versions[first].content["sections"]}
-    sections = []
-    for section in versions[second].content["sections"]:
-        old = before.get(section["board"], {}).get("markdown", "")
-        sections.append(
-            {
-                "title": section["title"],
-                "changed": old != section["markdown"],
-                "lines": line_diff(old, section["markdown"]),
-            }
-        )
-    return {"first": first, "second": second, "sections": sections}
+    return {
+        "first": first,
+        "second": second,
+        "sections": version_diff(versions[first].content, versions[second].content),
+    }
 
 
 @member_page

@@ -88,8 +88,16 @@ class Server:
     def start(self) -> "Server":
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                "--websocket_connect_timeout", "30", "codesign.asgi:application",
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--websocket_connect_timeout",
+                "30",
+                "codesign.asgi:application",
             ],  # fmt: skip
             cwd=ROOT,
             env=self.env,

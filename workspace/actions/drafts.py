@@ -25,7 +25,7 @@ from workspace.models import (
     DraftUpdate,
     Membership,
 )
-from workspace.roles import require
+from workspace.roles import can, require
 from workspace.selectors import revision_data
 
 COMPACT_AFTER_UPDATES = 500
@@ -35,8 +35,6 @@ REVISION_NAME_MAX = DraftRevision._meta.get_field("name").max_length
 
 def draft_refusal(board: Board, membership: Membership) -> str | None:
     """Why this member may not edit the board's draft now; None if they may."""
-    from workspace.roles import can
-
     if not can(membership.role, "contribute"):
         return _("Your role cannot edit drafts.")
     if board.state == BoardState.LOCKED:
