@@ -94,9 +94,16 @@ ASGI_APPLICATION = "codesign.asgi.application"
 # Database: SQLite file by default; concurrent writers wait (IMMEDIATE + timeout) instead of
 # failing with "database is locked", and WAL lets readers go on while one writes.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'codesign.sqlite3'}"
-# Persistent connections: every consumer hop to the database would otherwise open a new one
-# (measured: ~50 ms per WebSocket connect on PostgreSQL, and a burst of 300 connects timed out).
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool, not persistent connections (which Django advises against under ASGI: every worker
+    # thread would keep its own and a burst exhausts the server's max_connections). Opening a
+    # connection per consumer hop cost ~20 ms per WebSocket connect.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+        "timeout": 20,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -86,6 +86,8 @@ class Server:
         return result.stdout
 
     def start(self) -> "Server":
+        # CODESIGN_SERVER_LOG=path keeps what the servers print, for looking into a failure.
+        self._log = open(os.environ.get("CODESIGN_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -102,7 +104,7 @@ class Server:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -113,6 +115,12 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("the server did not start")
 
+    def kill(self) -> None:
+        """The process dies at once, as in a crash (no clean shutdown)."""
+        self.process.kill()
+        self.process.wait()
+        self.stop()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -121,6 +129,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.process = None
+        if getattr(self, "_log", None):
+            self._log.close()
+            self._log = None
 
     def request(self, method: str, path: str, body=None, token: str | None = None) -> tuple[int, object]:
         data = json.dumps(body).encode() if body is not None else None
