@@ -5,6 +5,7 @@ from sending the POST to receipt at every client. Prints a table (or --json); as
 
 Default: one Daphne process on SQLite with the in-memory layer. --scaled: two processes on
 PostgreSQL + Redis (clients spread over both; needs both servers running locally).
+One member posts every comment: keep rate x seconds within the per-member limit (60 a minute).
 """
 
 import argparse
