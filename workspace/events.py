@@ -42,11 +42,15 @@ def record_event(*, board: Board, type: str, payload: dict, actor=None) -> Board
     return event
 
 
-def publish(board_id: int, frame: dict) -> None:
-    """Send a frame to the board's group (stored events only through ``record_event``)."""
+def _send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(board_group(board_id), {"type": "board.event", "event": frame})
+        async_to_sync(layer.group_send)(group, message)
+
+
+def publish(board_id: int, frame: dict) -> None:
+    """Send a frame to the board's group (stored events only through ``record_event``)."""
+    _send(board_group(board_id), {"type": "board.event", "event": frame})
 
 
 def member_group(membership_id: int) -> str:
@@ -56,23 +60,17 @@ def member_group(membership_id: int) -> str:
 
 def publish_ephemeral(board_id: int, frame: dict) -> None:
     """Send a frame that is not stored and has no ``seq`` (presence) to the board's group."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(board_group(board_id), {"type": "board.ephemeral", "frame": frame})
+    _send(board_group(board_id), {"type": "board.ephemeral", "frame": frame})
 
 
 def disconnect_member(membership_id: int) -> None:
     """Close every open connection of a member who was removed."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.removed"})
+    _send(member_group(membership_id), {"type": "member.removed"})
 
 
 def publish_to_member(membership_id: int, frame: dict) -> None:
     """Send a frame to one member's open connections only (e.g. their own remaining dots)."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(member_group(membership_id), {"type": "member.frame", "frame": frame})
+    _send(member_group(membership_id), {"type": "member.frame", "frame": frame})
 
 
 def draft_group(board_id: int) -> str:
@@ -82,11 +80,7 @@ def draft_group(board_id: int) -> str:
 
 def publish_draft_update(board_id: int, update: bytes, *, sender: str | None = None) -> None:
     """Relay a stored draft update to every editor of the board (``sender`` already has it)."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            draft_group(board_id), {"type": "draft.update", "update": update, "sender": sender}
-        )
+    _send(draft_group(board_id), {"type": "draft.update", "update": update, "sender": sender})
 
 
 async def relay_to_draft(board_id: int, message: dict) -> None:
