@@ -27,19 +27,16 @@ def access_workspace(user, slug: str) -> Membership:
         raise WorkspaceError.not_found(_("No such workspace.")) from None
 
 
-def access_board(user, board_id, *, for_update: bool = False) -> tuple[Board, Membership]:
+def access_board(user, board_id) -> tuple[Board, Membership]:
     """The board ``board_id`` and the user's membership of its workspace.
 
-    With ``for_update`` the board row is locked until the transaction ends (call inside one).
+    Actions that change a board lock its row themselves, inside their own transaction.
     """
     not_found = WorkspaceError.not_found(_("No such board."))
     if user is None or not user.is_authenticated:
         raise not_found
     board_id = _as_id(board_id)
-    boards = Board.objects.select_related("workspace")
-    if for_update:
-        boards = boards.select_for_update(of=("self",))
-    board = boards.filter(pk=board_id).first()
+    board = Board.objects.select_related("workspace").filter(pk=board_id).first()
     if board is None:
         raise not_found
     membership = Membership.objects.filter(user=user, workspace_id=board.workspace_id).first()
