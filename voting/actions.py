@@ -114,9 +114,9 @@ def open_round(*, round_: Round, by: Membership) -> Round:
             raise VotingError(_("This board is locked: unlock it before opening a round."), kind=VotingError.CONFLICT)
         if Round.objects.filter(board=board, state=RoundState.OPEN).exists():
             raise VotingError(_("Another round is already open on this board."), kind=VotingError.CONFLICT)
-        card_ids = [
-            card_id for card_id in round_card_ids(round_) if Card.objects.filter(pk=card_id, removed_at=None).exists()
-        ]
+        chosen = round_card_ids(round_)
+        live = set(Card.objects.filter(pk__in=chosen, removed_at=None).values_list("id", flat=True))
+        card_ids = [card_id for card_id in chosen if card_id in live]
         if not card_ids:
             raise VotingError(_("There are no cards to vote on."), kind=VotingError.CONFLICT)
         round_.cards.set(card_ids)

@@ -62,7 +62,7 @@ def turnout(round_: Round) -> dict:
     }
 
 
-def live_tally(round_: Round) -> list[dict]:
+def live_tally(round_: Round, card_ids: list[int]) -> list[dict]:
     """Dots and distinct supporters per card of the round, right now."""
     rows = (
         Dot.objects.filter(round=round_)
@@ -73,13 +73,14 @@ def live_tally(round_: Round) -> list[dict]:
     return [
         {"card": card_id, "dots": counts.get(card_id, {}).get("dots", 0),
          "supporters": counts.get(card_id, {}).get("supporters", 0)}
-        for card_id in round_card_ids(round_)
+        for card_id in card_ids
     ]  # fmt: skip
 
 
 def round_public(round_: Round) -> dict:
     """A round as everyone on the board may see it (API, snapshot and events alike)."""
     visible = tally_visible(round_)
+    card_ids = round_card_ids(round_)
     data = {
         "id": round_.pk,
         "board": round_.board_id,
@@ -94,7 +95,7 @@ def round_public(round_: Round) -> dict:
         "ends_at": round_.ends_at.isoformat() if round_.ends_at else None,
         "opened_at": round_.opened_at.isoformat() if round_.opened_at else None,
         "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
-        "cards": round_card_ids(round_),
+        "cards": card_ids,
         "server_time": timezone.now().isoformat(),
         "turnout": round_.results["turnout"] if round_.results else turnout(round_),
         "tally": None,
@@ -105,7 +106,7 @@ def round_public(round_: Round) -> dict:
         data["tally"] = [{"card": r["card"], "dots": r["dots"], "supporters": r["supporters"]}
                          for r in round_.results["cards"]]  # fmt: skip
     elif visible:
-        data["tally"] = live_tally(round_)
+        data["tally"] = live_tally(round_, card_ids)
     return data
 
 
