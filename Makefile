@@ -16,7 +16,7 @@ DAPHNE_ARGS := --websocket-max-message-size $(WS_MAX_BYTES) --websocket_connect_
 
 PROCESSES ?= 2
 
-.PHONY: run run-scaled test install install-dev system-packages test-system-packages services lint check-migrations js
+.PHONY: run run-scaled test messages install install-dev system-packages test-system-packages services lint check-migrations js
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -41,11 +41,13 @@ var/secret_key:
 run: install system-packages var/secret_key
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
 	$(PY) manage.py migrate --noinput -v 0 && \
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'frontend' -v 0 && \
+	$(PY) manage.py collectstatic --noinput -v 0 && \
 	$(PY) manage.py seed_demo && \
 	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
 	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) codesign.asgi:application
 
-SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext
 TEST_PACKAGES   := chromium poppler-utils
 
 system-packages:
@@ -63,7 +65,10 @@ check-migrations: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-test: install-dev test-system-packages services check-migrations lint
+messages: install
+	SECRET_KEY=messages $(PY) manage.py compilemessages --ignore '.venv' --ignore 'frontend' -v 0
+
+test: install-dev test-system-packages services check-migrations lint messages
 	$(VENV)/bin/pytest
 
 # Rebuild the committed editor bundle (static/js/editor.bundle.js) from frontend/ (needs Node and npm;
@@ -78,6 +83,8 @@ run-scaled: install system-packages var/secret_key
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "Set DATABASE_URL (PostgreSQL) and REDIS_URL first."; exit 2; }
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
 	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo && \
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'frontend' -v 0 && \
+	$(PY) manage.py collectstatic --noinput -v 0 && \
 	trap 'kill 0' INT TERM EXIT; \
 	for n in $$(seq 0 $$(($(PROCESSES) - 1))); do \
 	  port=$$(($(PORT) + n)); echo "codesign process $$n on http://$(HOST):$$port/"; \

@@ -5,11 +5,11 @@ Scale-out: ``DATABASE_URL=postgres://...`` and ``REDIS_URL=redis://...``; nothin
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "workspace.middleware.ViewerTimeZoneMiddleware",
+    "workspace.middleware.ViewerPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "codesign.urls"
@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workspace.context_processors.viewer",
             ],
         },
     },
@@ -170,9 +171,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 
-# Languages: the interface strings go through gettext; catalogs come with the i18n work.
+# Interface languages. Each name is written in its own language, so that a reader finds theirs
+# whatever the page is in. Dari uses the code fa-af: Django's own strings then come from its
+# Persian (fa) catalog, ours from locale/fa_AF. Adding a language: docs/translating.md.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("fa-af", "دری"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 
@@ -184,9 +191,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# The app serves its own static files (no DEBUG needed); straight from the finders, so no
-# collectstatic step stands between a clone and a running server.
-WHITENOISE_USE_FINDERS = True
+# The app serves its own static files (WhiteNoise), fingerprinted and compressed by collectstatic
+# (``make run`` and the tests run it), so browsers on slow links keep them for a year. With DEBUG
+# the files are served unhashed straight from static/ and picked up as they change.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "codesign.storage.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise answers with a synchronous file iterator, which Django under ASGI reads in a thread and
+# warns about on every static file; our files are small, so say it once here instead of per request.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 

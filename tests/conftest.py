@@ -1,5 +1,6 @@
 import asyncio
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -9,6 +10,19 @@ from rest_framework.test import APIClient
 from tests.factories import make_member, make_workspace
 from workspace.events import board_group
 from workspace.roles import Role
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Pages name fingerprinted static files (codesign/storage.py): collect them when static/ changed."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = [p for d in settings.STATICFILES_DIRS for p in Path(d).rglob("*") if p.is_file()]
+    newest = max(p.stat().st_mtime for p in sources)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

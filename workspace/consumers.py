@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workspace import actions
@@ -49,6 +50,7 @@ from workspace.drafts import (
 )
 from workspace.errors import WorkspaceError
 from workspace.events import board_group, draft_group, member_group, relay_to_draft
+from workspace.middleware import language_for_socket
 from workspace.selectors import board_presence, board_seq, events_after
 
 CLOSE_FORBIDDEN = 4403
@@ -74,7 +76,19 @@ def take_frame_token(member_id: int) -> float:
     return 0.0
 
 
-class BoardConsumer(AsyncJsonWebsocketConsumer):
+class SpeaksTheMembersLanguage:
+    """Messages a socket sends (errors, refusals) are in the language the member's pages are in."""
+
+    language = None
+
+    async def dispatch(self, message):
+        if self.language is None:
+            self.language = await database_sync_to_async(language_for_socket)(self.scope)
+        with translation.override(self.language):
+            await super().dispatch(message)
+
+
+class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
     membership = None
 
     async def connect(self):
@@ -216,7 +230,7 @@ _room_locks: dict[int, asyncio.Lock] = {}
 REVISION_CHECK_SECONDS = 60
 
 
-class DraftConsumer(AsyncWebsocketConsumer):
+class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
     """``/ws/drafts/<board_id>``: the y-websocket protocol over the board's draft.
 
     The server holds the truth. It answers sync step 1 from its own copy, stores every update

@@ -1,6 +1,10 @@
 """Forms of the workspace pages. They shape input; the rules are checked by ``workspace.actions``."""
 
+import functools
+import zoneinfo
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -64,4 +68,29 @@ class InvitationForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("For example: Kyrgyz delegation. Only stewards see it."),
+    )
+
+
+def time_zone_choices():
+    return [("", _("The one my device reports")), *[(zone, zone.replace("_", " ")) for zone in sorted_time_zones()]]
+
+
+@functools.cache
+def sorted_time_zones() -> list[str]:
+    return sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+
+
+class PreferencesForm(forms.Form):
+    """A person's language and time zone, the same in every workspace."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=lambda: [("", _("The one my browser asks for")), *settings.LANGUAGES],
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_("Times (agenda, deadlines, comments, versions) are shown in this zone."),
     )

@@ -87,6 +87,25 @@ class Membership(models.Model):
         return f"{self.display_name} ({self.get_role_display()}, {self.workspace})"
 
 
+class Profile(models.Model):
+    """A person's own settings, the same in every workspace: interface language and time zone.
+
+    Blank means "follow the browser": its Accept-Language header, and the zone it reports.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="codesign_profile")
+    # One of settings.LANGUAGES (checked by the action, so adding a language needs no migration).
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_time_zone])
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'}, {self.time_zone or '-'})"
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(24)
 

@@ -4,6 +4,8 @@ from workspace import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("language/", views.set_language, name="set-language"),
+    path("preferences/", views.preferences_page, name="preferences"),
     path("join/<str:token>/", views.join, name="join"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace"),
     path("w/<slug:slug>/boards/<int:board_id>/", views.board_page, name="board"),

@@ -3,20 +3,24 @@
 import functools
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspace import actions
 from workspace.access import access_board, access_workspace
 from workspace.errors import WorkspaceError
-from workspace.forms import InvitationForm, JoinForm, SignUpForm
+from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
+from workspace.middleware import viewer_profile
 from workspace.models import Card, Comment, Invitation, Membership
 from workspace.roles import can
 from workspace.selectors import agenda_for_viewer, board_panels, board_state, members_by_country, workspace_boards
@@ -116,6 +120,7 @@ def board_strings() -> dict:
         "new_card": _("New card by %(name)s"),
         "new_comment": _("New comment by %(name)s"),
         "not_sent": _("Not sent: the connection is down. Your text is kept; try again when you are back online."),
+        "queued": _("Not sent yet: the connection is down. It will be sent by itself once the connection is back."),
         "no_cards": _("No cards yet. Be the first to post an idea."),
         "closed_locked": _("This board is locked: nothing can be posted until a facilitator unlocks it."),
         "closed_voting": _("A voting round is running: cards cannot change until it closes. You can still comment."),
@@ -258,3 +263,59 @@ def join(request, token):
             return redirect("workspace", slug=membership.workspace.slug)
     context = {"invitation": invitation, "workspace": invitation.workspace, "form": form}
     return render(request, "workspace/join.html", context, status=400 if form.errors else 200)
+
+
+# A person's own settings ------------------------------------------------------------------------
+
+
+def safe_next(request, fallback="home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(fallback)
+
+
+def remember_language(response, language: str):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_POST
+def set_language(request):
+    """The language switcher on every page: remembered in the person's profile and a cookie."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return render(request, "error.html", {"status": 400, "message": _("Unknown language.")}, status=400)
+    if request.user.is_authenticated:
+        actions.set_preferences(user=request.user, language=language)
+    return remember_language(redirect(safe_next(request)), language)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences_page(request):
+    profile = viewer_profile(request)
+    initial = {"language": profile.language, "time_zone": profile.time_zone} if profile else {}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = actions.set_preferences(user=request.user, **form.cleaned_data)
+        except WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            translation.activate(profile.language or translation.get_language())
+            messages.success(request, _("Your settings are saved."))
+            response = redirect(safe_next(request, "preferences"))
+            return remember_language(response, profile.language) if profile.language else response
+    context = {
+        "form": form,
+        "browser_zone": getattr(request, "browser_zone", None),
+        "next": safe_next(request),
+    }
+    return render(request, "workspace/preferences.html", context, status=400 if form.errors else 200)

@@ -7,13 +7,14 @@
 // one twice changes nothing. Text being typed lives in its own form and in localStorage, never in
 // what gets redrawn, so no event can wipe it.
 
+import { formatTime } from "./time.js";
+
 const root = document.querySelector("[data-board]");
 const boardId = Number(root.dataset.board);
 const viewer = JSON.parse(document.getElementById("board-viewer").textContent);
 const t = JSON.parse(document.getElementById("board-strings").textContent);
 let state = JSON.parse(document.getElementById("board-state").textContent);
 
-const lang = document.documentElement.lang || "en";
 const cardsEl = root.querySelector("[data-cards]");
 const emptyEl = root.querySelector("[data-empty]");
 const connectionEl = root.querySelector("[data-connection]");
@@ -48,11 +49,6 @@ function el(tag, attrs = {}, ...children) {
   }
   for (const child of children) if (child) node.append(child);
   return node;
-}
-
-function timeLabel(iso) {
-  const date = new Date(iso);
-  return date.toLocaleString(lang, { weekday: "short", hour: "2-digit", minute: "2-digit" });
 }
 
 function cookie(name) {
@@ -102,12 +98,81 @@ async function api(method, url, body, idempotencyKey) {
       method, headers, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
     });
   } catch {
-    throw new ApiError(t.not_sent);
+    throw Object.assign(new ApiError(t.not_sent), { offline: true });
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
+  // A proxy answering for a restarting server counts as "not reached" too: the post waits.
+  if ([502, 503, 504].includes(response.status)) throw Object.assign(new ApiError(t.not_sent), { offline: true });
   if (!response.ok) throw new ApiError(data.detail || response.statusText);
   return data;
+}
+
+// Posts that could not be sent (the connection was down) wait in an outbox kept in localStorage, so
+// they survive a reload, and are sent again when the connection is back, with the same
+// Idempotency-Key: the server answers a repeated key with its first answer, so a post is stored
+// once however many times it was sent.
+const outboxKey = `codesign:outbox:${boardId}`;
+const outbox = {
+  all: () => { try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch { return []; } },
+  save: (items) => (items.length ? localStorage.setItem(outboxKey, JSON.stringify(items)) : localStorage.removeItem(outboxKey)),
+  has(name) { return this.all().some((item) => item.name === name); },
+  add(item) { this.save(this.all().filter((i) => i.name !== item.name).concat(item)); },
+  remove(name) { this.save(this.all().filter((i) => i.name !== name)); },
+};
+const waitingForms = new Map(); // outbox name -> { sent(result), failed(message) } of the form on screen
+let flushing = false;
+
+async function flushOutbox() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    for (const item of outbox.all()) {
+      let result;
+      try {
+        result = await api("POST", item.url, item.body, item.key);
+      } catch (err) {
+        if (err.offline) break; // still down: everything waits for the next try
+        outbox.remove(item.name); // refused (the board was locked meanwhile...): the text stays in the form
+        waitingForms.get(item.name)?.failed(err.message);
+        continue;
+      }
+      outbox.remove(item.name);
+      drafts.clear(item.name);
+      (item.kind === "card" ? applyCard : applyComment)(result);
+      waitingForms.get(item.name)?.sent(result);
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+window.setInterval(() => { if (outbox.all().length && navigator.onLine) flushOutbox(); }, 10000);
+
+/** Post from a form; if the connection is down, queue it and lock the text until it is sent. */
+function postFromForm({ name, kind, url, body, textarea, error, button, sent }) {
+  const form = {
+    sent(result) { textarea.readOnly = false; error.textContent = ""; error.className = "error"; textarea.value = ""; sent(result); },
+    failed(message) { textarea.readOnly = false; error.className = "error"; error.textContent = message; },
+    queued() { textarea.readOnly = true; error.className = "help"; error.textContent = t.queued; },
+  };
+  waitingForms.set(name, form);
+  if (outbox.has(name) && !body) { form.queued(); return Promise.resolve(); }
+  if (!body) return Promise.resolve();
+  button.disabled = true;
+  error.textContent = "";
+  return api("POST", url, body, drafts.key(name))
+    .then((result) => {
+      drafts.clear(name);
+      (kind === "card" ? applyCard : applyComment)(result);
+      form.sent(result);
+    })
+    .catch((err) => {
+      if (!err.offline) { form.failed(err.message); return; }
+      outbox.add({ name, kind, url, body, key: drafts.key(name) });
+      form.queued();
+    })
+    .finally(() => { button.disabled = false; });
 }
 
 // Drawing ---------------------------------------------------------------------------------------
@@ -118,7 +183,7 @@ function authorLine(author, createdAt, editedAt) {
     "p", { class: "meta" },
     el("span", { class: "meta__name", dir: "auto", text: name }),
     author && author.country ? el("span", { class: "meta__country", text: author.country }) : null,
-    el("time", { datetime: createdAt, text: timeLabel(createdAt) }),
+    el("time", { datetime: createdAt, text: formatTime(createdAt) }),
     editedAt ? el("span", { class: "meta__edited", text: `(${t.edited})` }) : null,
   );
 }
@@ -226,23 +291,18 @@ function commentForm(card, parentId) {
   const button = el("button", { type: "submit", class: "button button--small", text: parentId ? t.send_reply : t.comment });
   const form = el("form", { class: parentId ? "comment-form comment-form--reply" : "comment-form" }, textarea,
     el("div", { class: "compose__row" }, error, button));
-  form.addEventListener("submit", async (event) => {
+  const url = `/api/cards/${card.id}/comments/`;
+  const post = (body) => postFromForm({
+    name, kind: "comment", url, body, textarea, error, button,
+    sent: () => { if (parentId) form.remove(); },
+  });
+  post(null); // a comment still waiting in the outbox (after a reload) shows as waiting
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!textarea.value.trim()) return;
-    button.disabled = true;
-    error.textContent = "";
-    try {
-      const body = { body: textarea.value };
-      if (parentId) body.parent = parentId;
-      applyComment(await api("POST", `/api/cards/${card.id}/comments/`, body, drafts.key(name)));
-      textarea.value = "";
-      drafts.clear(name);
-      if (parentId) form.remove();
-    } catch (err) {
-      error.textContent = err.message;
-    } finally {
-      button.disabled = false;
-    }
+    if (!textarea.value.trim() || textarea.readOnly) return;
+    const body = { body: textarea.value };
+    if (parentId) body.parent = parentId;
+    post(body);
   });
   return form;
 }
@@ -524,6 +584,7 @@ const socket = {
       this.attempts = 0;
       showConnection("live");
       this.send({ type: "resume", after: state.seq });
+      flushOutbox();
       window.clearInterval(this.pingTimer);
       this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25000);
     });
@@ -554,6 +615,7 @@ const socket = {
 
 window.addEventListener("offline", () => showConnection("offline"));
 window.addEventListener("online", () => {
+  flushOutbox();
   if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) {
     showConnection("reconnecting");
     socket.attempts = 0;
@@ -568,23 +630,18 @@ bindDraft(composeText, "card");
 const count = () => { counter.textContent = String(composeText.value.length); };
 composeText.addEventListener("input", count);
 count();
-compose.addEventListener("submit", async (event) => {
+const composeError = compose.querySelector("[data-error]");
+const composeButton = compose.querySelector("button");
+const postCard = (body) => postFromForm({
+  name: "card", kind: "card", url: `/api/boards/${boardId}/cards/`, body,
+  textarea: composeText, error: composeError, button: composeButton, sent: count,
+});
+postCard(null);
+compose.addEventListener("submit", (event) => {
   event.preventDefault();
-  const error = compose.querySelector("[data-error]");
-  const button = compose.querySelector("button");
   if (!composeText.value.trim()) { composeText.focus(); return; }
-  button.disabled = true;
-  error.textContent = "";
-  try {
-    applyCard(await api("POST", `/api/boards/${boardId}/cards/`, { body: composeText.value }, drafts.key("card")));
-    composeText.value = "";
-    drafts.clear("card");
-    count();
-  } catch (err) {
-    error.textContent = err.message;
-  } finally {
-    button.disabled = false;
-  }
+  if (composeText.readOnly) return;
+  postCard({ body: composeText.value });
 });
 
 // For the other panels, for people debugging a live session in the console, and for the browser tests.

@@ -1,6 +1,8 @@
 // The board's shared draft: loads the editor bundle (Yjs + CodeMirror) only here, keeps it
 // read-only while the board is locked or voting, shows the connection, and lists revisions.
 
+import { formatTime } from "./time.js";
+
 const section = document.querySelector("[data-draft]");
 const board = window.codesignBoard;
 const t = board.strings;
@@ -32,27 +34,47 @@ function showStatus(kind) {
   status.textContent = t[shown];
 }
 
-const { mountDraftEditor } = await import(section.dataset.bundle);
-const editor = mountDraftEditor({
-  element: section.querySelector("[data-draft-editor]"),
-  boardId,
-  name: "",
-  color: COLORS[board.viewer.member % COLORS.length],
-  readOnly: showReadOnly(),
-  label: t.draft_label,
-  placeholder: t.draft_placeholder,
-  onStatus: showStatus,
-  onRefused: (reason) => {
-    notice.hidden = false;
-    notice.textContent = board.format(t.draft_refused, { reason });
-  },
+// The editor bundle (~200 KB compressed) is fetched only when someone opens the draft; a person
+// who opened it once finds it open on their next visit.
+const openKey = `codesign:draft-open:${boardId}`;
+let editor = null;
+
+async function openEditor() {
+  if (editor) return;
+  const { mountDraftEditor } = await import(section.dataset.bundle);
+  if (editor) return;
+  editor = mountDraftEditor({
+    element: section.querySelector("[data-draft-editor]"),
+    boardId,
+    name: "",
+    color: COLORS[board.viewer.member % COLORS.length],
+    readOnly: showReadOnly(),
+    label: t.draft_label,
+    placeholder: t.draft_placeholder,
+    onStatus: showStatus,
+    onRefused: (reason) => {
+      notice.hidden = false;
+      notice.textContent = board.format(t.draft_refused, { reason });
+    },
+  });
+  window.codesignBoard.draft = editor;
+}
+
+section.addEventListener("toggle", (event) => {
+  if (event.target !== section) return;
+  if (section.open) {
+    localStorage.setItem(openKey, "1");
+    openEditor();
+    loadRevisions();
+  } else {
+    localStorage.removeItem(openKey);
+  }
 });
-window.codesignBoard.draft = editor;
 
 root.addEventListener("board:event", (event) => {
   const frame = event.detail;
-  if (frame.type === "board.updated") editor.setReadOnly(showReadOnly());
-  if (frame.type === "draft.revision_saved" || frame.type === "draft.restored") loadRevisions();
+  if (frame.type === "board.updated") editor?.setReadOnly(showReadOnly());
+  if ((frame.type === "draft.revision_saved" || frame.type === "draft.restored") && section.open) loadRevisions();
 });
 
 // Revisions ---------------------------------------------------------------------------------------
@@ -81,7 +103,7 @@ async function loadRevisions() {
   list.replaceChildren();
   if (!revisions.length) list.append(board.el("li", { class: "muted", text: t.no_revisions }));
   for (const revision of revisions.slice().reverse()) {
-    const when = new Date(revision.created_at).toLocaleString(document.documentElement.lang || "en", { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    const when = formatTime(revision.created_at);
     const editors = revision.editors.map((e) => `${e.display_name}${e.country ? ` (${e.country})` : ""}`).join(", ");
     const item = board.el("li", { class: "revision" },
       board.el("span", { class: "revision__name", dir: "auto", text: `#${revision.number} ${revision.name || ""}${revision.automatic ? ` (${t.revision_automatic})` : ""}` }),
@@ -115,4 +137,4 @@ if (saveForm) {
 }
 
 section.querySelector("[data-revisions]").addEventListener("toggle", (event) => { if (event.target.open) loadRevisions(); });
-loadRevisions();
+if (localStorage.getItem(openKey)) section.open = true; // the toggle event opens the editor

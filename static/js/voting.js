@@ -3,6 +3,8 @@
 // It listens to the board (static/js/board.js) and reads the round from the board's state; it
 // never learns more than the server sends everyone, plus the voter's own dots.
 
+import { formatTime } from "./time.js";
+
 const root = document.querySelector("[data-board]");
 const panel = document.querySelector("[data-round-panel]");
 const view = panel.querySelector("[data-round-view]");
@@ -212,6 +214,7 @@ function render() {
   if (r.state === "open") {
     const left = secondsLeft(r);
     view.append(el("p", { class: "countdown", "data-countdown": "", text: left === null ? T.no_timer : left > 0 ? text(T.time_left, { time: clock(left) }) : T.time_up }));
+    if (r.ends_at) view.append(el("p", { class: "help", "data-closes-at": "", text: text(T.closes_at, { time: formatTime(r.ends_at, { day: false }) }) }));
     if (mine) {
       view.append(el("p", { class: "remaining", "data-remaining": "", text: mine.can_vote ? text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }) : T.not_voting }));
     }

@@ -47,7 +47,7 @@ class LiveServerTestCase(ChannelsLiveServerTestCase):
     stale reads (a user seeded by the second test could not sign in): close ours before it starts.
     """
 
-    serve_static = True
+    serve_static = False  # WhiteNoise in the app serves the fingerprinted files collectstatic wrote
 
     @classmethod
     def setUpClass(cls):

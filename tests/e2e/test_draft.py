@@ -29,6 +29,7 @@ class TestDraft(LiveServerTestCase):
             af = sign_in(browser, self.live_server_url, "af")
             for page in (kz, af):
                 page.goto(self.board_url)
+                page.locator("[data-draft] > summary").click()  # the editor loads only when opened
                 expect(page.locator("[data-draft-status]")).to_have_text("Live", timeout=5000)
 
             kz.locator(".cm-content").click()

@@ -24,6 +24,7 @@ from workspace.actions.members import (
     remove_member,
     revoke_invitation,
     set_charter_consent,
+    set_preferences,
     sign_up_with_invitation,
 )
 from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
@@ -47,6 +48,7 @@ __all__ = [
     "revoke_invitation",
     "set_board_voting",
     "set_charter_consent",
+    "set_preferences",
     "sign_up_with_invitation",
     "touch_presence",
     "update_board",

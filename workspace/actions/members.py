@@ -5,6 +5,7 @@ what it made. Views, the API, management commands and tests all call these; noth
 these models.
 """
 
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from workspace.errors import WorkspaceError
-from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Workspace
+from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Profile, Workspace
 from workspace.roles import Role, require
 
 User = get_user_model()
@@ -258,3 +259,26 @@ def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:
         Membership.objects.filter(pk=membership.pk).update(show_name_in_charter=bool(consent))
     membership.show_name_in_charter = bool(consent)
     return membership
+
+
+# A person's own settings ----------------------------------------------------------------------
+
+
+def set_preferences(*, user, language: str | None = None, time_zone: str | None = None) -> Profile:
+    """Remember a person's interface language and time zone (``""`` = follow the browser).
+
+    ``None`` leaves a setting as it is. Only the person themselves calls this (the views pass
+    ``request.user``), so no capability is involved.
+    """
+    if language is not None and language and language not in dict(settings.LANGUAGES):
+        raise WorkspaceError(_("Unknown language: %(language)s.") % {"language": language})
+    if time_zone is not None and time_zone and time_zone not in zoneinfo.available_timezones():
+        raise WorkspaceError(_("%(value)s is not a known time zone.") % {"value": time_zone})
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        if language is not None:
+            profile.language = language
+        if time_zone is not None:
+            profile.time_zone = time_zone
+        profile.save()
+    return profile

@@ -1,0 +1,33 @@
+// Times as the viewer reads them: in their own zone (the one they chose, or the device's), in the
+// page's language, with the workspace's zone beside it when the two differ at that moment.
+
+const html = document.documentElement;
+const lang = html.lang || "en";
+const device = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const viewerZone = html.dataset.viewerTz || device;
+const workspaceZone = html.dataset.workspaceTz || "";
+
+function formatter(zone, options) {
+  try {
+    return new Intl.DateTimeFormat(lang, { ...options, timeZone: zone });
+  } catch {
+    return new Intl.DateTimeFormat(lang, options); // an unknown zone: the device's
+  }
+}
+
+const DAY_TIME = { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+const TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+
+function offsetOf(zone, date) {
+  const part = formatter(zone, { timeZoneName: "longOffset" }).formatToParts(date).find((p) => p.type === "timeZoneName");
+  return part ? part.value : zone;
+}
+
+/** "Sat 14:05", or "Sat 14:05 (13:35 Asia/Kabul)" when the workspace's zone differs. */
+export function formatTime(iso, { day = true } = {}) {
+  const date = new Date(iso);
+  const own = formatter(viewerZone, day ? DAY_TIME : TIME).format(date);
+  if (!workspaceZone || offsetOf(workspaceZone, date) === offsetOf(viewerZone, date)) return own;
+  const there = formatter(workspaceZone, TIME).format(date);
+  return `${own} (${there} ${workspaceZone.replace("_", " ")})`;
+}
