@@ -16,7 +16,7 @@ DAPHNE_ARGS := --websocket-max-message-size $(WS_MAX_BYTES) --websocket_connect_
 
 PROCESSES ?= 2
 
-.PHONY: run run-scaled test messages install install-dev system-packages test-system-packages services lint check-migrations js
+.PHONY: run run-scaled test messages translations language install install-dev system-packages test-system-packages services lint check-migrations js
 
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
@@ -64,6 +64,18 @@ check-migrations: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+
+# Catalogs (docs/translating.md). `make translations` brings every catalog up to date with the code;
+# `make language CODE=kk` starts a new one (the language then shows in the switcher by itself).
+MAKEMESSAGES := SECRET_KEY=messages $(PY) manage.py makemessages --add-location=file \
+	-i 'frontend/*' -i 'var/*' -i 'tests/*' -i 'bench/*' -i 'scripts/*'
+
+translations: install
+	$(MAKEMESSAGES) --all --no-obsolete
+
+language: install
+	@test -n "$(CODE)" || { echo "Say which language: make language CODE=kk"; exit 2; }
+	$(MAKEMESSAGES) --locale $$(SECRET_KEY=x $(PY) -c "from django.utils.translation import to_locale; print(to_locale('$(CODE)'))")
 
 messages: install
 	SECRET_KEY=messages $(PY) manage.py compilemessages --ignore '.venv' --ignore 'frontend' -v 0

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from charter.models import CharterSettings
 from voting.models import Round, RoundState
@@ -160,14 +161,21 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
     return result
 
 
+def country_label(code: str) -> str:
+    """A country's name in the reader's language (the appendix stores codes)."""
+    return countries.name(code) if code and code != "none" else _("Country not given")
+
+
 def appendix_markdown(content: dict) -> str:
     lines = []
     if content["rounds"]:
-        lines += [f"### {_('Dot-voting rounds')}", ""]
+        heading = _("Dot-voting rounds")
+        lines += [f"### {heading}", ""]
         for round_ in content["rounds"]:
             turnout = round_["turnout"]
             countries = ", ".join(
-                f"{code} {counts['voters']}/{counts['eligible']}" for code, counts in turnout["by_country"].items()
+                f"{country_label(code)} {counts['voters']}/{counts['eligible']}"
+                for code, counts in turnout["by_country"].items()
             )
             lines += [
                 f"#### {one_line(round_['question'])}",
@@ -177,9 +185,10 @@ def appendix_markdown(content: dict) -> str:
                 "",
             ]
     contributors = content["appendix"]["contributors"]
-    countries = ", ".join(f"{code} {count}" for code, count in contributors["by_country"].items())
+    countries = ", ".join(f"{country_label(code)} {count}" for code, count in contributors["by_country"].items())
+    heading = _("Contributors")
     lines += [
-        f"### {_('Contributors')}",
+        f"### {heading}",
         "",
         ngettext("%(total)s member contributed.", "%(total)s members contributed.", contributors["total"])
         % contributors

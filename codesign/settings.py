@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,15 +172,30 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 
-# Interface languages. Each name is written in its own language, so that a reader finds theirs
-# whatever the page is in. Dari uses the code fa-af: Django's own strings then come from its
-# Persian (fa) catalog, ours from locale/fa_AF. Adding a language: docs/translating.md.
+# Interface languages: English (the source) and every catalog under locale/ (docs/translating.md:
+# adding one is `make language CODE=kk`). Each name is written in its own language, so that a reader
+# finds theirs whatever the page is in. Dari is fa-af: Django's own strings come from its Persian
+# (fa) catalog, ours from locale/fa_AF.
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("ru", "Русский"),
-    ("fa-af", "دری"),
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Русский",
+    "fa-af": "دری",
+    "kk": "Қазақша",
+    "ky": "Кыргызча",
+    "uz": "Oʻzbekcha",
+    "tg": "Тоҷикӣ",
+    "tk": "Türkmençe",
+    "mn": "Монгол",
+    "ps": "پښتو",
+}
+LANGUAGES = [("en", LANGUAGE_NAMES["en"])] + [
+    (code, LANGUAGE_NAMES.get(code, code))
+    for code in sorted(
+        to_language(po.parent.parent.name) for po in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po")
+    )
 ]
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ur", "ug", "ps"]  # Django's, and Pashto
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 

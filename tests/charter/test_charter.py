@@ -214,7 +214,7 @@ def test_names_only_with_consent(api, charter_ws):
     markdown = api.as_user(people["steward"].user).get(url(workspace)).json()["markdown"]
     assert "Named with their consent: Oyuna (MN)." in markdown
     assert "Farid" not in markdown
-    assert "2 members contributed. AF 1, MN 1." in markdown
+    assert "2 members contributed. Afghanistan 1, Mongolia 1." in markdown
 
 
 def test_user_text_cannot_inject_into_exports(api, charter_ws):
