@@ -78,6 +78,9 @@ async function act(method, url, body) {
 
 function decorate(cardEl, card) {
   const { el } = board();
+  // Redrawing replaces the dot buttons: a keyboard user's focus stays on this card's button.
+  const focused = cardEl.querySelector(".dots")?.contains(document.activeElement) ? document.activeElement : null;
+  if (focused) queueMicrotask(() => focusCard(card.id, focused.classList.contains("button--undot") ? ".button--undot" : ".button--dot"));
   cardEl.querySelector(".dots")?.remove();
   const r = round();
   if (!r || r.state !== "open" || !r.cards.includes(card.id)) return;
@@ -116,9 +119,11 @@ function decorate(cardEl, card) {
   body.after(box);
 }
 
+// After a dot is placed or taken back the buttons are redrawn: keep the keyboard where it was, or on
+// the other button when this one has just become disabled (no dots left, or none to take back).
 function focusCard(cardId, selector) {
-  const button = document.querySelector(`[data-card="${cardId}"] ${selector}`);
-  if (button && !button.disabled) button.focus();
+  const buttons = [selector, ".button--dot", ".button--undot"].map((s) => document.querySelector(`[data-card="${cardId}"] ${s}`));
+  buttons.find((button) => button && !button.disabled)?.focus();
 }
 
 function decorateAll() {
