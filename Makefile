@@ -48,7 +48,7 @@ run: install system-packages var/secret_key
 	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) codesign.asgi:application
 
 SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext
-TEST_PACKAGES   := chromium poppler-utils
+TEST_PACKAGES   := chromium poppler-utils nginx
 
 system-packages:
 	@scripts/ensure-debian-packages $(SYSTEM_PACKAGES)

@@ -1,4 +1,5 @@
 import asyncio
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,9 +13,12 @@ from workspace.events import board_group
 from workspace.roles import Role
 
 
-@pytest.fixture(scope="session", autouse=True)
-def static_files():
-    """Pages name fingerprinted static files (codesign/storage.py): collect them when static/ changed."""
+def pytest_sessionstart(session):
+    """Pages name fingerprinted static files (codesign/storage.py): collect them when static/ changed.
+
+    Before collection: importing the ASGI application (some test modules do) makes WhiteNoise index
+    STATIC_ROOT once, and the live servers the browser tests fork inherit that index.
+    """
     from django.conf import settings
     from django.core.management import call_command
 
@@ -23,6 +27,16 @@ def static_files():
     newest = max(p.stat().st_mtime for p in sources)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         call_command("collectstatic", interactive=False, verbosity=0)
+
+    # The message catalogs, compiled as `make test` does, when a .po is newer than its .mo.
+    catalogs = list(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
+    stale = [
+        po
+        for po in catalogs
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale and shutil.which("msgfmt"):
+        call_command("compilemessages", locale=[po.parent.parent.name for po in stale], verbosity=0)
 
 
 @pytest.fixture

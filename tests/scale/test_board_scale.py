@@ -128,3 +128,46 @@ def test_burst_of_connects_to_one_process(pair):
     results = asyncio.run(burst())
     failures = [r for r in results if r != "welcome"]
     assert not failures, failures[:3]
+
+
+def test_process_dies_mid_round(pair):
+    """One process dies while a timed round is open: every dot acknowledged before or after is kept,
+    the other process's timer closes the round once, and a client of the dead process resumes on the
+    survivor with exactly the events it missed, the close included."""
+    first, second = pair
+    facilitator, kz, kg, uz = (first.token(name) for name in ("facilitator", "kz", "kg", "uz"))
+    board = board_of(first, kz, "priorities")
+    cards = [first.request("POST", f"/api/boards/{board}/cards/", {"body": f"Area {n}"}, kz)[1]["id"] for n in range(3)]
+    status, round_ = first.request(
+        "POST", f"/api/boards/{board}/rounds/", {"question": "Which?", "duration_seconds": 10}, facilitator
+    )
+    assert status == 201, round_
+    first.request("POST", f"/api/rounds/{round_['id']}/open/", None, facilitator)
+    dots = f"/api/rounds/{round_['id']}/dots/"
+
+    async def scenario():
+        acknowledged = 0
+        async with websockets.connect(socket_url(first, board, uz)) as ws:
+            await ws.send(json.dumps({"type": "resume", "after": 0}))
+            for token, card in ((kz, cards[0]), (kg, cards[1]), (kz, cards[1])):
+                status, _ = await asyncio.to_thread(first.request, "POST", dots, {"card": card}, token)
+                acknowledged += status == 201
+            last = stored(await frames(ws))[-1]["seq"]
+            first.kill()  # mid-round, without a word to anyone
+        for token, card in ((kg, cards[2]), (kz, cards[2])):
+            status, _ = await asyncio.to_thread(second.request, "POST", dots, {"card": card}, token)
+            acknowledged += status == 201
+        await asyncio.sleep(11)  # the round's 10 s run out; only the second process is alive
+        async with websockets.connect(socket_url(second, board, uz)) as ws:
+            await ws.send(json.dumps({"type": "resume", "after": last}))
+            return acknowledged, last, stored(await frames(ws, 1.0))
+
+    try:
+        acknowledged, last, missed = asyncio.run(scenario())
+    finally:
+        first.start()
+    assert acknowledged == 5
+    assert [f["seq"] for f in missed] == list(range(last + 1, last + 1 + len(missed)))
+    assert [f["type"] for f in missed].count("round.closed") == 1
+    _status, results = second.request("GET", f"/api/rounds/{round_['id']}/results/", None, facilitator)
+    assert sum(row["dots"] for row in results["cards"]) == acknowledged
