@@ -1,41 +1,35 @@
 """Fan-out: N WebSocket clients on one board while comments are posted at a steady rate; latency
-from sending the POST to receipt at every client. Prints a table (or --json); asserts nothing.
+from sending the POST to receipt at every client, p50/p95/p99/max. In the same run, the same load
+on a bare Channels app that only relays a message to its group (bench/floor_app.py: the
+framework's floor), and the ratio ours / floor. Prints a table (or --json); asserts nothing.
 
-    .venv/bin/python bench/fanout.py --clients 300 --seconds 10 [--rate 5] [--scaled] [--json]
+    .venv/bin/python bench/fanout.py --clients 300 [--seconds 10] [--rate 5] [--config both|sqlite|scaled]
 
-Default: one Daphne process on SQLite with the in-memory layer. --scaled: two processes on
-PostgreSQL + Redis (clients spread over both; needs both servers running locally).
+sqlite: one Daphne process on SQLite with the in-memory layer; scaled: two processes on PostgreSQL
++ Redis, clients spread over both (needs both servers running locally); both: one, then the other.
 One member posts every comment: keep rate x seconds within the per-member limit (60 a minute).
 """
 
 import argparse
 import asyncio
 import json
-import statistics
+import os
+import subprocess
 import sys
-import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import websockets
 
-import websockets  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.servers import REDIS_URL, postgres_database, redis_prefix, served_many, sqlite_database  # noqa: E402
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+from bench.common import ROOT, add_config_argument, chosen, print_table, servers_for, summary_ms  # noqa: E402
+from tests.servers import free_port  # noqa: E402
 
 
-async def measure(servers, clients: int, seconds: float, rate: float) -> dict:
-    poster = servers[0].token("kz")
-    _status, boards = servers[0].request("GET", "/api/workspaces/gs-think-tank/boards/", token=poster)
-    board = next(b["id"] for b in boards if b["kind"] == "concept")
-    _status, card = servers[0].request("POST", f"/api/boards/{board}/cards/", {"body": "Fan-out"}, token=poster)
-    reader = servers[0].token("mn")
+async def run_load(clients: int, seconds: float, rate: float, socket_urls, post, is_ours: bool) -> dict:
+    """``clients`` sockets over ``socket_urls``; ``post(body)`` sends one message; latencies collected."""
     sent: dict[str, float] = {}
     latencies: list[float] = []
     ready = asyncio.Event()
@@ -43,9 +37,8 @@ async def measure(servers, clients: int, seconds: float, rate: float) -> dict:
 
     async def client(index: int):
         nonlocal connected
-        server = servers[index % len(servers)]
-        url = f"ws://127.0.0.1:{server.port}/ws/boards/{board}/?token={reader}"
-        async with websockets.connect(url, open_timeout=60, max_size=None) as ws:
+        url = socket_urls[index % len(socket_urls)]
+        async with websockets.connect(url, open_timeout=120, max_size=None) as ws:
             await ws.recv()  # welcome
             connected += 1
             if connected == clients:
@@ -53,74 +46,145 @@ async def measure(servers, clients: int, seconds: float, rate: float) -> dict:
             deadline = time.monotonic() + seconds + 60
             while time.monotonic() < deadline:
                 try:
-                    frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
+                    raw = await asyncio.wait_for(ws.recv(), timeout=5)
                 except TimeoutError:
                     if sent and time.monotonic() > max(sent.values()) + 5:
                         return
                     continue
-                if frame.get("type") == "comment.created":
-                    body = frame["comment"]["body"]
-                    if body in sent:
-                        latencies.append(time.monotonic() - sent[body])
+                if is_ours:
+                    frame = json.loads(raw)
+                    body = frame["comment"]["body"] if frame.get("type") == "comment.created" else None
+                else:
+                    body = raw
+                if body in sent:
+                    latencies.append(time.monotonic() - sent[body])
 
-    async def post_comments():
+    async def post_all():
         await ready.wait()
-        interval = 1 / rate
         for n in range(int(seconds * rate)):
             body = f"comment {n}"
             sent[body] = time.monotonic()
-            await asyncio.to_thread(
-                servers[0].request, "POST", f"/api/cards/{card['id']}/comments/", {"body": body}, poster
-            )
-            await asyncio.sleep(interval)
+            await asyncio.to_thread(post, body)
+            await asyncio.sleep(1 / rate)
 
-    started = time.monotonic()
-    await asyncio.gather(post_comments(), *(client(n) for n in range(clients)))
-    expected = len(sent) * clients
-    ms = [value * 1000 for value in latencies]
+    await asyncio.gather(post_all(), *(client(n) for n in range(clients)))
     return {
-        "clients": clients,
-        "processes": len(servers),
-        "comments": len(sent),
+        "messages": len(sent),
         "delivered": len(latencies),
-        "expected": expected,
-        "p50_ms": round(statistics.median(ms), 1) if ms else None,
-        "p95_ms": round(percentile(ms, 0.95), 1) if ms else None,
-        "p99_ms": round(percentile(ms, 0.99), 1) if ms else None,
-        "max_ms": round(max(ms), 1) if ms else None,
-        "wall_s": round(time.monotonic() - started, 1),
+        "expected": len(sent) * clients,
+        **summary_ms(latencies),
     }
 
 
+def measure_ours(servers, clients, seconds, rate) -> dict:
+    poster = servers[0].token("kz")
+    _status, boards = servers[0].request("GET", "/api/workspaces/gs-think-tank/boards/", token=poster)
+    board = next(b["id"] for b in boards if b["kind"] == "concept")
+    _status, card = servers[0].request("POST", f"/api/boards/{board}/cards/", {"body": "Fan-out"}, token=poster)
+    reader = servers[0].token("mn")
+    urls = [f"ws://127.0.0.1:{s.port}/ws/boards/{board}/?token={reader}" for s in servers]
+
+    def post(body):
+        status, _ = servers[0].request("POST", f"/api/cards/{card['id']}/comments/", {"body": body}, token=poster)
+        assert status == 201, status
+
+    return asyncio.run(run_load(clients, seconds, rate, urls, post, is_ours=True))
+
+
+def start_floor(count: int, env: dict) -> list[tuple[subprocess.Popen, int]]:
+    processes = []
+    for _ in range(count):
+        port = free_port()
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--websocket_connect_timeout",
+                "30",
+                "floor_app:application",
+            ],  # fmt: skip
+            cwd=ROOT / "bench",
+            env={**os.environ, "PYTHONPATH": str(ROOT / "bench"), **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append((process, port))
+    for _process, port in processes:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/send", data=b"x"), timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    return processes
+
+
+def measure_floor(config, servers, clients, seconds, rate) -> dict:
+    env = {key: servers[0].env[key] for key in ("REDIS_URL", "REDIS_PREFIX") if key in servers[0].env}
+    if "REDIS_PREFIX" in env:
+        env["REDIS_PREFIX"] += "-floor"
+    processes = start_floor(len(servers), env)
+    try:
+        urls = [f"ws://127.0.0.1:{port}/ws/" for _p, port in processes]
+        first = processes[0][1]
+
+        def post(body):
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://127.0.0.1:{first}/send", data=body.encode()), timeout=30
+            )
+
+        return asyncio.run(run_load(clients, seconds, rate, urls, post, is_ours=False))
+    finally:
+        for process, _port in processes:
+            process.terminate()
+            process.wait()
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=100)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=5, help="comments per second")
-    parser.add_argument("--scaled", action="store_true", help="two processes on PostgreSQL + Redis")
-    parser.add_argument("--json", action="store_true")
+    add_config_argument(parser)
     args = parser.parse_args()
     # The one user the clients sign in as may hold many sockets in this benchmark.
-    settings = {"MAX_SOCKETS_PER_MEMBER": "5000", "DATABASE_POOL_SIZE": "10"}
-    if args.scaled:
-        with (
-            postgres_database() as database,
-            redis_prefix() as prefix,
-            served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix, **settings) as servers,
-        ):
-            result = asyncio.run(measure(servers, args.clients, args.seconds, args.rate))
-    else:
-        with sqlite_database(Path(tempfile.mkdtemp())) as database, served_many(database, 1, **settings) as servers:
-            result = asyncio.run(measure(servers, args.clients, args.seconds, args.rate))
+    env = {"MAX_SOCKETS_PER_MEMBER": "5000", "DATABASE_POOL_SIZE": "10"}
+    rows = []
+    for config in chosen(args.config):
+        with servers_for(config, **env) as servers:
+            ours = measure_ours(servers, args.clients, args.seconds, args.rate)
+            floor = measure_floor(config, servers, args.clients, args.seconds, args.rate)
+        for name, result in (("codesign", ours), ("floor", floor)):
+            rows.append({"config": config, "app": name, "clients": args.clients, "processes": len(servers), **result})
+        rows[-2]["p99_vs_floor"] = round(ours["p99_ms"] / floor["p99_ms"], 2) if floor["p99_ms"] else None
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(rows, indent=2))
         return
-    columns = ["clients", "procs", "comments", "delivered", "p50 ms", "p95 ms", "p99 ms", "max ms"]
-    print(" ".join(f"{name:>10}" for name in columns))
-    delivered = f"{result['delivered']}/{result['expected']}"
-    values = [result["clients"], result["processes"], result["comments"], delivered]
-    values += [result["p50_ms"], result["p95_ms"], result["p99_ms"], result["max_ms"]]
-    print(" ".join(f"{value:>10}" for value in values))
+    for row in rows:
+        row["delivered/expected"] = f"{row['delivered']}/{row['expected']}"
+    print_table(
+        rows,
+        [
+            ("config", "config"),
+            ("app", "app"),
+            ("clients", "clients"),
+            ("procs", "processes"),
+            ("delivered", "delivered/expected"),
+            ("p50 ms", "p50_ms"),
+            ("p95 ms", "p95_ms"),
+            ("p99 ms", "p99_ms"),
+            ("max ms", "max_ms"),
+            ("p99/floor", "p99_vs_floor"),
+        ],  # fmt: skip
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,71 @@
+"""What the benchmarks share: the two configurations, percentiles, and a plain table."""
+
+import statistics
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import REDIS_URL, postgres_database, redis_prefix, served_many, sqlite_database  # noqa: E402
+
+CONFIGS = {
+    "sqlite": "SQLite + in-memory layer, 1 process",
+    "scaled": "PostgreSQL + Redis, 2 processes",
+}
+
+
+def add_config_argument(parser):
+    parser.add_argument(
+        "--config",
+        choices=["sqlite", "scaled", "both"],
+        default="both",
+        help="sqlite: one process on SQLite; scaled: two on PostgreSQL + Redis; both (default): one after the other",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def chosen(config: str) -> list[str]:
+    return ["sqlite", "scaled"] if config == "both" else [config]
+
+
+@contextmanager
+def servers_for(config: str, **env):
+    """The servers of one configuration, on a fresh database seeded with the demo workspace."""
+    if config == "scaled":
+        with (
+            postgres_database() as database,
+            redis_prefix() as prefix,
+            served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix, **env) as servers,
+        ):
+            yield servers
+    else:
+        with sqlite_database(Path(tempfile.mkdtemp())) as database, served_many(database, 1, **env) as servers:
+            yield servers
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else None
+
+
+def summary_ms(seconds: list[float]) -> dict:
+    ms = [value * 1000 for value in seconds]
+    if not ms:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    return {
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(percentile(ms, 0.95), 1),
+        "p99_ms": round(percentile(ms, 0.99), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str]]):
+    """columns: (heading, key) pairs."""
+    widths = [max(len(heading), *(len(str(row.get(key, ""))) for row in rows)) for heading, key in columns]
+    print("  ".join(heading.rjust(width) for (heading, _key), width in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(row.get(key, "")).rjust(width) for (_h, key), width in zip(columns, widths, strict=True)))
