@@ -134,7 +134,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "codesign.layers.InMemoryChannelLayer"}}
 
 # The cache holds rate-limit counters: shared by every process once Redis is there.
 if REDIS_URL:

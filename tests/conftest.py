@@ -1,4 +1,5 @@
 import asyncio
+import json
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,7 +80,7 @@ async def _drain(layer, channel) -> list[dict]:
             message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
         except TimeoutError:
             return frames
-        frames.append(message["event"])
+        frames.append(json.loads(message["text"]))
 
 
 @pytest.fixture

@@ -80,8 +80,13 @@ class SpeaksTheMembersLanguage:
     """Messages a socket sends (errors, refusals) are in the language the member's pages are in."""
 
     language = None
+    # Frames only relayed from the channel layer say nothing of their own: no language needed (the
+    # hot path of a fan-out to hundreds of sockets).
+    RELAYED = frozenset({"board.event", "board.ephemeral", "member.frame", "draft.update", "draft.awareness"})
 
     async def dispatch(self, message):
+        if message["type"] in self.RELAYED:
+            return await super().dispatch(message)
         if self.language is None:
             self.language = await database_sync_to_async(language_for_socket)(self.scope)
         with translation.override(self.language):
@@ -205,12 +210,14 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
     # Group messages -------------------------------------------------------------------------
 
     async def board_event(self, message):
-        frame = message["event"]
-        if self.synced_to is not None and frame["seq"] > self.synced_to + 1:
+        seq = message["seq"]
+        if self.synced_to is not None and seq > self.synced_to + 1:
             await self.resume(self.synced_to)  # fills the gap, this frame included
             return
-        await self.deliver([frame])
-        self.synced_to = max(self.synced_to or 0, frame["seq"])
+        if seq not in self.sent:
+            self.sent.add(seq)
+            await self.send(text_data=message["text"])
+        self.synced_to = max(self.synced_to or 0, seq)
 
     async def board_ephemeral(self, message):
         await self.send_json(message["frame"])

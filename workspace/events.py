@@ -10,6 +10,8 @@ Frames are small dicts with everything a client needs: ``{"type": "board.updated
 "board": {...}}``. Each type is listed in ``docs/realtime.md``.
 """
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -50,7 +52,9 @@ def _send(group: str, message: dict) -> None:
 
 def publish(board_id: int, frame: dict) -> None:
     """Send a frame to the board's group (stored events only through ``record_event``)."""
-    _send(board_group(board_id), {"type": "board.event", "event": frame})
+    # Encoded once here and sent as is by every socket: the layer copies (in memory) or serializes
+    # (Redis) a message once per socket, so it carries a string, not the frame's nested dicts.
+    _send(board_group(board_id), {"type": "board.event", "seq": frame["seq"], "text": json.dumps(frame)})
 
 
 def member_group(membership_id: int) -> str:
