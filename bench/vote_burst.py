@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,7 +49,7 @@ print(json.dumps({{"stored": Dot.objects.filter(round_id={round_id}).count(),
 
 def burst(servers, voters: int) -> dict:
     first = servers[0]
-    tokens = json.loads(first.manage("shell", "-c", MAKE_VOTERS.format(count=voters)))
+    tokens = json.loads(first.manage("shell", "-c", MAKE_VOTERS.format(count=voters)).splitlines()[-1])
     facilitator = first.token("facilitator")
     _status, boards = first.request("GET", "/api/workspaces/gs-think-tank/boards/", token=facilitator)
     board = next(b["id"] for b in boards if b["kind"] == "priorities")
@@ -75,12 +76,14 @@ def burst(servers, voters: int) -> dict:
         answers = [item for voter in pool.map(vote, range(voters)) for item in voter]
     wall = time.monotonic() - started
     acknowledged = sum(1 for status, _ in answers if status == 201)
-    check = json.loads(first.manage("shell", "-c", STORED.format(round_id=round_["id"])))
+    statuses = Counter(status for status, _ in answers)
+    check = json.loads(first.manage("shell", "-c", STORED.format(round_id=round_["id"])).splitlines()[-1])
     return {
         "voters": voters,
         "requests": len(answers),
         "acknowledged": acknowledged,
         "refused": len(answers) - acknowledged,
+        "statuses": " ".join(f"{code}x{n}" for code, n in sorted(statuses.items())),
         "stored": check["stored"],
         "most_by_one_voter": check["most_by_one_voter"],
         "all_kept": check["stored"] == acknowledged and check["most_by_one_voter"] <= DOTS,

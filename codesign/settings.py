@@ -134,7 +134,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "codesign.layers.InMemoryChannelLayer"}}
+    # capacity: messages waiting for one socket before the layer drops more (default 100: twenty
+    # editors typing at 5 keys a second fill that in a second if a socket stalls).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "codesign.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
 
 # The cache holds rate-limit counters: shared by every process once Redis is there.
 if REDIS_URL:

@@ -21,6 +21,7 @@ from workspace.actions import set_board_voting, update_card
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, BoardState, Card, CardStatus, Membership
 from workspace.roles import require
+from workspace.transactions import write_transaction
 
 QUESTION_MAX = Round._meta.get_field("question").max_length
 TIMER_MAX = timedelta(days=2)
@@ -237,7 +238,7 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
     """
     require(voter, "vote")
     try:
-        with transaction.atomic():
+        with write_transaction():
             board, round_ = _locked(round_)
             _vote_checks(round_, voter, card_id)
             mine = Dot.objects.filter(round=round_, voter=voter)
@@ -273,7 +274,7 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
 def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
     """A voter takes back one of their dots from a card while the round is open."""
     require(voter, "vote")
-    with transaction.atomic():
+    with write_transaction():
         board, round_ = _locked(round_)
         _vote_checks(round_, voter, card_id)
         dot = Dot.objects.filter(round=round_, voter=voter, card_id=card_id).order_by("-card_slot").first()

@@ -16,7 +16,9 @@ from the database before relaying.
 
 import asyncio
 import json
+import logging
 import time
+import uuid
 from collections import Counter
 
 from channels.db import database_sync_to_async
@@ -53,7 +55,10 @@ from workspace.events import board_group, draft_group, member_group, relay_to_dr
 from workspace.middleware import language_for_socket
 from workspace.selectors import board_presence, board_seq, events_after
 
+logger = logging.getLogger(__name__)
+
 CLOSE_FORBIDDEN = 4403
+CLOSE_TRY_AGAIN = 4500  # a server-side failure: reconnect (a y-websocket client resyncs what it has)
 CLOSE_TOO_MANY = 4429
 FRAME_MAX_CHARS = 4096
 
@@ -233,6 +238,35 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
 # Drafts ---------------------------------------------------------------------------------------
 
 _rooms: dict[int, Room] = {}
+
+
+async def store_queued(board_id: int, room: Room) -> None:
+    """Store the room's queued updates in batches until none is left; relay each stored one."""
+    try:
+        while room.queue:
+            batch, room.queue = room.queue, []
+            try:
+                results = await database_sync_to_async(drafts_actions.store_draft_updates)(
+                    board_id=board_id, updates=[(consumer.membership, update) for consumer, update, _done in batch]
+                )
+            except Exception as error:  # the database failed: nothing of this batch was stored
+                logger.exception("Storing %d draft updates of board %s failed", len(batch), board_id)
+                for _consumer, _update, done in batch:
+                    done.set_exception(error)
+                continue
+            for (consumer, update, done), result in zip(batch, results, strict=True):
+                try:
+                    if isinstance(result, int):
+                        update_id = uuid.uuid4().hex
+                        room.apply(update, update_id)
+                        message = {"type": "draft.update", "update": update, "sender": consumer.channel_name}
+                        await relay_to_draft(board_id, {**message, "id": update_id})
+                finally:
+                    done.set_result(None if isinstance(result, int) else result)
+    finally:
+        room.storing = False
+
+
 _room_locks: dict[int, asyncio.Lock] = {}
 REVISION_CHECK_SECONDS = 60
 
@@ -326,16 +360,27 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
                 % {"max": DRAFT_MAX_CHARS}
             )
             return
-        try:
-            await database_sync_to_async(drafts_actions.store_draft_update)(
-                board_id=self.board_id, by=self.membership, update=update
-            )
-        except WorkspaceError as error:
-            await self.refuse(error.message)
+        # Stored before it is relayed. Updates arriving while a store is under way wait for the
+        # next one and are stored together (one transaction), then relayed in the order stored.
+        # The socket does not wait for the store: it goes on receiving (other editors' updates
+        # keep arriving; a socket that stops reading lets the layer's queue for it overflow).
+        room, done = self.room, asyncio.get_running_loop().create_future()
+        room.queue.append((self, update, done))
+        if not room.storing:
+            room.storing = True
+            asyncio.ensure_future(store_queued(self.board_id, room))
+        done.add_done_callback(lambda stored: asyncio.ensure_future(self.after_store(stored)))
+
+    async def after_store(self, stored: asyncio.Future) -> None:
+        if stored.exception() is not None:
+            # Not stored (the database failed): the client reconnects and its sync sends it again.
+            await self.close(code=CLOSE_TRY_AGAIN)
             return
-        self.room.apply(update)
-        await relay_to_draft(self.board_id, {"type": "draft.update", "update": update, "sender": self.channel_name})
-        await self.housekeeping()
+        refusal = stored.result()
+        if refusal:
+            await self.refuse(refusal)
+        elif self.room is not None:
+            await self.housekeeping()
 
     async def housekeeping(self) -> None:
         room = self.room
@@ -366,7 +411,7 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
     async def draft_update(self, message):
         if self.room is None:
             return
-        self.room.apply(message["update"])
+        self.room.apply(message["update"], message.get("id"))  # once per process, not per editor
         if message["sender"] != self.channel_name:
             await self.send(bytes_data=create_update_message(message["update"]))
 

@@ -183,22 +183,36 @@ class Room:
 
     def __init__(self, parts: list[bytes]):
         self.doc, self.text = new_doc(*parts)
-        self.length = len(str(self.text))
+        # An upper bound of the text's length, exact after a check: an update cannot add more
+        # characters than it has bytes, so most keystrokes need no look at the whole text.
+        self.length_bound = len(str(self.text))
         self.clients = 0
         self.awareness: dict[int, tuple[int, int, dict | None]] = {}  # client id -> entry
         self.stored_since_compaction = 0
         self.last_revision_check = 0.0
+        self.applied: dict[str, None] = {}  # ids of the last relayed updates applied here (ordered)
+        self.queue: list = []  # updates waiting to be stored together (workspace.consumers)
+        self.storing = False
 
-    def apply(self, update: bytes) -> None:
-        """Apply an update (applying one twice changes nothing: it is a CRDT)."""
+    def apply(self, update: bytes, update_id: str | None = None) -> None:
+        """Apply an update once (applying one twice would change nothing: it is a CRDT, but costs)."""
+        if update_id is not None:
+            if update_id in self.applied:
+                return
+            self.applied[update_id] = None
+            if len(self.applied) > 1000:
+                del self.applied[next(iter(self.applied))]
         if update and update != EMPTY_UPDATE:
             self.doc.apply_update(update)
-            self.length = len(str(self.text))
+            self.length_bound += len(update)
 
     def too_long_with(self, update: bytes) -> bool:
         """Would ``update`` make the text longer than DRAFT_MAX_CHARS? (This copy stays as it is.)"""
-        if self.length + len(update) <= DRAFT_MAX_CHARS:
-            return False  # an update cannot add more characters than it has bytes
+        if self.length_bound + len(update) <= DRAFT_MAX_CHARS:
+            return False
+        self.length_bound = len(str(self.text))
+        if self.length_bound + len(update) <= DRAFT_MAX_CHARS:
+            return False
         _doc, text = new_doc(self.doc.get_update(), update)
         return len(str(text)) > DRAFT_MAX_CHARS
 

@@ -312,7 +312,10 @@ def preferences_page(request):
             translation.activate(profile.language or translation.get_language())
             messages.success(request, _("Your settings are saved."))
             response = redirect(safe_next(request, "preferences"))
-            return remember_language(response, profile.language) if profile.language else response
+            if profile.language:
+                return remember_language(response, profile.language)
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)  # follow the browser again
+            return response
     context = {
         "form": form,
         "browser_zone": getattr(request, "browser_zone", None),
