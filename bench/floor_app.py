@@ -20,7 +20,7 @@ settings.configure(
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 30}],
                 "capacity": 1000,
                 "prefix": os.environ.get("REDIS_PREFIX", "floor"),
             },

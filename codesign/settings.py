@@ -126,8 +126,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py's default pool (100) fails a burst of ~150 connects: size it.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # redis-py's default pool (100) fails a burst of ~150 connects: size it. redis-py 8
+                # reads with a 5 s socket timeout by default, the very time channels-redis blocks in
+                # BZPOPMIN waiting for messages: under load the reply came a little late and the
+                # socket's consumer died (1011). Give reads more time than that wait.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 30}],
                 "capacity": 1000,
                 "prefix": os.environ.get("REDIS_PREFIX", "codesign"),
             },

@@ -31,7 +31,7 @@ def test_defaults_are_sqlite_and_in_memory_layer():
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("var/codesign.sqlite3")
-    assert values["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert values["layer"] == "codesign.layers.InMemoryChannelLayer"
     assert values["debug"] is False
 
 

@@ -23,6 +23,7 @@ from collections import Counter
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -87,7 +88,7 @@ class SpeaksTheMembersLanguage:
     language = None
     # Frames only relayed from the channel layer say nothing of their own: no language needed (the
     # hot path of a fan-out to hundreds of sockets).
-    RELAYED = frozenset({"board.event", "board.ephemeral", "member.frame", "draft.update", "draft.awareness"})
+    RELAYED = frozenset({"board.event", "board.ephemeral", "member.frame"})
 
     async def dispatch(self, message):
         if message["type"] in self.RELAYED:
@@ -267,6 +268,36 @@ async def store_queued(board_id: int, room: Room) -> None:
         room.storing = False
 
 
+async def room_listen(board_id: int, room: Room) -> None:
+    """The process's one reader of a board's draft group: delivers to this process's editors.
+
+    Stored updates and awareness changes reach each process once through the channel layer (one
+    channel per process and board, not one per socket), and are sent from here to the sockets.
+    """
+    layer = get_channel_layer()
+    while True:
+        message = await layer.receive(room.channel)
+        if message["type"] == "draft.update":
+            room.apply(message["update"], message.get("id"))
+            data = create_update_message(message["update"])
+        elif message["type"] == "draft.awareness":
+            _kind, _sync, payload = parse_message(message["message"])
+            for client_id, clock, state in decode_awareness(payload):
+                if state is None:
+                    room.awareness.pop(client_id, None)
+                else:
+                    room.awareness[client_id] = (client_id, clock, state)
+            data = message["message"]
+        else:
+            continue
+        for consumer in list(room.consumers):
+            if consumer.channel_name != message.get("sender"):
+                try:
+                    await consumer.send(bytes_data=data)
+                except Exception:  # noqa: BLE001 - a socket closing meanwhile; the others go on
+                    logger.debug("Draft relay to a closing socket failed", exc_info=True)
+
+
 _room_locks: dict[int, asyncio.Lock] = {}
 REVISION_CHECK_SECONDS = 60
 
@@ -292,8 +323,6 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.awareness_clients: dict[int, int] = {}
-        # Listen before loading, so no update stored meanwhile can be missed.
-        await self.channel_layer.group_add(draft_group(self.board_id), self.channel_name)
         await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
         self.room = await self.join_room()
         await self.accept()
@@ -306,15 +335,22 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
         async with lock:
             room = _rooms.get(self.board_id)
             if room is None:
+                # Listen before loading, so no update stored meanwhile can be missed.
+                # The default prefix: channels-redis reads all of a process's channels through one
+                # shared queue only when they share it (another prefix is never read).
+                channel = await self.channel_layer.new_channel()
+                await self.channel_layer.group_add(draft_group(self.board_id), channel)
                 parts, _ids = await database_sync_to_async(stored_updates)(self.board_id)
                 room = _rooms[self.board_id] = Room(parts)
+                room.channel = channel
+                room.listener = asyncio.ensure_future(room_listen(self.board_id, room))
             room.clients += 1
+            room.consumers.add(self)
             return room
 
     async def disconnect(self, code):
         if self.room is None:
             return
-        await self.channel_layer.group_discard(draft_group(self.board_id), self.channel_name)
         await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
         if self.awareness_clients:
             gone = [(client_id, clock + 1, None) for client_id, clock in self.awareness_clients.items()]
@@ -323,8 +359,11 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
             )
         room, self.room = self.room, None
         room.clients -= 1
+        room.consumers.discard(self)
         if room.clients <= 0 and _rooms.get(self.board_id) is room:
             del _rooms[self.board_id]
+            room.listener.cancel()
+            await self.channel_layer.group_discard(draft_group(self.board_id), room.channel)
             # Everyone here left: merge the log now (the database keeps everything either way).
             await database_sync_to_async(drafts_actions.compact_draft)(board_id=self.board_id)
 
@@ -407,25 +446,6 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
         )
 
     # Group messages -------------------------------------------------------------------------
-
-    async def draft_update(self, message):
-        if self.room is None:
-            return
-        self.room.apply(message["update"], message.get("id"))  # once per process, not per editor
-        if message["sender"] != self.channel_name:
-            await self.send(bytes_data=create_update_message(message["update"]))
-
-    async def draft_awareness(self, message):
-        if self.room is None:
-            return
-        _kind, _sync, payload = parse_message(message["message"])
-        for client_id, clock, state in decode_awareness(payload):
-            if state is None:
-                self.room.awareness.pop(client_id, None)
-            else:
-                self.room.awareness[client_id] = (client_id, clock, state)
-        if message["sender"] != self.channel_name:
-            await self.send(bytes_data=message["message"])
 
     async def member_frame(self, message):
         pass  # board-page frames (e.g. my dots) are not for the draft socket

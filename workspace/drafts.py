@@ -193,6 +193,9 @@ class Room:
         self.applied: dict[str, None] = {}  # ids of the last relayed updates applied here (ordered)
         self.queue: list = []  # updates waiting to be stored together (workspace.consumers)
         self.storing = False
+        self.consumers: set = set()  # the draft sockets of this process on this board
+        self.channel: str | None = None  # this process's channel in the board's draft group
+        self.listener = None  # the task reading that channel
 
     def apply(self, update: bytes, update_id: str | None = None) -> None:
         """Apply an update once (applying one twice would change nothing: it is a CRDT, but costs)."""
