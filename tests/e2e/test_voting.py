@@ -60,8 +60,11 @@ class TestVoting(LiveServerTestCase):
             card.get_by_role("button", name="Take a dot back from this card").click()
             expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
 
+            # Both count down from the server's clock: read at nearly the same moment, they agree to
+            # within the second that may tick between the two readings.
             counts = [page.locator("[data-countdown]").inner_text() for page in (facilitator, voter)]
-            assert counts[0] == counts[1] and counts[0].endswith("left"), counts
+            seconds = [int(c.split()[0].split(":")[0]) * 60 + int(c.split()[0].split(":")[1]) for c in counts]
+            assert all(c.endswith("left") for c in counts) and abs(seconds[0] - seconds[1]) <= 1, counts
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(voter, "voting-phone")
                 screenshot(facilitator, "voting-facilitator")
