@@ -276,26 +276,36 @@ async def room_listen(board_id: int, room: Room) -> None:
     """
     layer = get_channel_layer()
     while True:
-        message = await layer.receive(room.channel)
-        if message["type"] == "draft.update":
-            room.apply(message["update"], message.get("id"))
-            data = create_update_message(message["update"])
-        elif message["type"] == "draft.awareness":
-            _kind, _sync, payload = parse_message(message["message"])
-            for client_id, clock, state in decode_awareness(payload):
-                if state is None:
-                    room.awareness.pop(client_id, None)
-                else:
-                    room.awareness[client_id] = (client_id, clock, state)
-            data = message["message"]
-        else:
-            continue
-        for consumer in list(room.consumers):
-            if consumer.channel_name != message.get("sender"):
-                try:
-                    await consumer.send(bytes_data=data)
-                except Exception:  # noqa: BLE001 - a socket closing meanwhile; the others go on
-                    logger.debug("Draft relay to a closing socket failed", exc_info=True)
+        try:
+            await deliver_to_room(room, await layer.receive(room.channel))
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - one bad message must not stop the board's relays
+            logger.exception("Relaying a draft message of board %s failed", board_id)
+            await asyncio.sleep(0.1)
+
+
+async def deliver_to_room(room: Room, message: dict) -> None:
+    """Apply a relayed update (once) or awareness change to the room, and send it to its sockets."""
+    if message["type"] == "draft.update":
+        room.apply(message["update"], message.get("id"))
+        data = create_update_message(message["update"])
+    elif message["type"] == "draft.awareness":
+        _kind, _sync, payload = parse_message(message["message"])
+        for client_id, clock, state in decode_awareness(payload):
+            if state is None:
+                room.awareness.pop(client_id, None)
+            else:
+                room.awareness[client_id] = (client_id, clock, state)
+        data = message["message"]
+    else:
+        return
+    for consumer in list(room.consumers):
+        if consumer.channel_name != message.get("sender"):
+            try:
+                await consumer.send(bytes_data=data)
+            except Exception:  # noqa: BLE001 - a socket closing meanwhile; the others go on
+                logger.debug("Draft relay to a closing socket failed", exc_info=True)
 
 
 _room_locks: dict[int, asyncio.Lock] = {}
