@@ -10,16 +10,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_config_argument, chosen, print_table  # noqa: E402
+from bench.common import add_config_argument, chosen, database_name, report, run_inner  # noqa: E402
 
 REPEAT = 20
 
@@ -93,28 +91,11 @@ def main():
         print(json.dumps(inner(args.cards, args.comments)))
         return
 
-    from tests.servers import postgres_database, sqlite_database
-
     rows = []
     for config in chosen(args.config):
-        context = postgres_database() if config == "scaled" else sqlite_database(Path(tempfile.mkdtemp()))
-        with context as database:
-            env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "DEBUG": "0"}
-            env.pop("REDIS_URL", None)
-            done = subprocess.run(  # noqa: S603
-                [sys.executable, __file__, "--inner", "--cards", str(args.cards), "--comments", str(args.comments)],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        database_name = "PostgreSQL" if config == "scaled" else "SQLite"
-        rows += [{"database": database_name, **row} for row in json.loads(done.stdout.strip().splitlines()[-1])]
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return
-    print_table(
+        answer, _stderr = run_inner(__file__, config, ["--cards", str(args.cards), "--comments", str(args.comments)])
+        rows += [{"database": database_name(config), **row} for row in answer]
+    report(
         rows,
         [
             ("database", "database"),
@@ -126,6 +107,7 @@ def main():
             ("max ms", "max_ms"),
             ("KiB", "kib"),
         ],  # fmt: skip
+        args.json,
     )
 
 

@@ -12,13 +12,11 @@ without them it is left out, saying so. Editors are Python y-websocket clients (
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -26,8 +24,8 @@ from pycrdt import create_sync_message, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, add_config_argument, chosen, print_table, servers_for, summary_ms  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from bench.common import ROOT, add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
+from tests.servers import free_port, wait_for_url  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codesign.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
@@ -174,15 +172,7 @@ def yardstick(editors: int, seconds: float) -> dict | None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        wait_for_url(f"http://127.0.0.1:{port}/", seconds=15, process=server)
         result = asyncio.run(load([f"ws://127.0.0.1:{port}/mission"], editors, seconds, [server.pid]))
         result.pop("text")
         result["stored_equal"] = "(stores nothing)"
@@ -207,10 +197,7 @@ def main():
         rows.append(row)
     if reference:
         rows.append({"server": "y-websocket@1 (reference)", **reference})
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return
-    print_table(
+    report(
         rows,
         [
             ("server", "server"),
@@ -227,6 +214,7 @@ def main():
             ("RSS MB", "server_rss_mb"),
             ("p95/ref", "p95_vs_reference"),
         ],  # fmt: skip
+        args.json,
     )
 
 

@@ -69,3 +69,40 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]]):
     print("  ".join(heading.rjust(width) for (heading, _key), width in zip(columns, widths, strict=True)))
     for row in rows:
         print("  ".join(str(row.get(key, "")).rjust(width) for (_h, key), width in zip(columns, widths, strict=True)))
+
+
+def run_inner(script: str, config: str, arguments: list[str]) -> tuple[object, str]:
+    """Run ``script --inner arguments`` in a child process whose DATABASE_URL names a fresh database
+    of ``config`` (settings are read once per process); return its JSON answer (the last line it
+    printed) and what it wrote to stderr."""
+    import json
+    import os
+    import subprocess
+
+    context = postgres_database() if config == "scaled" else sqlite_database(Path(tempfile.mkdtemp()))
+    with context as database:
+        env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "DEBUG": "0"}
+        env.pop("REDIS_URL", None)
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, script, "--inner", *arguments],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+def database_name(config: str) -> str:
+    return "PostgreSQL" if config == "scaled" else "SQLite"
+
+
+def report(rows: list[dict], columns: list[tuple[str, str]], as_json: bool) -> None:
+    """Print the rows as JSON (--json) or as a table of ``columns``."""
+    if as_json:
+        import json
+
+        print(json.dumps(rows, indent=2))
+    else:
+        print_table(rows, columns)

@@ -8,16 +8,14 @@ table (or --json); asserts nothing.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import add_config_argument, chosen, print_table  # noqa: E402
+from bench.common import add_config_argument, chosen, database_name, report, run_inner  # noqa: E402
 
 PARAGRAPHS = [
     "The think tank connects civil society across the region and turns shared research into action. ",
@@ -98,24 +96,13 @@ def main():
         print(json.dumps(inner(args.profile)))
         return
 
-    from tests.servers import postgres_database, sqlite_database
-
     rows = []
     for config in chosen(args.config):
-        context = postgres_database() if config == "scaled" else sqlite_database(Path(tempfile.mkdtemp()))
-        with context as database:
-            env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "DEBUG": "0"}
-            env.pop("REDIS_URL", None)
-            command = [sys.executable, __file__, "--inner"] + (["--profile"] if args.profile else [])
-            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
-            if args.profile:
-                print(done.stderr, file=sys.stderr)
-        row = json.loads(done.stdout.strip().splitlines()[-1])
-        rows.append({"database": "PostgreSQL" if config == "scaled" else "SQLite", **row})
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return
-    print_table(
+        answer, stderr = run_inner(__file__, config, ["--profile"] if args.profile else [])
+        if args.profile:
+            print(stderr, file=sys.stderr)
+        rows.append({"database": database_name(config), **answer})
+    report(
         rows,
         [
             ("database", "database"),
@@ -128,6 +115,7 @@ def main():
             ("pdf s", "pdf_s"),
             ("pdf KiB", "pdf_kib"),
         ],  # fmt: skip
+        args.json,
     )
 
 

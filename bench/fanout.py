@@ -25,7 +25,7 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, add_config_argument, chosen, print_table, servers_for, summary_ms  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from tests.servers import daphne_command, free_port, wait_for_url  # noqa: E402
 
 
 async def run_load(clients: int, seconds: float, rate: float, socket_urls, post, is_ours: bool) -> dict:
@@ -96,34 +96,15 @@ def start_floor(count: int, env: dict) -> list[tuple[subprocess.Popen, int]]:
     for _ in range(count):
         port = free_port()
         process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "--websocket_connect_timeout",
-                "30",
-                "floor_app:application",
-            ],  # fmt: skip
+            daphne_command(port, "floor_app:application"),
             cwd=ROOT / "bench",
             env={**os.environ, "PYTHONPATH": str(ROOT / "bench"), **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         processes.append((process, port))
-    for _process, port in processes:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/send", data=b"x"), timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    for process, port in processes:
+        wait_for_url(f"http://127.0.0.1:{port}/send", data=b"x", process=process)
     return processes
 
 

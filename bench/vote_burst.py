@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import add_config_argument, chosen, print_table, servers_for, summary_ms  # noqa: E402
+from bench.common import add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
 
 DOTS = 5
 CARDS = 10
@@ -102,10 +102,7 @@ def main():
     for config in chosen(args.config):
         with servers_for(config, DATABASE_POOL_SIZE="20") as servers:
             rows.append({"config": config, "processes": len(servers), **burst(servers, args.clients)})
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return
-    print_table(
+    report(
         rows,
         [
             ("config", "config"),
@@ -121,6 +118,7 @@ def main():
             ("p99 ms", "p99_ms"),
             ("max ms", "max_ms"),
         ],  # fmt: skip
+        args.json,
     )
 
 

@@ -59,6 +59,26 @@ def sqlite_database(tmp_path):
     yield f"sqlite:///{tmp_path / 'codesign.sqlite3'}"
 
 
+def daphne_command(port: int, application: str) -> list[str]:
+    """Daphne serving ``application`` on 127.0.0.1:``port``, as `make run` starts it."""
+    return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+            "--websocket_connect_timeout", "30", application]  # fmt: skip
+
+
+def wait_for_url(url: str, *, seconds: float = 30, data: bytes | None = None, process=None) -> None:
+    """Poll ``url`` (POST when ``data`` is given) until it answers 2xx/3xx; raise RuntimeError if it
+    does not within ``seconds`` or ``process`` exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+                raise RuntimeError(f"{url} did not answer") from None
+            time.sleep(0.1)
+
+
 class Server:
     """One Daphne process serving codesign; ``stop()`` and ``start()`` restart it on the same port."""
 
@@ -88,32 +108,15 @@ class Server:
     def start(self) -> "Server":
         # CODESIGN_SERVER_LOG=path keeps what the servers print, for looking into a failure.
         self._log = open(os.environ.get("CODESIGN_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket_connect_timeout",
-                "30",
-                "codesign.asgi:application",
-            ],  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603
+            daphne_command(self.port, "codesign.asgi:application"),
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self._log,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base_url}/accounts/login/", timeout=2)
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        wait_for_url(f"{self.base_url}/accounts/login/", process=self.process)
+        return self
 
     def kill(self) -> None:
         """The process dies at once, as in a crash (no clean shutdown)."""

@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,15 @@ import pytest
 import websockets
 
 from tests.scale.test_board_scale import frames, stored
-from tests.servers import REDIS_URL, free_port, postgres_database, redis_prefix, served_many, skip_or_fail
+from tests.servers import (
+    REDIS_URL,
+    free_port,
+    postgres_database,
+    redis_prefix,
+    served_many,
+    skip_or_fail,
+    wait_for_url,
+)
 
 pytestmark = pytest.mark.scale
 
@@ -54,17 +61,11 @@ http {{
 """
     )
     process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError((tmp_path / "error.log").read_text()) from None
-                time.sleep(0.1)
+        try:
+            wait_for_url(f"http://127.0.0.1:{port}/accounts/login/", seconds=10, process=process)
+        except RuntimeError:
+            raise AssertionError((tmp_path / "error.log").read_text()) from None
         yield port
     finally:
         process.terminate()
