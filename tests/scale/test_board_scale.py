@@ -8,19 +8,7 @@ import json
 import pytest
 import websockets
 
-from tests.servers import REDIS_URL, postgres_database, redis_prefix, served_many
-
 pytestmark = pytest.mark.scale
-
-
-@pytest.fixture(scope="module")
-def pair():
-    with (
-        postgres_database() as database,
-        redis_prefix() as prefix,
-        served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix) as servers,
-    ):
-        yield servers
 
 
 def socket_url(server, board: int, token: str) -> str:

@@ -6,57 +6,48 @@ import time
 
 import pytest
 
-from tests.servers import REDIS_URL, postgres_database, redis_prefix, served_many
 from tests.workspace.test_draft_live import board_id, draft_url
 from tests.yclient import YClient, edit_together
 
 pytestmark = pytest.mark.scale
 
 
-def test_clients_on_two_processes_converge():
+def test_clients_on_two_processes_converge(pair):
     """One client on each of two processes edits at random with drops; both end with the stored text."""
-    with (
-        postgres_database() as database,
-        redis_prefix() as prefix,
-        served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix) as (first, second),
-    ):
-        kz, mn = first.token("kz"), second.token("mn")
-        board = board_id(first, kz, "mission")
+    first, second = pair
+    kz, mn = first.token("kz"), second.token("mn")
+    board = board_id(first, kz, "mission")
 
-        urls = [draft_url(first, board, kz), draft_url(second, board, mn)]
-        one, two = asyncio.run(edit_together(urls, seed=11, steps=100, drop_chance=0.05))
-        assert one == two and len(one) > 50
-        for server, token in ((first, kz), (second, mn)):
-            assert server.request("GET", f"/api/boards/{board}/draft/", token=token)[1]["markdown"] == one
+    urls = [draft_url(first, board, kz), draft_url(second, board, mn)]
+    one, two = asyncio.run(edit_together(urls, seed=11, steps=100, drop_chance=0.05))
+    assert one == two and len(one) > 50
+    for server, token in ((first, kz), (second, mn)):
+        assert server.request("GET", f"/api/boards/{board}/draft/", token=token)[1]["markdown"] == one
 
 
-def test_an_edit_reaches_the_other_process_live():
+def test_an_edit_reaches_the_other_process_live(pair):
     """Typed through one process, a change reaches an editor on the other within two seconds, by
     relay alone (neither client reconnects or asks to sync again)."""
-    with (
-        postgres_database() as database,
-        redis_prefix() as prefix,
-        served_many(database, 2, REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix) as (first, second),
-    ):
-        kz, mn = first.token("kz"), second.token("mn")
-        board = board_id(first, kz, "vision")
+    first, second = pair
+    kz, mn = first.token("kz"), second.token("mn")
+    board = board_id(first, kz, "vision")
 
-        async def scenario():
-            writer, reader = YClient(draft_url(first, board, kz)), YClient(draft_url(second, board, mn))
-            await writer.connect()
-            await reader.connect()
-            await asyncio.sleep(0.5)
-            seen = []
-            for word in ("Живой ", "текст ", "متن "):
-                writer.text.insert(len(writer.text), word)
-                await writer.flush()
-                started = time.monotonic()
-                while word not in reader.value() and time.monotonic() - started < 2:
-                    await asyncio.sleep(0.02)
-                seen.append(word in reader.value())
-            await writer.disconnect()
-            await reader.disconnect()
-            return seen, reader.value()
+    async def scenario():
+        writer, reader = YClient(draft_url(first, board, kz)), YClient(draft_url(second, board, mn))
+        await writer.connect()
+        await reader.connect()
+        await asyncio.sleep(0.5)
+        seen = []
+        for word in ("Живой ", "текст ", "متن "):
+            writer.text.insert(len(writer.text), word)
+            await writer.flush()
+            started = time.monotonic()
+            while word not in reader.value() and time.monotonic() - started < 2:
+                await asyncio.sleep(0.02)
+            seen.append(word in reader.value())
+        await writer.disconnect()
+        await reader.disconnect()
+        return seen, reader.value()
 
-        seen, text = asyncio.run(scenario())
-        assert seen == [True, True, True], text
+    seen, text = asyncio.run(scenario())
+    assert seen == [True, True, True], text
