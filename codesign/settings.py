@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "workspace",
     "voting",
     "charter",
+    "facilitation",
 ]
 
 MIDDLEWARE = [

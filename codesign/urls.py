@@ -18,8 +18,10 @@ urlpatterns = [
     path("api/", include("workspace.api_urls")),
     path("api/", include("voting.api_urls")),
     path("api/", include("charter.api_urls")),
+    path("api/", include("facilitation.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("charter.urls")),
+    path("", include("facilitation.urls")),
     path("", include("workspace.urls")),
 ]
 

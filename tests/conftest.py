@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from rest_framework.test import APIClient
 
 from tests.factories import make_member, make_workspace
-from workspace.events import board_group
+from workspace.events import board_group, workspace_group
 from workspace.roles import Role
 
 
@@ -122,3 +122,23 @@ def board(workspace):
     from workspace.models import Board
 
     return Board.objects.select_related("workspace").get(workspace=workspace, kind="mission")
+
+
+@pytest.fixture
+def room_events(django_capture_on_commit_callbacks):
+    """``with room_events(workspace) as frames:`` collects what the workspace's room group received."""
+
+    @contextmanager
+    def capture(workspace):
+        layer = get_channel_layer()
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
+        frames: list[dict] = []
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield frames
+        finally:
+            frames.extend(async_to_sync(_drain)(layer, channel))
+            async_to_sync(layer.group_discard)(workspace_group(workspace.pk), channel)
+
+    return capture

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
-from workspace.models import Board, BoardEvent
+from workspace.models import Board, BoardEvent, Workspace, WorkspaceEvent
 
 
 def board_group(board_id: int) -> str:
@@ -55,6 +55,28 @@ def publish(board_id: int, frame: dict) -> None:
     # Encoded once here and sent as is by every socket: the layer copies (in memory) or serializes
     # (Redis) a message once per socket, so it carries a string, not the frame's nested dicts.
     _send(board_group(board_id), {"type": "board.event", "seq": frame["seq"], "text": json.dumps(frame)})
+
+
+def workspace_group(workspace_id: int) -> str:
+    """The channel-layer group of every member with a page of the workspace open (the room)."""
+    return f"workspace.{workspace_id}"
+
+
+def record_workspace_event(*, workspace: Workspace, type: str, payload: dict, actor=None) -> WorkspaceEvent:
+    """Store the workspace's next event (sessions, notices, fishbowl) and broadcast it on commit.
+
+    The same contract as ``record_event``, per workspace: the caller holds ``workspace`` locked.
+    """
+    Workspace.objects.filter(pk=workspace.pk).update(event_seq=F("event_seq") + 1)
+    workspace.event_seq = Workspace.objects.values_list("event_seq", flat=True).get(pk=workspace.pk)
+    event = WorkspaceEvent.objects.create(
+        workspace=workspace, seq=workspace.event_seq, type=type, payload=payload, actor=actor
+    )
+    frame = {"type": event.type, "seq": event.seq, **event.payload}
+    workspace_id = workspace.pk
+    message = {"type": "room.event", "seq": event.seq, "text": json.dumps(frame)}
+    transaction.on_commit(lambda: _send(workspace_group(workspace_id), message))
+    return event
 
 
 def member_group(membership_id: int) -> str:

@@ -28,6 +28,9 @@ class Workspace(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    # The sequence number of the last workspace-wide event (sessions, notices, fishbowl; see
+    # workspace.events), like Board.event_seq for a board's events.
+    event_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -43,13 +46,26 @@ class Workspace(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
+class SessionState(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    LIVE = "live", _("Live")
+    ENDED = "ended", _("Ended")
+
+
 class AgendaSession(models.Model):
-    """One session of the workspace's programme (e.g. day 1, 17:00-19:00 Bishkek time)."""
+    """One session of the workspace's programme (e.g. day 1, 17:00-19:00 Bishkek time).
+
+    A facilitator starts, extends and ends it: ``state`` is theirs, not the clock's. While it is
+    live, ``ends_at`` is when it is due to end (extending moves it).
+    """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="agenda")
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    state = models.CharField(_("state"), max_length=10, choices=SessionState.choices, default=SessionState.UPCOMING)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agenda session")
@@ -220,6 +236,24 @@ class BoardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board_id}#{self.seq} {self.type}"
+
+
+class WorkspaceEvent(models.Model):
+    """One workspace-wide change (a session started, a notice, the fishbowl), in order (``seq``)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["workspace", "seq"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "seq"], name="one_event_per_workspace_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}#{self.seq} {self.type}"
 
 
 class CardStatus(models.TextChoices):

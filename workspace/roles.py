@@ -26,6 +26,7 @@ _FACILITATOR = _PARTICIPANT | {
     "curate_cards",  # edit, group, adopt, archive, move or remove anyone's card
     "moderate",  # hide comments
     "run_rounds",
+    "facilitate",  # the console: sessions, notices to everyone, fishbowl seats and overrides
 }
 _STEWARD = _FACILITATOR | {
     "invite",
@@ -47,6 +48,7 @@ CAPABILITY_DENIED = {
     ),
     "moderate": _("Only facilitators and stewards can hide comments."),
     "run_rounds": _("Only facilitators and stewards can run voting rounds."),
+    "facilitate": _("Only facilitators and stewards can do this."),
     "invite": _("Only stewards can invite people."),
     "manage_members": _("Only stewards can manage members."),
     "compose_charter": _("Only stewards can compose the charter."),

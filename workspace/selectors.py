@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from workspace.events import event_frame
-from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Membership, Workspace
+from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Membership, SessionState, Workspace
 
 # A connection that has said nothing for this long no longer counts as present (clients ping
 # every 25 seconds; a server process that died leaves rows that age out this way).
@@ -66,17 +66,19 @@ class AgendaLine:
 
 
 def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> list[AgendaLine]:
-    """The agenda, each session marked live or over, and whether the viewer's clock differs."""
-    now = timezone.now()
+    """The agenda, each session marked live or over, and whether the viewer's clock differs.
+
+    Live and over are what the facilitators made them (they start and end sessions), not the clock.
+    """
     return [
         AgendaLine(
             title=session.title,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
+            starts_at=session.started_at or session.starts_at,
+            ends_at=session.ended_at or session.ends_at,
             zones_differ=session.starts_at.astimezone(viewer_zone).utcoffset()
             != session.starts_at.astimezone(workspace.zone).utcoffset(),
-            is_live=session.starts_at <= now < session.ends_at,
-            is_over=session.ends_at <= now,
+            is_live=session.state == SessionState.LIVE,
+            is_over=session.state == SessionState.ENDED,
         )
         for session in workspace.agenda.all()
     ]

@@ -55,6 +55,7 @@ def workspace_context(request, membership, **extra) -> dict:
         "boards": list(workspace_boards(membership.workspace)),
         "can_manage_boards": can(membership.role, "manage_boards"),
         "can_invite": can(membership.role, "invite"),
+        "can_facilitate": can(membership.role, "facilitate"),
         **extra,
     }
 

@@ -1,0 +1,192 @@
+"""The fishbowl: a few seats "in the bowl" for the people speaking, and a queue of raised hands.
+
+A participant raises a hand and waits in the order hands were raised (a ticket number, kept in the
+database, so a reload or a lost connection keeps one's place). When a seat is free, the first in
+the queue is offered it and takes it or declines (declining lowers the hand; the next is offered
+the seat). A speaker leaves the bowl to free the seat. Facilitators set the number of seats and
+move people in and out.
+
+Seats offered count as taken: seated + offered never exceeds the seats. Every action holds the
+workspace row locked, so two requests never both see the last seat free; one row per person
+(a unique constraint) means nobody holds two seats or two places.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilitation.actions.common import locked_workspace
+from facilitation.errors import FacilitationError
+from facilitation.models import SEATS_MAX, Fishbowl, Speaker, SpeakerState
+from facilitation.selectors import fishbowl_state
+from workspace.events import record_workspace_event
+from workspace.models import Membership, Workspace
+from workspace.roles import require
+from workspace.transactions import write_transaction
+
+TAKEN = (SpeakerState.SEATED, SpeakerState.OFFERED)
+
+
+def _conflict(message) -> FacilitationError:
+    return FacilitationError(message, kind=FacilitationError.CONFLICT)
+
+
+def _locked(workspace: Workspace) -> tuple[Workspace, Fishbowl]:
+    workspace = locked_workspace(workspace.pk)
+    fishbowl, _created = Fishbowl.objects.get_or_create(workspace=workspace)
+    return workspace, fishbowl
+
+
+def _fill(fishbowl: Fishbowl) -> None:
+    """Offer every free seat to the next in the queue, in ticket order."""
+    free = fishbowl.seats - Speaker.objects.filter(fishbowl=fishbowl, state__in=TAKEN).count()
+    if free <= 0:
+        return
+    waiting = list(Speaker.objects.filter(fishbowl=fishbowl, state=SpeakerState.QUEUED).order_by("ticket")[:free])
+    now = timezone.now()
+    for speaker in waiting:
+        speaker.state, speaker.offered_at = SpeakerState.OFFERED, now
+        speaker.save(update_fields=["state", "offered_at"])
+
+
+def _announce(workspace: Workspace, fishbowl: Fishbowl, by: Membership, change: str, member: Membership) -> dict:
+    _fill(fishbowl)
+    state = fishbowl_state(workspace)
+    record_workspace_event(
+        workspace=workspace,
+        type="fishbowl.updated",
+        payload={"fishbowl": state, "change": change, "member": member.pk},
+        actor=by.user,
+    )
+    return state
+
+
+def _own_place(fishbowl: Fishbowl, member: Membership) -> Speaker | None:
+    return Speaker.objects.filter(fishbowl=fishbowl, membership=member).first()
+
+
+def raise_hand(*, member: Membership) -> dict:
+    """Join the end of the queue (offered a seat at once if one is free)."""
+    require(member, "view_workspace")
+    with write_transaction():
+        workspace, fishbowl = _locked(member.workspace)
+        place = _own_place(fishbowl, member)
+        if place is not None:
+            raise _conflict(
+                {
+                    SpeakerState.QUEUED: _("Your hand is already raised."),
+                    SpeakerState.OFFERED: _("A seat is waiting for you: take it or decline it."),
+                    SpeakerState.SEATED: _("You are already in the bowl."),
+                }[place.state]
+            )
+        Fishbowl.objects.filter(pk=fishbowl.pk).update(last_ticket=fishbowl.last_ticket + 1)
+        Speaker.objects.create(fishbowl=fishbowl, membership=member, ticket=fishbowl.last_ticket + 1)
+        return _announce(workspace, fishbowl, member, "hand_raised", member)
+
+
+def lower_hand(*, member: Membership) -> dict:
+    """Leave the queue (or give back a seat offered and not yet taken)."""
+    with write_transaction():
+        workspace, fishbowl = _locked(member.workspace)
+        place = _own_place(fishbowl, member)
+        if place is None or place.state == SpeakerState.SEATED:
+            raise _conflict(_("Your hand is not raised."))
+        place.delete()
+        return _announce(workspace, fishbowl, member, "hand_lowered", member)
+
+
+def accept_seat(*, member: Membership) -> dict:
+    """Take the seat offered to you."""
+    with write_transaction():
+        workspace, fishbowl = _locked(member.workspace)
+        place = _own_place(fishbowl, member)
+        if place is None or place.state != SpeakerState.OFFERED:
+            raise _conflict(_("No seat is offered to you now."))
+        place.state, place.seated_at = SpeakerState.SEATED, timezone.now()
+        place.save(update_fields=["state", "seated_at"])
+        return _announce(workspace, fishbowl, member, "seat_taken", member)
+
+
+def decline_seat(*, member: Membership) -> dict:
+    """Decline the seat offered to you: your hand is lowered and the next in the queue is offered it."""
+    with write_transaction():
+        workspace, fishbowl = _locked(member.workspace)
+        place = _own_place(fishbowl, member)
+        if place is None or place.state != SpeakerState.OFFERED:
+            raise _conflict(_("No seat is offered to you now."))
+        place.delete()
+        return _announce(workspace, fishbowl, member, "seat_declined", member)
+
+
+def leave_bowl(*, member: Membership) -> dict:
+    """A speaker leaves the bowl; the seat is offered to the next in the queue."""
+    with write_transaction():
+        workspace, fishbowl = _locked(member.workspace)
+        place = _own_place(fishbowl, member)
+        if place is None or place.state != SpeakerState.SEATED:
+            raise _conflict(_("You are not in the bowl."))
+        place.delete()
+        return _announce(workspace, fishbowl, member, "left_bowl", member)
+
+
+def _target(workspace: Workspace, member_id) -> Membership:
+    target = Membership.objects.filter(workspace=workspace, pk=member_id).first()
+    if target is None:
+        raise FacilitationError.not_found(_("No such member."))
+    return target
+
+
+def seat_speaker(*, by: Membership, member_id: int) -> dict:
+    """A facilitator moves someone into the bowl (from the queue, or straight in) if a seat is free."""
+    require(by, "facilitate")
+    with write_transaction():
+        workspace, fishbowl = _locked(by.workspace)
+        target = _target(workspace, member_id)
+        place = _own_place(fishbowl, target)
+        if place is not None and place.state == SpeakerState.SEATED:
+            raise _conflict(_("%(name)s is already in the bowl.") % {"name": target.display_name})
+        taken = Speaker.objects.filter(fishbowl=fishbowl, state__in=TAKEN).count()
+        holds_offer = place is not None and place.state == SpeakerState.OFFERED
+        if taken - holds_offer >= fishbowl.seats:
+            raise _conflict(_("Every seat is taken: move someone out of the bowl first."))
+        now = timezone.now()
+        if place is None:
+            Fishbowl.objects.filter(pk=fishbowl.pk).update(last_ticket=fishbowl.last_ticket + 1)
+            place = Speaker(fishbowl=fishbowl, membership=target, ticket=fishbowl.last_ticket + 1, raised_at=now)
+        place.state, place.seated_at = SpeakerState.SEATED, now
+        place.save()
+        return _announce(workspace, fishbowl, by, "moved_in", target)
+
+
+def unseat_speaker(*, by: Membership, member_id: int) -> dict:
+    """A facilitator takes someone out of the bowl, withdraws their offer, or lowers their hand."""
+    require(by, "facilitate")
+    with write_transaction():
+        workspace, fishbowl = _locked(by.workspace)
+        target = _target(workspace, member_id)
+        place = _own_place(fishbowl, target)
+        if place is None:
+            raise _conflict(_("%(name)s is neither in the bowl nor in the queue.") % {"name": target.display_name})
+        place.delete()
+        return _announce(workspace, fishbowl, by, "moved_out", target)
+
+
+def set_seats(*, by: Membership, seats: int) -> dict:
+    """A facilitator sets how many seats the bowl has; fewer than are taken withdraws offers (those
+    people go back to their place in the queue), but never takes a seat from a speaker."""
+    require(by, "facilitate")
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= SEATS_MAX:
+        raise FacilitationError(_("A fishbowl has 1 to %(max)d seats.") % {"max": SEATS_MAX})
+    with write_transaction():
+        workspace, fishbowl = _locked(by.workspace)
+        seated = Speaker.objects.filter(fishbowl=fishbowl, state=SpeakerState.SEATED).count()
+        if seats < seated:
+            raise _conflict(
+                _("%(count)d people are in the bowl: move some out before removing their seats.") % {"count": seated}
+            )
+        offered = list(Speaker.objects.filter(fishbowl=fishbowl, state=SpeakerState.OFFERED).order_by("-ticket"))
+        for speaker in offered[: max(0, seated + len(offered) - seats)]:  # the latest offers go back first
+            speaker.state, speaker.offered_at = SpeakerState.QUEUED, None
+            speaker.save(update_fields=["state", "offered_at"])
+        fishbowl.seats = seats
+        fishbowl.save(update_fields=["seats"])
+        return _announce(workspace, fishbowl, by, "seats_set", by)

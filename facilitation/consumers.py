@@ -1,0 +1,142 @@
+"""The room's WebSocket: ``/ws/w/<slug>/room/``, open on every page of a workspace.
+
+Members only (anyone else is closed with 4403, like the board socket). On connect it sends the
+room's state (``{"type": "room", "seq": n, ...}``: sessions, recent notices, the fishbowl, the
+server's time); then every workspace event (``session.updated``, ``notice.posted``,
+``fishbowl.updated``) as it is published, each with the workspace's ``seq``. Events a client
+missed while its connection was down are not replayed one by one: the room is small, so a new
+connection (or a ``{"type": "sync"}`` frame, or a gap seen here) sends the whole state again.
+
+A facilitator's console connects with ``?console=1`` and also hears that something changed on a
+board (``{"type": "console.changed"}``: a card, a round, presence), to fetch the console again.
+"""
+
+import json
+from collections import Counter
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from facilitation.selectors import room_state
+from workspace.access import access_workspace
+from workspace.consumers import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_MANY,
+    FRAME_MAX_CHARS,
+    SpeaksTheMembersLanguage,
+    take_frame_token,
+)
+from workspace.errors import WorkspaceError
+from workspace.events import board_group, member_group, workspace_group
+from workspace.roles import can
+from workspace.selectors import workspace_boards
+
+_open_sockets: Counter = Counter()
+
+
+class RoomConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
+    RELAYED = frozenset({"room.event", "board.event", "board.ephemeral", "member.frame"})
+    membership = None
+
+    async def connect(self):
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        try:
+            self.membership = await database_sync_to_async(access_workspace)(self.scope.get("user"), slug)
+        except WorkspaceError:
+            self.membership = None
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if _open_sockets[self.membership.pk] >= settings.MAX_SOCKETS_PER_MEMBER:
+            self.membership = None
+            await self.accept()
+            await self.send_error(
+                _("You have too many connections open (%(max)d). Close some tabs.")
+                % {"max": settings.MAX_SOCKETS_PER_MEMBER},
+                code="too_many_connections",
+            )
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        _open_sockets[self.membership.pk] += 1
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.groups_joined = [workspace_group(self.membership.workspace_id), member_group(self.membership.pk)]
+        if query.get("console") == ["1"] and can(self.membership.role, "facilitate"):
+            boards = await database_sync_to_async(lambda: list(workspace_boards(self.membership.workspace)))()
+            self.groups_joined += [board_group(board.pk) for board in boards]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_state()
+
+    async def disconnect(self, code):
+        if self.membership is None:
+            return
+        _open_sockets[self.membership.pk] -= 1
+        if _open_sockets[self.membership.pk] <= 0:
+            del _open_sockets[self.membership.pk]
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.membership = None
+
+    async def send_state(self):
+        state = await database_sync_to_async(room_state)(self.membership.workspace)
+        self.seq = state["seq"]
+        await self.send_json({"type": "room", "me": self.membership.pk, **state})
+
+    async def send_error(self, message, *, code: str = "invalid", **extra):
+        await self.send_json({"type": "error", "code": code, "message": str(message), **extra})
+
+    # Client frames --------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.membership is None:
+            return
+        wait = take_frame_token(self.membership.pk)
+        if wait:
+            await self.send_error(
+                _("Too many messages; slow down."), code="rate_limited", retry_after=max(1, round(wait))
+            )
+            return
+        if text_data is None or len(text_data) > FRAME_MAX_CHARS:
+            await self.send_error(_("That message is not valid JSON."))
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error(_("That message is not valid JSON."))
+            return
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "sync":
+            await self.send_state()
+        else:
+            await self.send_error(_("Unknown message type; expected sync or ping."))
+
+    # Group messages -------------------------------------------------------------------------
+
+    async def room_event(self, message):
+        seq = message["seq"]
+        if seq <= self.seq:
+            return  # already in the state this socket sent
+        if seq > self.seq + 1:
+            await self.send_state()  # a frame was lost on the way: the whole room again
+            return
+        self.seq = seq
+        await self.send(text_data=message["text"])
+
+    async def board_event(self, message):
+        await self.send_json({"type": "console.changed"})
+
+    async def board_ephemeral(self, message):
+        await self.send_json({"type": "console.changed"})
+
+    async def member_frame(self, message):
+        pass  # a voter's own dots: for the board page, not the room
+
+    async def member_removed(self, message):
+        await self.send_error(_("You are no longer a member of this workspace."), code="removed")
+        await self.close(code=CLOSE_FORBIDDEN)

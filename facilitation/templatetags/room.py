@@ -1,0 +1,63 @@
+"""``{% room_bar %}``: the strip every page of a workspace carries (the live session and its time
+left, a facilitator's message, "come to board X", a fishbowl seat offered to you), kept live by
+``static/js/room.js`` over the room's WebSocket."""
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from facilitation.selectors import room_state
+from workspace.models import SessionState
+
+register = template.Library()
+
+
+def room_strings() -> dict:
+    return {
+        "live": _("Live"),
+        "time_left": _("%(time)s left"),
+        "over_time": _("Over time by %(time)s"),
+        "ends_at": _("ends at %(time)s"),
+        "time_up": _("Time is up"),
+        "dismiss": _("Dismiss"),
+        "message_from": _("Message from %(name)s"),
+        "facilitators": _("the facilitators"),
+        "summon": _("%(name)s asks everyone to come to “%(board)s”."),
+        "summon_here": _("%(name)s asks everyone to this board."),
+        "go_to_board": _("Go to %(board)s"),
+        "offer": _("A seat in the fishbowl is free for you."),
+        "take_seat": _("Take the seat"),
+        "decline": _("Decline"),
+        "offline": _("Not sent: the connection is down. Try again when you are back online."),
+    }
+
+
+def seconds_left(ends_at, now) -> int:
+    return max(0, round((ends_at - now).total_seconds()))
+
+
+@register.inclusion_tag("facilitation/room_bar.html", takes_context=True)
+def room_bar(context):
+    workspace, membership = context["workspace"], context["membership"]
+    state = room_state(workspace)
+    live = next((s for s in workspace.agenda.all() if s.state == SessionState.LIVE), None)
+    request = context.get("request")
+    country_codes = {m.country.code for m in workspace.memberships.all() if m.country}
+    return {
+        "workspace": workspace,
+        "membership": membership,
+        "live": live,
+        "left": seconds_left(live.ends_at, timezone.now()) if live else 0,
+        "console": bool(request and request.resolver_match and request.resolver_match.url_name == "console"),
+        "room_state": {**state, "me": membership.pk},
+        "room_strings": {**room_strings(), "countries": {code: str(countries.name(code)) for code in country_codes}},
+    }
+
+
+@register.filter
+def clock(seconds: int) -> str:
+    """1:02:03 or 2:03, as the scripts count."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

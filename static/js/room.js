@@ -1,0 +1,241 @@
+// The room: what every page of a workspace shows live, over the room's WebSocket
+// (/ws/w/<slug>/room/): the live session and its time left, a facilitator's message, "come to
+// board X", and a fishbowl seat offered to you. The console and the fishbowl page build on it
+// (import { room } from "./room.js") instead of opening sockets of their own.
+//
+// Time left is counted on the server's clock: every state the server sends carries its time, and
+// the difference to this device's clock is applied to every countdown, so a device whose clock is
+// wrong still shows what every other screen shows.
+
+import { formatTime } from "./time.js";
+
+const root = document.querySelector("[data-room]");
+const slug = root.dataset.room;
+const T = JSON.parse(document.getElementById("room-strings").textContent);
+let state = JSON.parse(document.getElementById("room-state").textContent);
+let clockOffset = Date.parse(state.server_time) - Date.now(); // server clock minus this device's
+const events = new EventTarget();
+
+export function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+export function clock(seconds) {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/** Seconds from the server's now to ``iso`` (negative once it has passed). */
+export function secondsUntil(iso) {
+  return Math.round((Date.parse(iso) - (Date.now() + clockOffset)) / 1000);
+}
+
+export function setServerTime(iso) {
+  if (iso) clockOffset = Date.parse(iso) - Date.now();
+}
+
+function cookie(name) {
+  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+export async function api(method, url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken") },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new Error(T.offline);
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.detail || response.statusText);
+  return data;
+}
+
+export const room = {
+  slug,
+  strings: T,
+  get state() { return state; },
+  get me() { return state.me; },
+  on(type, listener) { events.addEventListener(type, (event) => listener(event.detail)); },
+  country(code) { return code ? T.countries[code] || code : ""; },
+  liveSession() { return state.sessions.find((s) => s.state === "live") || null; },
+  place(member = state.me) {
+    const f = state.fishbowl;
+    for (const key of ["seated", "offered", "queue"]) {
+      const index = f[key].findIndex((s) => s.member === member);
+      if (index >= 0) return { state: key, index, speaker: f[key][index] };
+    }
+    return null;
+  },
+};
+
+function emit(type, detail) {
+  events.dispatchEvent(new CustomEvent(type, { detail }));
+}
+
+// The strips -------------------------------------------------------------------------------------
+
+const sessionEl = root.querySelector("[data-room-session]");
+const bannerEl = root.querySelector("[data-room-banner]");
+const summonEl = root.querySelector("[data-room-summon]");
+const offerEl = root.querySelector("[data-room-offer]");
+const dismissedKey = (kind) => `codesign:room:${slug}:${kind}`;
+const dismissed = (kind) => Number(localStorage.getItem(dismissedKey(kind)) || 0);
+const SUMMON_FRESH = 15 * 60; // seconds a "come to board X" stays up
+
+function drawSession() {
+  const live = room.liveSession();
+  sessionEl.hidden = !live;
+  if (!live) return;
+  sessionEl.querySelector("[data-session-title]").textContent = live.title;
+  tickSession();
+  sessionEl.querySelector("[data-session-ends]").textContent = format(T.ends_at, { time: formatTime(live.ends_at, { day: false }) });
+}
+
+function tickSession() {
+  const live = room.liveSession();
+  if (!live) return;
+  const left = secondsUntil(live.ends_at);
+  const out = sessionEl.querySelector("[data-session-left]");
+  out.textContent = left > 0 ? format(T.time_left, { time: clock(left) }) : T.time_up;
+  sessionEl.classList.toggle("room__session--over", left <= 0);
+}
+
+function authorName(notice) {
+  return notice.author ? notice.author.display_name : T.facilitators;
+}
+
+function drawNotices() {
+  const message = state.notices.find((n) => n.kind === "message");
+  bannerEl.hidden = !message || message.id <= dismissed("banner");
+  if (!bannerEl.hidden) {
+    bannerEl.querySelector("[data-banner-from]").textContent = `${format(T.message_from, { name: authorName(message) })}:`;
+    bannerEl.querySelector("[data-banner-text]").textContent = message.text;
+    bannerEl.dataset.notice = message.id;
+  }
+  const summon = state.notices.find((n) => n.kind === "summon");
+  const fresh = summon && -secondsUntil(summon.created_at) < SUMMON_FRESH;
+  const mine = summon && summon.author && summon.author.id === state.me;
+  summonEl.hidden = !fresh || mine || summon.id <= dismissed("summon");
+  if (summonEl.hidden) return;
+  const here = location.pathname === summon.board.url;
+  summonEl.dataset.notice = summon.id;
+  summonEl.querySelector("[data-summon-text]").textContent = here
+    ? format(T.summon_here, { name: authorName(summon) })
+    : format(T.summon, { name: authorName(summon), board: summon.board.title });
+  summonEl.querySelector("[data-summon-note]").textContent = summon.text;
+  const link = summonEl.querySelector("[data-summon-link]");
+  link.hidden = here;
+  link.href = summon.board.url;
+  link.textContent = format(T.go_to_board, { board: summon.board.title });
+}
+
+function drawOffer() {
+  const place = room.place();
+  offerEl.hidden = !place || place.state !== "offered" || Boolean(document.querySelector("[data-fishbowl]"));
+}
+
+for (const kind of ["banner", "summon"]) {
+  const el = kind === "banner" ? bannerEl : summonEl;
+  el.querySelector(`[data-${kind}-dismiss]`).addEventListener("click", () => {
+    localStorage.setItem(dismissedKey(kind), el.dataset.notice);
+    el.hidden = true;
+  });
+}
+
+async function offerStep(step) {
+  const error = offerEl.querySelector("[data-offer-error]");
+  error.textContent = "";
+  try {
+    apply({ type: "fishbowl.local", fishbowl: await api("POST", `/api/workspaces/${slug}/fishbowl/${step}/`) });
+  } catch (err) {
+    error.textContent = err.message;
+  }
+}
+offerEl.querySelector("[data-offer-accept]").addEventListener("click", () => offerStep("accept-seat"));
+offerEl.querySelector("[data-offer-decline]").addEventListener("click", () => offerStep("decline-seat"));
+
+function drawAll() {
+  drawSession();
+  drawNotices();
+  drawOffer();
+}
+
+// Events -----------------------------------------------------------------------------------------
+
+function apply(frame) {
+  if (frame.type === "session.updated") {
+    state.sessions = state.sessions.map((s) => (s.id === frame.session.id ? frame.session : s));
+    drawSession();
+    emit("sessions", state.sessions);
+  } else if (frame.type === "notice.posted") {
+    state.notices = [frame.notice, ...state.notices.filter((n) => n.id !== frame.notice.id)];
+    drawNotices();
+    emit("notice", frame.notice);
+  } else if (frame.type === "fishbowl.updated" || frame.type === "fishbowl.local") {
+    state.fishbowl = frame.fishbowl;
+    drawOffer();
+    emit("fishbowl", state.fishbowl);
+  }
+}
+
+const socket = {
+  ws: null,
+  attempts: 0,
+  pingTimer: null,
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const query = "console" in root.dataset ? "?console=1" : "";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/w/${slug}/room/${query}`);
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.attempts = 0;
+      window.clearInterval(this.pingTimer);
+      this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25000);
+    });
+    ws.addEventListener("message", (message) => {
+      let frame;
+      try { frame = JSON.parse(message.data); } catch { return; }
+      if (frame.type === "room") {
+        const { type: _type, ...fresh } = frame;
+        state = fresh;
+        setServerTime(state.server_time);
+        drawAll();
+        emit("state", state);
+      } else if (frame.type === "console.changed") {
+        emit("console", null);
+      } else if (typeof frame.seq === "number") {
+        if (frame.seq <= state.seq) return;
+        if (frame.seq > state.seq + 1) { this.send({ type: "sync" }); return; }
+        state.seq = frame.seq;
+        apply(frame);
+      }
+    });
+    ws.addEventListener("close", (event) => {
+      window.clearInterval(this.pingTimer);
+      if (event.code === 4403) return; // not (or no longer) a member
+      const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
+      this.attempts += 1;
+      window.setTimeout(() => this.connect(), delay);
+    });
+  },
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  },
+};
+
+window.addEventListener("online", () => {
+  if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) socket.attempts = 0;
+});
+
+drawAll();
+window.setInterval(tickSession, 1000);
+socket.connect();
+window.codesignRoom = room; // for the browser tests
