@@ -67,7 +67,7 @@ function draw() {
       el("button", { type: "button", class: "button button--small", text: S.move_in,
         onclick: () => step(`${base}/members/${s.member}/seat/`) }),
       moveOut(s)) : null)));
-  if (!f.queue.length) queue.replaceChildren(el("li", { class: "muted small", text: S.queue_empty }));
+  if (!f.queue.length) queue.replaceChildren(el("li", { class: "queue__empty muted small", text: S.queue_empty }));
   page.querySelector("[data-queue-count]").textContent = format(S.waiting, { count: f.queue.length });
 
   const place = room.place();
