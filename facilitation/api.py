@@ -42,7 +42,7 @@ class RoomView(GenericAPIView):
 
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
-        return Response(room_state(membership.workspace))
+        return Response({**room_state(membership.workspace), "me": membership.pk})
 
 
 class ConsoleView(GenericAPIView):

@@ -72,6 +72,7 @@ class RoomSerializer(serializers.Serializer):
     sessions = SessionSerializer(many=True)
     notices = NoticeSerializer(many=True, help_text="The latest notices, newest first.")
     fishbowl = FishbowlSerializer()
+    me = serializers.IntegerField(help_text="Your own member id (to find yourself in the fishbowl).")
 
 
 class ConsoleBoardSerializer(serializers.Serializer):
