@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from charter import actions as charter_actions
+from facilitation import actions as facilitation_actions
 from tests.charter.test_charter import type_into
 from tests.factories import make_card, make_comment, make_invitation, make_member, make_round, make_user
 from workspace import actions
@@ -134,6 +135,13 @@ def world(db):
     charter_actions.publish_version(membership=steward, title="Первая версия")
     invitation = make_invitation(workspace, by=steward, note="Делегация")
     withdrawn = actions.revoke_invitation(invitation=make_invitation(workspace, by=steward), by=steward)
+    # The room is live: a session running, a message, everyone asked to a board, the fishbowl in use.
+    facilitation_actions.start_session(session=workspace.agenda.get(), by=facilitator)
+    facilitation_actions.post_message(workspace=workspace, by=facilitator, text="Десять минут до конца.")
+    facilitation_actions.summon_to_board(board=boards["mission"], by=facilitator)
+    facilitation_actions.raise_hand(member=farid)
+    facilitation_actions.raise_hand(member=steward)
+    facilitation_actions.accept_seat(member=farid)
     return {
         "workspace": workspace,
         "steward": steward,
@@ -165,6 +173,9 @@ def pages(world):
         ("charter", reverse("charter", args=[ws.slug]), steward, None),
         ("charter", reverse("charter", args=[ws.slug]), farid, None),
         ("preferences", reverse("preferences"), farid, None),
+        ("console", reverse("console", args=[ws.slug]), world["facilitator"].user, None),
+        ("fishbowl", reverse("fishbowl", args=[ws.slug]), farid, None),
+        ("fishbowl", reverse("fishbowl", args=[ws.slug]), world["facilitator"].user, None),
         ("join", reverse("join", args=[world["invitation"].token]), None, None),
         ("join", reverse("join", args=[world["invitation"].token]), None, {"password1": "1", "password2": "2"}),
         ("join", reverse("join", args=[world["invitation"].token]), newcomer, None),
@@ -226,7 +237,7 @@ def test_catalogs_are_complete(tmp_path):
     """makemessages over the current code leaves no untranslated or fuzzy entry in any catalog."""
     import polib
 
-    for part in ("codesign", "workspace", "voting", "charter", "templates", "locale"):
+    for part in ("codesign", "workspace", "voting", "charter", "facilitation", "templates", "locale"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
