@@ -2,6 +2,8 @@
 left, a facilitator's message, "come to board X", a fishbowl seat offered to you), kept live by
 ``static/js/room.js`` over the room's WebSocket."""
 
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,14 +43,15 @@ def seconds_left(ends_at, now) -> int:
 def room_bar(context):
     workspace, membership = context["workspace"], context["membership"]
     state = room_state(workspace)
-    live = next((s for s in workspace.agenda.all() if s.state == SessionState.LIVE), None)
+    live = next((s for s in state["sessions"] if s["state"] == SessionState.LIVE), None)
     request = context.get("request")
     country_codes = {m.country.code for m in workspace.memberships.all() if m.country}
     return {
         "workspace": workspace,
         "membership": membership,
         "live": live,
-        "left": seconds_left(live.ends_at, timezone.now()) if live else 0,
+        "live_ends_at": datetime.fromisoformat(live["ends_at"]) if live else None,
+        "left": seconds_left(datetime.fromisoformat(live["ends_at"]), timezone.now()) if live else 0,
         "console": bool(request and request.resolver_match and request.resolver_match.url_name == "console"),
         "room_state": {**state, "me": membership.pk},
         "room_strings": {**room_strings(), "countries": {code: str(countries.name(code)) for code in country_codes}},
