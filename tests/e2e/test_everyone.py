@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from facilitation import actions as facilitation_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.slow_link import load_board_slowly
 from tests.e2e.test_live_board import PASSWORD, sign_in
@@ -94,10 +95,17 @@ class TestEveryone(LiveServerTestCase):
 
     def test_no_serious_accessibility_violations_in_english_and_dari(self):
         """axe-core finds no serious or critical violation on login, workspace home, the board with an
-        open round, and the charter page, in English and in Dari."""
+        open round, the charter page, the console and the fishbowl (with the room live: a session, a
+        message, a summons, a seat offered), in English and in Dari."""
         from axe_playwright_python.sync_playwright import Axe
 
         self.open_round()
+        facilitator = Membership.objects.get(user__username="facilitator")
+        facilitation_actions.start_session(session=facilitator.workspace.agenda.first(), by=facilitator)
+        facilitation_actions.post_message(workspace=facilitator.workspace, by=facilitator, text="Ten minutes left.")
+        facilitation_actions.summon_to_board(board=self.priorities, by=facilitator)
+        facilitation_actions.raise_hand(member=Membership.objects.get(user__username="steward"))
+        facilitation_actions.raise_hand(member=Membership.objects.get(user__username="kz"))
         axe = Axe()
         found = {}
         with chromium_browser() as browser:
@@ -114,12 +122,18 @@ class TestEveryone(LiveServerTestCase):
                     ("home", f"{self.live_server_url}/w/gs-think-tank/"),
                     ("board", self.url(self.priorities)),
                     ("charter", f"{self.live_server_url}/w/gs-think-tank/charter/"),
+                    ("console", f"{self.live_server_url}/w/gs-think-tank/facilitate/"),
+                    ("fishbowl", f"{self.live_server_url}/w/gs-think-tank/fishbowl/"),
                 ]
                 for name, url in pages:
                     page.goto(url)
                     if name == "board":
                         page.wait_for_selector(".button--dot")
+                    if name == "console":
+                        page.wait_for_selector(".console-board")
                     found[(code, name)] = serious(axe.run(page))
+                    if name in ("home", "console", "fishbowl"):
+                        screenshot(page, f"{name}-{code}")
                 context.close()
         problems = {key: value for key, value in found.items() if value}
         assert not problems, json.dumps({f"{k[0]} {k[1]}": v for k, v in problems.items()}, indent=1)
