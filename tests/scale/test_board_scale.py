@@ -69,6 +69,40 @@ def test_events_and_dots_cross_processes(pair):
     asyncio.run(scenario())
 
 
+def test_the_room_crosses_processes(pair):
+    """A message, a live session and a raised hand sent through process 1 reach a room socket on
+    process 2, numbered in order; a facilitator's console there hears a board change made on 1."""
+    first, second = pair
+    facilitator, tm = first.token("facilitator"), second.token("tm")
+    board = board_of(first, facilitator, "vision")
+    session = first.request("GET", "/api/workspaces/gs-think-tank/room/", token=facilitator)[1]["sessions"][1]
+
+    async def scenario():
+        room = f"ws://127.0.0.1:{second.port}/ws/w/gs-think-tank/room/"
+        async with (
+            websockets.connect(f"{room}?token={tm}") as ws,
+            websockets.connect(f"{room}?token={second.token('facilitator')}&console=1") as console,
+        ):
+            hello = (await frames(ws))[0]
+            await frames(console)
+            for call in (
+                ("POST", "/api/workspaces/gs-think-tank/notices/", {"text": "Across"}, facilitator),
+                ("POST", f"/api/sessions/{session['id']}/start/", None, facilitator),
+                ("POST", "/api/workspaces/gs-think-tank/fishbowl/raise-hand/", None, first.token("tj")),
+                ("PATCH", f"/api/boards/{board}/", {"state": "locked"}, facilitator),
+            ):
+                status, body = await asyncio.to_thread(first.request, *call)
+                assert status in (200, 201), body
+            received = await frames(ws, 1.0)
+            heard = await frames(console, 1.0)
+        assert [f["type"] for f in received] == ["notice.posted", "session.updated", "fishbowl.updated"]
+        assert [f["seq"] for f in received] == [hello["seq"] + 1, hello["seq"] + 2, hello["seq"] + 3]
+        assert received[1]["session"]["state"] == "live"
+        assert {"type": "console.changed"} in heard
+
+    asyncio.run(scenario())
+
+
 def test_client_resumes_on_the_other_process_after_a_crash(pair):
     """A client's process dies; events go on through the other; resuming there brings exactly the missed ones."""
     first, second = pair
