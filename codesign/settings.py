@@ -159,6 +159,8 @@ RATE_LIMITS = {
     "card": (30, 60),
     "comment": (60, 60),
     "socket_frame": (60, 10),
+    "fishbowl": (30, 60),  # one's own raise/lower/take/decline/leave (each one is shown to everyone)
+    "notice": (20, 60),  # a facilitator's messages and summonses to everyone
 }
 # Open WebSocket connections one member may hold at once in one server process (tabs, phones).
 MAX_SOCKETS_PER_MEMBER = int(os.environ.get("MAX_SOCKETS_PER_MEMBER", "12"))

@@ -20,6 +20,7 @@ from facilitation.models import SEATS_MAX, Fishbowl, Speaker, SpeakerState
 from facilitation.selectors import fishbowl_state
 from workspace.events import record_workspace_event
 from workspace.models import Membership, Workspace
+from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.transactions import write_transaction
 
@@ -66,6 +67,7 @@ def _own_place(fishbowl: Fishbowl, member: Membership) -> Speaker | None:
 
 def raise_hand(*, member: Membership) -> dict:
     """Join the end of the queue (offered a seat at once if one is free)."""
+    check_rate("fishbowl", member.pk)
     require(member, "view_workspace")
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
@@ -85,6 +87,7 @@ def raise_hand(*, member: Membership) -> dict:
 
 def lower_hand(*, member: Membership) -> dict:
     """Leave the queue (or give back a seat offered and not yet taken)."""
+    check_rate("fishbowl", member.pk)
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
         place = _own_place(fishbowl, member)
@@ -96,6 +99,7 @@ def lower_hand(*, member: Membership) -> dict:
 
 def accept_seat(*, member: Membership) -> dict:
     """Take the seat offered to you."""
+    check_rate("fishbowl", member.pk)
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
         place = _own_place(fishbowl, member)
@@ -108,6 +112,7 @@ def accept_seat(*, member: Membership) -> dict:
 
 def decline_seat(*, member: Membership) -> dict:
     """Decline the seat offered to you: your hand is lowered and the next in the queue is offered it."""
+    check_rate("fishbowl", member.pk)
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
         place = _own_place(fishbowl, member)
@@ -119,6 +124,7 @@ def decline_seat(*, member: Membership) -> dict:
 
 def leave_bowl(*, member: Membership) -> dict:
     """A speaker leaves the bowl; the seat is offered to the next in the queue."""
+    check_rate("fishbowl", member.pk)
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
         place = _own_place(fishbowl, member)

@@ -9,6 +9,7 @@ from facilitation.models import Notice, NoticeKind
 from facilitation.selectors import notice_data
 from workspace.events import record_workspace_event
 from workspace.models import Board, Membership, Workspace
+from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.transactions import write_transaction
 
@@ -23,6 +24,7 @@ def _clean(text: str | None, *, required: bool) -> str:
 
 
 def _post(*, workspace: Workspace, by: Membership, kind: str, text: str, board: Board | None = None) -> Notice:
+    check_rate("notice", by.pk)
     with write_transaction():
         workspace = locked_workspace(workspace.pk)
         notice = Notice.objects.create(workspace=workspace, kind=kind, text=text, board=board, author=by)

@@ -137,3 +137,17 @@ def test_the_console_page_renders_for_facilitators(workspace, facilitator, clien
     page = client.get(f"/w/{workspace.slug}/facilitate/")
     assert page.status_code == 200
     assert b'id="console-state"' in page.content
+
+
+def test_raising_and_lowering_a_hand_without_end_is_slowed_down(workspace, participant, api, settings):
+    """Each step is shown to everyone: past the per-member limit, a 429 with Retry-After."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "fishbowl": (4, 60)}
+    client = api.as_user(participant.user)
+    steps = ["raise-hand", "lower-hand"] * 3
+    statuses = [client.post(f"/api/workspaces/{workspace.slug}/fishbowl/{step}/").status_code for step in steps]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    refused = client.post(f"/api/workspaces/{workspace.slug}/fishbowl/raise-hand/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
