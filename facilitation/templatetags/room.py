@@ -17,26 +17,21 @@ register = template.Library()
 
 def room_strings() -> dict:
     return {
-        "live": _("Live"),
         "time_left": _("%(time)s left"),
         "over_time": _("Over time by %(time)s"),
         "ends_at": _("ends at %(time)s"),
-        "time_up": _("Time is up"),
-        "dismiss": _("Dismiss"),
         "message_from": _("Message from %(name)s"),
         "facilitators": _("the facilitators"),
         "summon": _("%(name)s asks everyone to come to “%(board)s”."),
         "summon_here": _("%(name)s asks everyone to this board."),
         "go_to_board": _("Go to %(board)s"),
-        "offer": _("A seat in the fishbowl is free for you."),
-        "take_seat": _("Take the seat"),
-        "decline": _("Decline"),
         "offline": _("Not sent: the connection is down. Try again when you are back online."),
     }
 
 
 def seconds_left(ends_at, now) -> int:
-    return max(0, round((ends_at - now).total_seconds()))
+    """Until ``ends_at``; negative once it has passed (over time)."""
+    return round((ends_at - now).total_seconds())
 
 
 @register.inclusion_tag("facilitation/room_bar.html", takes_context=True)
@@ -61,6 +56,6 @@ def room_bar(context):
 @register.filter
 def clock(seconds: int) -> str:
     """1:02:03 or 2:03, as the scripts count."""
-    hours, rest = divmod(int(seconds), 3600)
+    hours, rest = divmod(abs(int(seconds)), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

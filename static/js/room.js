@@ -104,7 +104,7 @@ function tickSession() {
   if (!live) return;
   const left = secondsUntil(live.ends_at);
   const out = sessionEl.querySelector("[data-session-left]");
-  out.textContent = left > 0 ? format(T.time_left, { time: clock(left) }) : T.time_up;
+  out.textContent = format(left > 0 ? T.time_left : T.over_time, { time: clock(Math.abs(left)) });
   sessionEl.classList.toggle("room__session--over", left <= 0);
 }
 

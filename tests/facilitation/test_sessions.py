@@ -126,3 +126,14 @@ def test_the_home_page_agenda_follows_the_facilitators(workspace, facilitator, p
     actions.end_session(session=day1, by=facilitator)
     page = client.get(reverse("workspace", args=[workspace.slug])).content.decode()
     assert "agenda__item--live" not in page and "agenda__item--over" in page
+
+
+def test_a_session_past_its_end_shows_how_far_over_time_it_is(workspace, facilitator, participant, client):
+    """Until a facilitator ends it, a session past its end says so, by how much."""
+    day1, _ = sessions(workspace)
+    actions.start_session(session=day1, by=facilitator)
+    due = timezone.now() - timedelta(minutes=3, seconds=10)
+    type(day1).objects.filter(pk=day1.pk).update(starts_at=due - timedelta(hours=2), ends_at=due)
+    client.force_login(participant.user)
+    page = client.get(reverse("workspace", args=[workspace.slug])).content.decode()
+    assert "Over time by 3:1" in page and "room__session--over" in page
