@@ -11,56 +11,35 @@ A facilitator's console connects with ``?console=1`` and also hears that somethi
 board (``{"type": "console.changed"}``: a card, a round, presence), to fetch the console again.
 """
 
-import json
 from collections import Counter
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from facilitation.selectors import room_state
 from workspace.access import access_workspace
-from workspace.consumers import (
-    CLOSE_FORBIDDEN,
-    CLOSE_TOO_MANY,
-    FRAME_MAX_CHARS,
-    SpeaksTheMembersLanguage,
-    take_frame_token,
-)
+from workspace.consumers import CLOSE_FORBIDDEN, MemberSocket, SpeaksTheMembersLanguage
 from workspace.errors import WorkspaceError
 from workspace.events import board_group, member_group, workspace_group
 from workspace.roles import can
 from workspace.selectors import workspace_boards
 
-_open_sockets: Counter = Counter()
 
-
-class RoomConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
+class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
     RELAYED = frozenset({"room.event", "board.event", "board.ephemeral", "member.frame"})
-    membership = None
+    open_sockets: Counter = Counter()
 
     async def connect(self):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
             self.membership = await database_sync_to_async(access_workspace)(self.scope.get("user"), slug)
         except WorkspaceError:
-            self.membership = None
-            await self.accept()
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
-        if _open_sockets[self.membership.pk] >= settings.MAX_SOCKETS_PER_MEMBER:
-            self.membership = None
-            await self.accept()
-            await self.send_error(
-                _("You have too many connections open (%(max)d). Close some tabs.")
-                % {"max": settings.MAX_SOCKETS_PER_MEMBER},
-                code="too_many_connections",
-            )
-            await self.close(code=CLOSE_TOO_MANY)
+        if not await self.admit():
             return
-        _open_sockets[self.membership.pk] += 1
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.groups_joined = [workspace_group(self.membership.workspace_id), member_group(self.membership.pk)]
         if query.get("console") == ["1"] and can(self.membership.role, "facilitate"):
@@ -74,9 +53,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.membership is None:
             return
-        _open_sockets[self.membership.pk] -= 1
-        if _open_sockets[self.membership.pk] <= 0:
-            del _open_sockets[self.membership.pk]
+        self.release()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.membership = None
@@ -86,27 +63,13 @@ class RoomConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
         self.seq = state["seq"]
         await self.send_json({"type": "room", "me": self.membership.pk, **state})
 
-    async def send_error(self, message, *, code: str = "invalid", **extra):
-        await self.send_json({"type": "error", "code": code, "message": str(message), **extra})
-
     # Client frames --------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.membership is None:
             return
-        wait = take_frame_token(self.membership.pk)
-        if wait:
-            await self.send_error(
-                _("Too many messages; slow down."), code="rate_limited", retry_after=max(1, round(wait))
-            )
-            return
-        if text_data is None or len(text_data) > FRAME_MAX_CHARS:
-            await self.send_error(_("That message is not valid JSON."))
-            return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error(_("That message is not valid JSON."))
+        content = await self.read_frame(text_data)
+        if content is None:
             return
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":

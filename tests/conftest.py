@@ -83,6 +83,21 @@ async def _drain(layer, channel) -> list[dict]:
         frames.append(json.loads(message["text"]))
 
 
+@contextmanager
+def _group_frames(group: str, capture_on_commit):
+    """Collect what ``group`` receives while the block runs, on-commit callbacks run as after a commit."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, channel)
+    frames: list[dict] = []
+    try:
+        with capture_on_commit(execute=True):
+            yield frames
+    finally:
+        frames.extend(async_to_sync(_drain)(layer, channel))
+        async_to_sync(layer.group_discard)(group, channel)
+
+
 @pytest.fixture
 def board_events(django_capture_on_commit_callbacks):
     """``with board_events(board) as frames:`` collects what the board's group received.
@@ -90,21 +105,13 @@ def board_events(django_capture_on_commit_callbacks):
     On-commit callbacks run (as they would after a real commit), so a test sees exactly what
     watchers of the board would see.
     """
+    return lambda board: _group_frames(board_group(board.pk), django_capture_on_commit_callbacks)
 
-    @contextmanager
-    def capture(board):
-        layer = get_channel_layer()
-        channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(board_group(board.pk), channel)
-        frames: list[dict] = []
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                yield frames
-        finally:
-            frames.extend(async_to_sync(_drain)(layer, channel))
-            async_to_sync(layer.group_discard)(board_group(board.pk), channel)
 
-    return capture
+@pytest.fixture
+def room_events(django_capture_on_commit_callbacks):
+    """``with room_events(workspace) as frames:`` collects what the workspace's room group received."""
+    return lambda workspace: _group_frames(workspace_group(workspace.pk), django_capture_on_commit_callbacks)
 
 
 @pytest.fixture(autouse=True)
@@ -122,23 +129,3 @@ def board(workspace):
     from workspace.models import Board
 
     return Board.objects.select_related("workspace").get(workspace=workspace, kind="mission")
-
-
-@pytest.fixture
-def room_events(django_capture_on_commit_callbacks):
-    """``with room_events(workspace) as frames:`` collects what the workspace's room group received."""
-
-    @contextmanager
-    def capture(workspace):
-        layer = get_channel_layer()
-        channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(workspace_group(workspace.pk), channel)
-        frames: list[dict] = []
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                yield frames
-        finally:
-            frames.extend(async_to_sync(_drain)(layer, channel))
-            async_to_sync(layer.group_discard)(workspace_group(workspace.pk), channel)
-
-    return capture

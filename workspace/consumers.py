@@ -99,8 +99,65 @@ class SpeaksTheMembersLanguage:
             await super().dispatch(message)
 
 
-class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
+class MemberSocket:
+    """What every member's JSON socket does alike: a cap on one member's sockets in this process
+    (each kind of socket counts its own, in ``open_sockets``), a frame allowance per member, and
+    frames that must be small JSON objects."""
+
+    open_sockets: Counter
     membership = None
+
+    async def refuse(self, code: int) -> None:
+        self.membership = None  # not counted, so release() has nothing to undo
+        await self.accept()
+        await self.close(code=code)
+
+    async def admit(self) -> bool:
+        """Count this socket for ``self.membership``; past the cap, say why and close (False)."""
+        if self.open_sockets[self.membership.pk] >= settings.MAX_SOCKETS_PER_MEMBER:
+            self.membership = None
+            await self.accept()
+            await self.send_error(
+                _("You have too many connections open (%(max)d). Close some tabs.")
+                % {"max": settings.MAX_SOCKETS_PER_MEMBER},
+                code="too_many_connections",
+            )
+            await self.close(code=CLOSE_TOO_MANY)
+            return False
+        self.open_sockets[self.membership.pk] += 1
+        return True
+
+    def release(self) -> None:
+        self.open_sockets[self.membership.pk] -= 1
+        if self.open_sockets[self.membership.pk] <= 0:
+            del self.open_sockets[self.membership.pk]
+
+    async def read_frame(self, text_data):
+        """The frame as a dict, or None after telling the client what was wrong with it."""
+        wait = take_frame_token(self.membership.pk)
+        if wait:
+            await self.send_error(
+                _("Too many messages; slow down."), code="rate_limited", retry_after=max(1, round(wait))
+            )
+            return None
+        if text_data is None:
+            await self.send_error(_("Send JSON text frames."))
+            return None
+        if len(text_data) > FRAME_MAX_CHARS:
+            await self.send_error(_("That message is too long."))
+            return None
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            await self.send_error(_("That message is not valid JSON."))
+            return None
+
+    async def send_error(self, message, *, code: str = "invalid", **extra):
+        await self.send_json({"type": "error", "code": code, "message": str(message), **extra})
+
+
+class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
+    open_sockets = _open_sockets
 
     async def connect(self):
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
@@ -109,21 +166,10 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
                 self.scope.get("user"), self.board_id
             )
         except WorkspaceError:
-            self.membership = None
-            await self.accept()
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
-        if _open_sockets[self.membership.pk] >= settings.MAX_SOCKETS_PER_MEMBER:
-            self.membership = None  # not counted, so disconnect() has nothing to undo
-            await self.accept()
-            await self.send_error(
-                _("You have too many connections open (%(max)d). Close some tabs.")
-                % {"max": settings.MAX_SOCKETS_PER_MEMBER},
-                code="too_many_connections",
-            )
-            await self.close(code=CLOSE_TOO_MANY)
+        if not await self.admit():
             return
-        _open_sockets[self.membership.pk] += 1
         self.sent: set[int] = set()
         self.synced_to: int | None = None
         await self.channel_layer.group_add(board_group(self.board_id), self.channel_name)
@@ -140,9 +186,7 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.membership is None:
             return
-        _open_sockets[self.membership.pk] -= 1
-        if _open_sockets[self.membership.pk] <= 0:
-            del _open_sockets[self.membership.pk]
+        self.release()
         await self.channel_layer.group_discard(board_group(self.board_id), self.channel_name)
         await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
         await database_sync_to_async(actions.leave_board)(board_id=self.board_id, channel_name=self.channel_name)
@@ -153,24 +197,9 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.membership is None:
             return
-        wait = take_frame_token(self.membership.pk)
-        if wait:
-            await self.send_error(
-                _("Too many messages; slow down."), code="rate_limited", retry_after=max(1, round(wait))
-            )
-            return
-        if text_data is None:
-            await self.send_error(_("Send JSON text frames."))
-            return
-        if len(text_data) > FRAME_MAX_CHARS:
-            await self.send_error(_("That message is too long."))
-            return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error(_("That message is not valid JSON."))
-            return
-        await self.receive_json(content)
+        content = await self.read_frame(text_data)
+        if content is not None:
+            await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
@@ -185,9 +214,6 @@ class BoardConsumer(SpeaksTheMembersLanguage, AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
         else:
             await self.send_error(_("Unknown message type; expected resume or ping."))
-
-    async def send_error(self, message, *, code: str = "invalid", **extra):
-        await self.send_json({"type": "error", "code": code, "message": str(message), **extra})
 
     # Delivery -------------------------------------------------------------------------------
 

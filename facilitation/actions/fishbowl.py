@@ -85,53 +85,57 @@ def raise_hand(*, member: Membership) -> dict:
         return _announce(workspace, fishbowl, member, "hand_raised", member)
 
 
-def lower_hand(*, member: Membership) -> dict:
-    """Leave the queue (or give back a seat offered and not yet taken)."""
+def _own_step(member: Membership, *, allowed: tuple, refusal, change: str, step) -> dict:
+    """One of a member's own steps on their place, if it is in one of the ``allowed`` states."""
     check_rate("fishbowl", member.pk)
     with write_transaction():
         workspace, fishbowl = _locked(member.workspace)
         place = _own_place(fishbowl, member)
-        if place is None or place.state == SpeakerState.SEATED:
-            raise _conflict(_("Your hand is not raised."))
-        place.delete()
-        return _announce(workspace, fishbowl, member, "hand_lowered", member)
+        if place is None or place.state not in allowed:
+            raise _conflict(refusal)
+        step(place)
+        return _announce(workspace, fishbowl, member, change, member)
+
+
+def _take_seat(place: Speaker) -> None:
+    place.state, place.seated_at = SpeakerState.SEATED, timezone.now()
+    place.save(update_fields=["state", "seated_at"])
+
+
+def lower_hand(*, member: Membership) -> dict:
+    """Leave the queue (or give back a seat offered and not yet taken)."""
+    waiting = (SpeakerState.QUEUED, SpeakerState.OFFERED)
+    return _own_step(
+        member, allowed=waiting, refusal=_("Your hand is not raised."), change="hand_lowered", step=Speaker.delete
+    )
 
 
 def accept_seat(*, member: Membership) -> dict:
     """Take the seat offered to you."""
-    check_rate("fishbowl", member.pk)
-    with write_transaction():
-        workspace, fishbowl = _locked(member.workspace)
-        place = _own_place(fishbowl, member)
-        if place is None or place.state != SpeakerState.OFFERED:
-            raise _conflict(_("No seat is offered to you now."))
-        place.state, place.seated_at = SpeakerState.SEATED, timezone.now()
-        place.save(update_fields=["state", "seated_at"])
-        return _announce(workspace, fishbowl, member, "seat_taken", member)
+    offered = (SpeakerState.OFFERED,)
+    return _own_step(
+        member, allowed=offered, refusal=_("No seat is offered to you now."), change="seat_taken", step=_take_seat
+    )
 
 
 def decline_seat(*, member: Membership) -> dict:
     """Decline the seat offered to you: your hand is lowered and the next in the queue is offered it."""
-    check_rate("fishbowl", member.pk)
-    with write_transaction():
-        workspace, fishbowl = _locked(member.workspace)
-        place = _own_place(fishbowl, member)
-        if place is None or place.state != SpeakerState.OFFERED:
-            raise _conflict(_("No seat is offered to you now."))
-        place.delete()
-        return _announce(workspace, fishbowl, member, "seat_declined", member)
+    offered = (SpeakerState.OFFERED,)
+    return _own_step(
+        member,
+        allowed=offered,
+        refusal=_("No seat is offered to you now."),
+        change="seat_declined",
+        step=Speaker.delete,
+    )
 
 
 def leave_bowl(*, member: Membership) -> dict:
     """A speaker leaves the bowl; the seat is offered to the next in the queue."""
-    check_rate("fishbowl", member.pk)
-    with write_transaction():
-        workspace, fishbowl = _locked(member.workspace)
-        place = _own_place(fishbowl, member)
-        if place is None or place.state != SpeakerState.SEATED:
-            raise _conflict(_("You are not in the bowl."))
-        place.delete()
-        return _announce(workspace, fishbowl, member, "left_bowl", member)
+    seated = (SpeakerState.SEATED,)
+    return _own_step(
+        member, allowed=seated, refusal=_("You are not in the bowl."), change="left_bowl", step=Speaker.delete
+    )
 
 
 def _target(workspace: Workspace, member_id) -> Membership:
