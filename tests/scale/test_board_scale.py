@@ -89,7 +89,7 @@ def test_the_room_crosses_processes(pair):
                 ("POST", "/api/workspaces/gs-think-tank/notices/", {"text": "Across"}, facilitator),
                 ("POST", f"/api/sessions/{session['id']}/start/", None, facilitator),
                 ("POST", "/api/workspaces/gs-think-tank/fishbowl/raise-hand/", None, first.token("tj")),
-                ("PATCH", f"/api/boards/{board}/", {"state": "locked"}, facilitator),
+                ("PATCH", f"/api/boards/{board}/", {"guiding_question": "Where are we going?"}, facilitator),
             ):
                 status, body = await asyncio.to_thread(first.request, *call)
                 assert status in (200, 201), body
