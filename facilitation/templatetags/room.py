@@ -40,13 +40,14 @@ def room_bar(context):
     state = room_state(workspace)
     live = next((s for s in state["sessions"] if s["state"] == SessionState.LIVE), None)
     request = context.get("request")
-    country_codes = {m.country.code for m in workspace.memberships.all() if m.country}
+    country_codes = workspace.memberships.exclude(country="").values_list("country", flat=True).distinct()
+    ends_at = datetime.fromisoformat(live["ends_at"]) if live else None
     return {
         "workspace": workspace,
         "membership": membership,
         "live": live,
-        "live_ends_at": datetime.fromisoformat(live["ends_at"]) if live else None,
-        "left": seconds_left(datetime.fromisoformat(live["ends_at"]), timezone.now()) if live else 0,
+        "live_ends_at": ends_at,
+        "left": seconds_left(ends_at, timezone.now()) if live else 0,
         "console": bool(request and request.resolver_match and request.resolver_match.url_name == "console"),
         "room_state": {**state, "me": membership.pk},
         "room_strings": {**room_strings(), "countries": {code: str(countries.name(code)) for code in country_codes}},
