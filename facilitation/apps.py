@@ -10,3 +10,9 @@ class FacilitationConfig(AppConfig):
     name = "facilitation"
     verbose_name = _("Facilitation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from facilitation.actions.fishbowl import release_removed_member
+        from workspace.actions.members import register_member_removal_hook
+
+        register_member_removal_hook(release_removed_member)

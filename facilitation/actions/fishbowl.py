@@ -200,3 +200,15 @@ def set_seats(*, by: Membership, seats: int) -> dict:
         fishbowl.seats = seats
         fishbowl.save(update_fields=["seats"])
         return _announce(workspace, fishbowl, by, "seats_set", by)
+
+
+def release_removed_member(membership: Membership, by: Membership) -> None:
+    """A member removed from the workspace loses their place; a seat they held goes to the next."""
+    with write_transaction():
+        workspace = locked_workspace(membership.workspace_id)
+        place = Speaker.objects.filter(fishbowl__workspace=workspace, membership=membership).first()
+        if place is None:
+            return
+        fishbowl = place.fishbowl
+        place.delete()
+        _announce(workspace, fishbowl, by, "member_removed", membership)

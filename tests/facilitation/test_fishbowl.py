@@ -181,3 +181,18 @@ def test_a_refused_step_publishes_nothing(workspace, hands, room_events):
     with room_events(workspace) as frames, pytest.raises(FacilitationError):
         actions.leave_bowl(member=hands[0])
     assert frames == []
+
+
+def test_a_removed_member_frees_their_seat_for_the_next(workspace, hands, steward, room_events):
+    """A steward removes someone in the bowl: the seat goes to the next in the queue, and everyone sees it."""
+    from workspace import actions as workspace_actions
+
+    actions.set_seats(by=steward, seats=1)
+    actions.raise_hand(member=hands[0])
+    actions.accept_seat(member=hands[0])
+    actions.raise_hand(member=hands[1])
+    with room_events(workspace) as frames:
+        workspace_actions.remove_member(membership=hands[0], by=steward)
+    assert frames[-1]["change"] == "member_removed"
+    assert frames[-1]["fishbowl"]["seated"] == []
+    assert ids(frames[-1]["fishbowl"]["offered"]) == [hands[1].pk]

@@ -227,6 +227,16 @@ def sign_up_with_invitation(
     return candidate, membership
 
 
+# Higher apps tidy up after a member who is removed (the fishbowl frees their seat), from their
+# AppConfig.ready(): each hook is called with (membership, by) inside the removal's transaction.
+_member_removal_hooks: list = []
+
+
+def register_member_removal_hook(hook) -> None:
+    if hook not in _member_removal_hooks:
+        _member_removal_hooks.append(hook)
+
+
 def remove_member(*, membership: Membership, by: Membership) -> None:
     """A steward removes someone from the workspace; their open connections are closed at once.
 
@@ -246,6 +256,8 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         ):
             raise WorkspaceError(_("The last steward cannot be removed."), kind=WorkspaceError.CONFLICT)
         board_ids = set(membership.presence_entries.values_list("board_id", flat=True))
+        for hook in _member_removal_hooks:
+            hook(membership, by)
         membership_id = membership.pk
         membership.delete()
         transaction.on_commit(lambda: disconnect_member(membership_id))
