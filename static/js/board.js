@@ -7,6 +7,7 @@
 // one twice changes nothing. Text being typed lives in its own form and in localStorage, never in
 // what gets redrawn, so no event can wipe it.
 
+import { cookie, el, format } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-board]");
@@ -32,28 +33,6 @@ const pending = new Map(); // seq -> frame that arrived before its predecessors
 // or redrawn; decorate it), board:state (the whole board was redrawn from a fresh snapshot).
 function emit(name, detail) {
   root.dispatchEvent(new CustomEvent(name, { detail }));
-}
-
-function format(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function cookie(name) {
-  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
-  return match ? decodeURIComponent(match[1]) : "";
 }
 
 function announce(text) {

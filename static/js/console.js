@@ -4,7 +4,8 @@
 // console then fetches its overview again (at most a few times a second). Boards and rounds change
 // through their own APIs, the same ones the board page uses.
 
-import { api, clock, format, room, secondsUntil, setServerTime } from "./room.js";
+import { clock, el, format } from "./dom.js";
+import { api, room, secondsUntil, setServerTime } from "./room.js";
 import { formatTime } from "./time.js";
 
 const page = document.querySelector("[data-console-page]");
@@ -15,19 +16,6 @@ const list = page.querySelector("[data-console-boards]");
 const errorEl = page.querySelector("[data-console-error]");
 const roundTemplate = document.getElementById("round-form-template");
 const items = new Map(); // board id -> its <li>, kept across redraws (a half-filled form survives)
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 async function act(run) {
   errorEl.textContent = "";

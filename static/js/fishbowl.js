@@ -2,26 +2,14 @@
 // one's own place; facilitators also set the seats and move people in and out. The server
 // decides who gets a seat; this page only shows what it said.
 
-import { api, format, room } from "./room.js";
+import { el, format } from "./dom.js";
+import { api, room } from "./room.js";
 
 const page = document.querySelector("[data-fishbowl]");
 const S = JSON.parse(document.getElementById("fishbowl-strings").textContent);
 const viewer = JSON.parse(document.getElementById("fishbowl-viewer").textContent);
 const errorEl = page.querySelector("[data-fishbowl-error]");
 const base = `/api/workspaces/${room.slug}/fishbowl`;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 async function step(url, body) {
   errorEl.textContent = "";

@@ -7,6 +7,7 @@
 // the difference to this device's clock is applied to every countdown, so a device whose clock is
 // wrong still shows what every other screen shows.
 
+import { clock, cookie, format } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-room]");
@@ -16,17 +17,6 @@ let state = JSON.parse(document.getElementById("room-state").textContent);
 let clockOffset = Date.parse(state.server_time) - Date.now(); // server clock minus this device's
 const events = new EventTarget();
 
-export function format(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-export function clock(seconds) {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
-
 /** Seconds from the server's now to ``iso`` (negative once it has passed). */
 export function secondsUntil(iso) {
   return Math.round((Date.parse(iso) - (Date.now() + clockOffset)) / 1000);
@@ -34,11 +24,6 @@ export function secondsUntil(iso) {
 
 export function setServerTime(iso) {
   if (iso) clockOffset = Date.parse(iso) - Date.now();
-}
-
-function cookie(name) {
-  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
-  return match ? decodeURIComponent(match[1]) : "";
 }
 
 export async function api(method, url, body) {

@@ -3,6 +3,7 @@
 // It listens to the board (static/js/board.js) and reads the round from the board's state; it
 // never learns more than the server sends everyone, plus the voter's own dots.
 
+import { clock } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-board]");
@@ -41,13 +42,6 @@ function setClock(serverTime) {
 function secondsLeft(r) {
   if (!r || !r.ends_at) return null;
   return Math.max(0, Math.round((Date.parse(r.ends_at) - (Date.now() + clockOffset)) / 1000));
-}
-
-function clock(seconds) {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 }
 
 async function loadMine() {

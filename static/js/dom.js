@@ -1,0 +1,33 @@
+// Small helpers every script of the site shares: building elements, filling "%(name)s" templates
+// (the server's translated strings), reading a cookie, and showing a count of seconds as a clock.
+
+/** el("button", { class: "button", text: "Go", onclick: go }, child…) */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+export function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+export function cookie(name) {
+  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+/** 1:02:03, or 2:03 under an hour. */
+export function clock(seconds) {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
