@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
-from workspace.models import Board, BoardEvent, Workspace, WorkspaceEvent
+from workspace.models import Board, BoardEvent, StoredEvent, Workspace, WorkspaceEvent
 
 
 def board_group(board_id: int) -> str:
@@ -25,8 +25,17 @@ def board_group(board_id: int) -> str:
     return f"board.{board_id}"
 
 
-def event_frame(event: BoardEvent) -> dict:
+def event_frame(event: StoredEvent) -> dict:
     return {"type": event.type, "seq": event.seq, **event.payload}
+
+
+def _store(owner: Board | Workspace, event_model: type[StoredEvent], **fields) -> StoredEvent:
+    """The owner's next event: ``event_seq`` counted in the database (not from the possibly older
+    object in hand) and the event stored with it. The caller holds ``owner`` locked."""
+    manager = type(owner).objects
+    manager.filter(pk=owner.pk).update(event_seq=F("event_seq") + 1)
+    owner.event_seq = manager.values_list("event_seq", flat=True).get(pk=owner.pk)
+    return event_model.objects.create(seq=owner.event_seq, **fields)
 
 
 def record_event(*, board: Board, type: str, payload: dict, actor=None) -> BoardEvent:
@@ -35,10 +44,7 @@ def record_event(*, board: Board, type: str, payload: dict, actor=None) -> Board
     The caller holds ``board`` locked (``select_for_update``) in the current transaction, which
     keeps ``seq`` gap-free and ordered under concurrent writers.
     """
-    # Counted in the database, not from the (possibly older) object in hand.
-    Board.objects.filter(pk=board.pk).update(event_seq=F("event_seq") + 1)
-    board.event_seq = Board.objects.values_list("event_seq", flat=True).get(pk=board.pk)
-    event = BoardEvent.objects.create(board=board, seq=board.event_seq, type=type, payload=payload, actor=actor)
+    event = _store(board, BoardEvent, board=board, type=type, payload=payload, actor=actor)
     frame = event_frame(event)
     transaction.on_commit(lambda: publish(board.pk, frame))
     return event
@@ -67,12 +73,8 @@ def record_workspace_event(*, workspace: Workspace, type: str, payload: dict, ac
 
     The same contract as ``record_event``, per workspace: the caller holds ``workspace`` locked.
     """
-    Workspace.objects.filter(pk=workspace.pk).update(event_seq=F("event_seq") + 1)
-    workspace.event_seq = Workspace.objects.values_list("event_seq", flat=True).get(pk=workspace.pk)
-    event = WorkspaceEvent.objects.create(
-        workspace=workspace, seq=workspace.event_seq, type=type, payload=payload, actor=actor
-    )
-    frame = {"type": event.type, "seq": event.seq, **event.payload}
+    event = _store(workspace, WorkspaceEvent, workspace=workspace, type=type, payload=payload, actor=actor)
+    frame = event_frame(event)
     workspace_id = workspace.pk
     message = {"type": "room.event", "seq": event.seq, "text": json.dumps(frame)}
     transaction.on_commit(lambda: _send(workspace_group(workspace_id), message))

@@ -220,15 +220,23 @@ class Board(models.Model):
         return self.title
 
 
-class BoardEvent(models.Model):
-    """One change on a board, in the order the board saw it (``seq`` is gap-free per board)."""
+class StoredEvent(models.Model):
+    """An event in a stream (a board's, a workspace's): its ``seq`` is gap-free within the stream."""
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class BoardEvent(StoredEvent):
+    """One change on a board, in the order the board saw it (``seq`` is gap-free per board)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
 
     class Meta:
         ordering = ["board", "seq"]
@@ -238,15 +246,10 @@ class BoardEvent(models.Model):
         return f"{self.board_id}#{self.seq} {self.type}"
 
 
-class WorkspaceEvent(models.Model):
+class WorkspaceEvent(StoredEvent):
     """One workspace-wide change (a session started, a notice, the fishbowl), in order (``seq``)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="events")
-    seq = models.PositiveBigIntegerField()
-    type = models.CharField(max_length=60)
-    payload = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["workspace", "seq"]
