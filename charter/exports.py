@@ -1,7 +1,7 @@
 """The charter in four formats: Markdown (canonical), HTML (standalone), PDF (WeasyPrint), DOCX.
 
 Every format is built from the same parts, and every piece of user text goes through
-``render_markdown`` (python-markdown + nh3), so nothing a participant typed can inject markup or a
+``render_markdown`` (cmark-gfm + nh3), so nothing a participant typed can inject markup or a
 link with another scheme into any format. A version's exports are the same bytes each time they are
 made: dates come from the version, not the clock.
 """
@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from charter.compose import canonical_markdown, one_line, parts
-from workspace.markdown import render_markdown
+from workspace.markdown import render_markdown, safe_link
 
 FORMATS = {
     "md": "text/markdown; charset=utf-8",
@@ -348,7 +348,7 @@ class DocxWriter(HTMLParser):
             text = "".join(self.link_text)
             if self.paragraph is None:
                 self._new_paragraph()
-            if self.link:
+            if self.link and safe_link(self.link):
                 _hyperlink(self.paragraph, self.link, text)
             else:
                 self.paragraph.add_run(text)

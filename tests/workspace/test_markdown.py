@@ -153,3 +153,67 @@ def test_payload_through_the_api_is_neutralised(api, board, participant, payload
     state = client.get(f"/api/boards/{board.pk}/state/").json()
     for html in [c["body_html"] for c in state["cards"]] + [c["body_html"] for c in state["comments"]]:
         assert_safe(html)
+
+
+# Text of any shape renders, and soon (finding 5 of the safety review) ----------------------------
+
+PATHOLOGICAL = {
+    "brackets": "[" * 200_000,
+    "link openers": "[a](" * 50_000,
+    "emphasis": "*a" * 100_000,
+    "nested quotes": ">" * 200_000,
+    "nested list": "".join("  " * depth + "- x\n" for depth in range(300)),
+    "raw html": "<div><blockquote>" * 20_000,
+}
+
+
+def _within(seconds: int, function, *args):
+    """Call ``function``, failing the test instead of hanging when it runs past ``seconds`` (a
+    guard against quadratic blow-ups that took hours before, not a speed target: see bench/)."""
+    import signal
+
+    def too_slow(_signum, _frame):
+        raise AssertionError(f"still rendering after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(seconds)
+    try:
+        return function(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("shape", PATHOLOGICAL)
+def test_any_shape_renders_without_error_or_blow_up(shape):
+    """200,000 characters of brackets, emphasis, quotes or nesting render, never raise, never hang."""
+    html = _within(20, render_markdown, PATHOLOGICAL[shape])
+    assert_safe(html)
+
+
+def test_deep_nesting_is_capped_not_refused():
+    """A list nested 300 deep keeps its text; the markup stops nesting at a sane depth."""
+    html = render_markdown("".join("  " * depth + f"- item{depth}\n" for depth in range(300)))
+    assert "item299" in html
+    assert html.count("<ul") <= 40
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["//attacker.example/notes", "\\\\attacker\\share\\x.docx", "file:///etc/passwd", "/relative/path", "#anchor"],
+)
+def test_only_absolute_web_and_mail_links_survive(link):
+    """A relative, protocol-relative, UNC or file link becomes plain text: exported copies opened
+    from disk must not reach another host or a file share."""
+    html = render_markdown(f"[annex]({link})")
+    assert "annex" in html
+    assert "href" not in html
+
+
+def test_plain_urls_become_links():
+    """A pasted address is a link, with the same rel as written links."""
+    html = render_markdown("See https://docs.example.org/d/1AbC/edit?usp=sharing today")
+    links = [attrs for tag, attrs in parse(html) if tag == "a"]
+    assert links == [
+        {"href": "https://docs.example.org/d/1AbC/edit?usp=sharing", "rel": "nofollow noopener noreferrer"}
+    ]
