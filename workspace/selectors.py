@@ -114,6 +114,11 @@ def card_data(card: Card) -> dict:
     }
 
 
+def removed_card_data(card: Card) -> dict:
+    """What the log keeps of a removed card: that it was there, nothing it said or who said it."""
+    return {**card_data(card), "author": None, "body": "", "body_html": "", "group_label": "", "removed": True}
+
+
 def comment_state(comment: Comment) -> str:
     if comment.removed_at:
         return "removed"
@@ -123,14 +128,15 @@ def comment_state(comment: Comment) -> str:
 
 
 def comment_data(comment: Comment) -> dict:
-    """A comment as everyone sees it: a removed or hidden one keeps its place but not its text."""
+    """A comment as everyone sees it: a removed or hidden one keeps its place but not its text, nor
+    who wrote it (a comment hidden for naming someone must not point at its writer either)."""
     state = comment_state(comment)
     visible = state == "visible"
     return {
         "id": comment.pk,
         "card": comment.card_id,
         "parent": comment.parent_id,
-        "author": author_data(comment.author) if state != "removed" else None,
+        "author": author_data(comment.author) if visible else None,
         "state": state,
         "body": comment.body if visible else "",
         "body_html": comment.body_html if visible else "",

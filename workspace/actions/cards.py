@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace.errors import WorkspaceError
-from workspace.events import record_event
+from workspace.events import record_event, rewrite_events
 from workspace.markdown import render_markdown
 from workspace.models import Board, BoardState, Card, CardStatus, Comment, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
-from workspace.selectors import card_data, comment_data
+from workspace.selectors import card_data, comment_data, removed_card_data
 
 GROUP_LABEL_MAX = Card._meta.get_field("group_label").max_length
 HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
@@ -125,6 +125,9 @@ def update_card(
             card.edited_at = timezone.now()
             changed["edited_at"] = card.edited_at
         card.save(update_fields=list(changed))
+        if "body" in changed:
+            # Its earlier text leaves the replay log (the latest stays in card.updated below).
+            rewrite_events(board=board, key="card", object_id=card.pk, value=card_data(card))
         fields = sorted(set(changed) - {"body_html", "edited_at"})
         record_event(
             board=board, type="card.updated", payload={"card": card_data(card), "changed": fields}, actor=by.user
@@ -143,7 +146,29 @@ def remove_card(*, card: Card, by: Membership) -> None:
         card.removed_at = timezone.now()
         card.removed_by = by
         card.save(update_fields=["removed_at", "removed_by"])
+        _forget_card(board, card)
         record_event(board=board, type="card.removed", payload={"card_id": card.pk}, actor=by.user)
+
+
+def _forget_card(board: Board, card: Card) -> None:
+    """Take a removed card's text, author and comments out of the board's replay log (and out of
+    the results of a round it was in: they keep its dots and rank, not its words)."""
+    rewrite_events(board=board, key="card", object_id=card.pk, value=removed_card_data(card))
+    for comment in Comment.objects.filter(card=card).select_related("author"):
+        rewrite_events(board=board, key="comment", object_id=comment.pk, value=_forgotten_comment(comment))
+
+    def without_text(round_data):
+        for row in (round_data.get("results") or {}).get("cards", []):
+            if row.get("card") == card.pk:
+                row.update(body="", removed=True)
+        return round_data
+
+    rewrite_events(board=board, key="round", object_id=None, value=without_text, where={"state": "closed"})
+
+
+def _forgotten_comment(comment: Comment) -> dict:
+    return {**comment_data(comment), "state": "removed", "author": None, "body": "", "body_html": "",
+            "hidden_reason": ""}  # fmt: skip
 
 
 # Comments -------------------------------------------------------------------------------------
@@ -191,6 +216,7 @@ def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
             return comment
         comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
+        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
         record_event(board=board, type="comment.updated", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
 
@@ -202,6 +228,7 @@ def remove_comment(*, comment: Comment, by: Membership) -> Comment:
         comment = _own_visible_comment(comment, by)
         comment.removed_at = timezone.now()
         comment.save(update_fields=["removed_at"])
+        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
         record_event(board=board, type="comment.removed", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
 
@@ -223,5 +250,6 @@ def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
             raise WorkspaceError(_("This comment is already hidden or removed."), kind=WorkspaceError.CONFLICT)
         comment.hidden_at, comment.hidden_reason, comment.hidden_by = timezone.now(), reason, by
         comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
         record_event(board=board, type="comment.hidden", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
