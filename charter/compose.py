@@ -163,6 +163,8 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
 
 def country_label(code: str) -> str:
     """A country's name in the reader's language (the appendix stores codes)."""
+    if code == "other":
+        return _("Other countries")  # an anonymous round's countries with fewer than three voters
     return countries.name(code) if code and code != "none" else _("Country not given")
 
 

@@ -11,12 +11,13 @@ voter's own dots go to that voter alone (``publish_to_member``).
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voting.errors import VotingError
 from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
-from voting.selectors import compute_results, may_vote, my_dots, round_card_ids, round_public
+from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
 from workspace.actions import set_board_voting, update_card
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, BoardState, Card, CardStatus, Membership
@@ -25,6 +26,8 @@ from workspace.transactions import write_transaction
 
 QUESTION_MAX = Round._meta.get_field("question").max_length
 TIMER_MAX = timedelta(days=2)
+# An anonymous round's count goes out when at least this many dots changed since the last one.
+TALLY_BATCH_MIN_CHANGES = 2
 
 
 def _locked(round_: Round) -> tuple[Board, Round]:
@@ -260,9 +263,10 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
                 card_slot=min(set(range(1, round_.max_per_card + 1)) - card_slots),
                 budget=round_.dots_per_voter,
                 cap=round_.max_per_card,
+                voter_key=voter.pk,
+                country=voter.country.code or "",
             )
-            # No actor on the event: in an anonymous round not even the log may tie a dot to a person.
-            _announce(board, round_, "round.updated")
+            _count_changed(board, round_)
             return _tell_voter(round_, voter)
     except IntegrityError:
         # Another request of the same voter took the last slot at the same moment.
@@ -281,8 +285,39 @@ def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
         if dot is None:
             raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
         dot.delete()
-        _announce(board, round_, "round.updated")
+        _count_changed(board, round_)
         return _tell_voter(round_, voter)
+
+
+def _count_changed(board: Board, round_: Round) -> None:
+    """Tell the board a dot was placed or taken back. No actor on the event: not even the log may
+    tie a dot to a person. An anonymous round's count is published in batches instead
+    (``publish_tallies``): a frame per dot would tie each change to whoever just clicked."""
+    if round_.anonymous:
+        Round.objects.filter(pk=round_.pk).update(dot_changes=F("dot_changes") + 1)
+    else:
+        _announce(board, round_, "round.updated")
+
+
+def publish_tallies(*, min_changes: int = TALLY_BATCH_MIN_CHANGES) -> list[int]:
+    """Publish the count of every open anonymous round in which at least ``min_changes`` dots were
+    placed or taken back since its last published count (each process's timer calls this a few
+    times a second; a round is published once per batch, by whoever locks it first)."""
+    published = []
+    due = Round.objects.filter(
+        state=RoundState.OPEN, anonymous=True, dot_changes__gte=F("published_changes") + min_changes
+    ).values_list("id", flat=True)
+    for round_id in list(due):
+        with transaction.atomic():
+            board, round_ = _locked(Round(pk=round_id, board_id=Round.objects.get(pk=round_id).board_id))
+            if round_.state != RoundState.OPEN or round_.dot_changes < round_.published_changes + min_changes:
+                continue
+            round_.published = current_count(round_)
+            round_.published_changes = round_.dot_changes
+            round_.save(update_fields=["published", "published_changes"])
+            _announce(board, round_, "round.updated")
+        published.append(round_id)
+    return published
 
 
 # After the vote ---------------------------------------------------------------------------------

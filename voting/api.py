@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Round, RoundState
+from voting.privacy import MIN_VOTERS
 from voting.selectors import my_dots, round_public, tally_visible
 from voting.serializers import (
     AdoptedSerializer,
@@ -193,6 +194,11 @@ class ResultsCsvView(GenericAPIView):
         turnout = results["turnout"]
         writer.writerow([])
         writer.writerow(["turnout", f"{turnout['voters']} of {turnout['eligible']}"])
+        if round_.anonymous:
+            writer.writerow(
+                [_("Anonymous round: countries with fewer than %(n)d voters are counted together as 'other'.")
+                 % {"n": MIN_VOTERS}]
+            )  # fmt: skip
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}-results.csv"'
         return response

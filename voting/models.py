@@ -54,6 +54,11 @@ class Round(models.Model):
     closed_by_timer = models.BooleanField(default=False)
     # Frozen at close (see voting.selectors.compute_results); never recomputed.
     results = models.JSONField(null=True, blank=True, editable=False)
+    # An anonymous round's tally and turnout as last published while it is open (voting.tallies):
+    # published in batches, never per dot, so two frames never differ by one person's dot.
+    published = models.JSONField(null=True, blank=True, editable=False)
+    dot_changes = models.PositiveIntegerField(default=0, editable=False)
+    published_changes = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("round")
@@ -82,7 +87,12 @@ class Dot(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="dots")
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="dots")
-    voter = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="dots")
+    # A member removed mid-round leaves their dots counted (deleting them would show the tally drop
+    # by exactly their votes): the dot keeps an opaque key for counting distinct voters and the
+    # country they had, and loses the link to the person.
+    voter = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="dots")
+    voter_key = models.PositiveBigIntegerField(default=0)
+    country = models.CharField(max_length=2, blank=True, default="")
     slot = models.PositiveSmallIntegerField()
     card_slot = models.PositiveSmallIntegerField()
     # Copies of the round's budget and cap (fixed once it opens), for the check constraints.

@@ -5,15 +5,20 @@ Privacy rules live here, once:
   with hidden results shows none until it closes, on every path (API, events, snapshot, CSV, page);
 - who placed which dots is shown only for an open (not anonymous) round, only after it closed;
   for an anonymous round, never, to anyone;
-- turnout (how many members voted, per country) is always shown.
+- turnout (how many members voted, per country) is always shown;
+- an anonymous round shows no per-country count under three voters (``voting.privacy``), and while
+  it is open its tally and turnout are those last published in a batch (``voting.tallies``), never
+  the count of this instant: two consecutive frames never differ by one person's dot.
 """
 
 from collections import Counter, defaultdict
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from voting.models import RESULTS_ORDER_NOTE, Dot, ResultsVisibility, Round, RoundState
+from voting.privacy import protect_results, protect_turnout
 from workspace.models import Card, CardStatus, Membership
 from workspace.roles import Role
 
@@ -46,20 +51,18 @@ def tally_visible(round_: Round) -> bool:
 def turnout(round_: Round) -> dict:
     """How many eligible members have placed at least one dot, in all and per country."""
     voters = dict(
-        Dot.objects.filter(round=round_)
-        .values_list("voter__country")
-        .annotate(n=Count("voter", distinct=True))
-        .values_list("voter__country", "n")
+        Dot.objects.filter(round=round_).values_list("country").annotate(n=Count("voter_key", distinct=True))
     )
     eligible = Counter(code or "" for code in eligible_voters(round_).values_list("country", flat=True))
     countries = sorted(set(eligible) | set(voters))
-    return {
+    data = {
         "voters": sum(voters.values()),
         "eligible": sum(eligible.values()),
         "by_country": {
             code or "none": {"voters": voters.get(code, 0), "eligible": eligible.get(code, 0)} for code in countries
         },
     }
+    return protect_turnout(data) if round_.anonymous else data
 
 
 def live_tally(round_: Round, card_ids: list[int]) -> list[dict]:
@@ -67,7 +70,7 @@ def live_tally(round_: Round, card_ids: list[int]) -> list[dict]:
     rows = (
         Dot.objects.filter(round=round_)
         .values("card")
-        .annotate(dots=Count("id"), supporters=Count("voter", distinct=True))
+        .annotate(dots=Count("id"), supporters=Count("voter_key", distinct=True))
     )
     counts = {row["card"]: row for row in rows}
     return [
@@ -97,17 +100,39 @@ def round_public(round_: Round) -> dict:
         "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         "cards": card_ids,
         "server_time": timezone.now().isoformat(),
-        "turnout": round_.results["turnout"] if round_.results else turnout(round_),
+        "turnout": None,
         "tally": None,
         "results": None,
     }
     if round_.state == RoundState.CLOSED and round_.results:
+        data["turnout"] = round_.results["turnout"]
         data["results"] = round_.results
         data["tally"] = [{"card": r["card"], "dots": r["dots"], "supporters": r["supporters"]}
                          for r in round_.results["cards"]]  # fmt: skip
-    elif visible:
-        data["tally"] = live_tally(round_, card_ids)
+    elif round_.state == RoundState.OPEN and round_.anonymous:
+        published = round_.published or empty_count(round_, card_ids)
+        data["turnout"] = published["turnout"]
+        data["tally"] = published["tally"] if visible else None
+    else:
+        data["turnout"] = turnout(round_)
+        data["tally"] = live_tally(round_, card_ids) if visible else None
     return data
+
+
+def empty_count(round_: Round, card_ids: list[int]) -> dict:
+    """What an anonymous round publishes before its first batch: nobody has voted."""
+    eligible = Counter(code or "none" for code in eligible_voters(round_).values_list("country", flat=True))
+    by_country = {code: {"voters": 0, "eligible": n} for code, n in sorted(eligible.items())}
+    return {
+        "turnout": protect_turnout({"voters": 0, "eligible": sum(eligible.values()), "by_country": by_country}),
+        "tally": [{"card": card_id, "dots": 0, "supporters": 0} for card_id in card_ids],
+    }
+
+
+def current_count(round_: Round) -> dict:
+    """An open round's tally and turnout right now (for an anonymous round: what a batch publishes)."""
+    card_ids = round_card_ids(round_)
+    return {"turnout": turnout(round_), "tally": live_tally(round_, card_ids)}
 
 
 def my_dots(round_: Round, membership: Membership) -> dict:
@@ -132,14 +157,14 @@ def compute_results(round_: Round) -> dict:
     for dot in dots:
         entry = per_card.setdefault(dot.card_id, {"dots": 0, "voters": Counter(), "by_country": defaultdict(Counter)})
         entry["dots"] += 1
-        entry["voters"][dot.voter_id] += 1
-        country = dot.voter.country.code or "none"
-        entry["by_country"][country]["dots"] += 1
-    voters_by_id = {dot.voter_id: dot.voter for dot in dots}
+        entry["voters"][dot.voter_key] += 1
+        entry["by_country"][dot.country or "none"]["dots"] += 1
+    # Keyed by voter_key: a member removed mid-round still counts, as a former member.
+    voters_by_key = {dot.voter_key: dot for dot in dots}
     rows = []
     for card_id, entry in per_card.items():
-        for voter_id in entry["voters"]:
-            entry["by_country"][voters_by_id[voter_id].country.code or "none"]["voters"] += 1
+        for key in entry["voters"]:
+            entry["by_country"][voters_by_key[key].country or "none"]["voters"] += 1
         card = cards.get(card_id)
         row = {
             "card": card_id,
@@ -155,7 +180,7 @@ def compute_results(round_: Round) -> dict:
         if not round_.anonymous:
             row["voters"] = sorted(
                 (
-                    {"display_name": voters_by_id[v].display_name, "country": voters_by_id[v].country.code or None,
+                    {"display_name": _voter_name(voters_by_key[v]), "country": voters_by_key[v].country or None,
                      "dots": n}
                     for v, n in entry["voters"].items()
                 ),
@@ -168,7 +193,12 @@ def compute_results(round_: Round) -> dict:
         if index == 0 or row["dots"] != rows[index - 1]["dots"]:
             rank = index + 1
         row["rank"] = rank
-    return {"cards": rows, "turnout": turnout(round_), "order": str(RESULTS_ORDER_NOTE)}
+    results = {"cards": rows, "turnout": turnout(round_), "order": str(RESULTS_ORDER_NOTE)}
+    return protect_results(results) if round_.anonymous else results
+
+
+def _voter_name(dot: Dot) -> str:
+    return dot.voter.display_name if dot.voter else str(_("a former member"))
 
 
 def board_round(board) -> dict | None:

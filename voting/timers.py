@@ -1,4 +1,5 @@
-"""The round timer: each server process closes rounds whose time ran out, every second.
+"""The round timer: each server process closes rounds whose time ran out, every second, and
+publishes the batched counts of open anonymous rounds a few times a second.
 
 It runs inside Daphne's event loop (started when the reactor runs), so a round closes on time with
 no client connected, and a round that ran out while the server was down closes as soon as it is
@@ -16,19 +17,27 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+# At most one batched count per anonymous round this often (per process; a count moved by fewer
+# than two dots waits for the next change or the close).
+TALLY_SECONDS = 0.3
 
 
 async def run_round_timer() -> None:
-    from voting.actions import close_due_rounds
+    from voting.actions import close_due_rounds, publish_tallies
 
+    last_close = 0.0
     while True:
         try:
-            closed = await database_sync_to_async(close_due_rounds)()
-            if closed:
-                logger.info("Closed rounds whose time ran out: %s", closed)
+            await database_sync_to_async(publish_tallies)()
+            now = asyncio.get_running_loop().time()
+            if now - last_close >= TICK_SECONDS:
+                last_close = now
+                closed = await database_sync_to_async(close_due_rounds)()
+                if closed:
+                    logger.info("Closed rounds whose time ran out: %s", closed)
         except Exception:  # keep ticking: one bad round must not stop the others closing
             logger.exception("The round timer failed; trying again.")
-        await asyncio.sleep(TICK_SECONDS)
+        await asyncio.sleep(TALLY_SECONDS)
 
 
 def start_round_timer_when_served() -> None:

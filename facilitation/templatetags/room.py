@@ -50,7 +50,14 @@ def room_bar(context):
         "left": seconds_left(ends_at, timezone.now()) if live else 0,
         "console": bool(request and request.resolver_match and request.resolver_match.url_name == "console"),
         "room_state": {**state, "me": membership.pk},
-        "room_strings": {**room_strings(), "countries": {code: str(countries.name(code)) for code in country_codes}},
+        "room_strings": {
+            **room_strings(),
+            "countries": {
+                **{code: str(countries.name(code)) for code in country_codes},
+                # An anonymous round's countries with fewer than three voters, counted together.
+                "other": _("Other countries"),
+            },
+        },
     }
 
 

@@ -136,7 +136,7 @@ function turnoutLine(r) {
   const chips = el("ul", { class: "turnout__countries", "aria-label": T.countries });
   for (const [code, counts] of Object.entries(r.turnout.by_country)) {
     if (code === "none") continue;
-    chips.append(el("li", { class: "chip", text: `${code} ${counts.voters}/${counts.eligible}` }));
+    chips.append(el("li", { class: "chip", text: `${code === "other" ? T.other : code} ${counts.voters}/${counts.eligible}` }));
   }
   line.append(chips);
   return line;
@@ -148,7 +148,7 @@ function drawResults(r) {
   const top = Math.max(1, ...rows.map((row) => row.dots));
   const list = el("ol", { class: "results" });
   for (const row of rows) {
-    const countries = Object.entries(row.by_country).map(([code, c]) => `${code === "none" ? "—" : code} ${c.dots}`).join(" · ");
+    const countries = Object.entries(row.by_country).map(([code, c]) => `${code === "none" ? "—" : code === "other" ? T.other : code} ${c.dots}`).join(" · ");
     const card = state.cards.find((c) => c.id === row.card);
     const item = el("li", { class: "results__row" },
       el("span", { class: "results__rank", text: String(row.rank), "aria-label": text(T.rank, { rank: row.rank }) }),

@@ -98,13 +98,13 @@ def test_session_steps_over_the_api(facilitator, api, db):
 
 
 def test_the_console_shows_each_board_at_a_glance(workspace, boards, facilitator, participant, api):
-    """State, new cards and comments, and the open round with its turnout per country."""
+    """State, new cards and comments, and the open (not anonymous) round with its turnout per country."""
     kg = make_member(workspace, country="KG")
     card = make_card(boards[0], participant)
     make_card(boards[0], kg)
     make_comment(card, kg)
     workspace_actions.update_board(board=boards[2], by=facilitator, state="locked")
-    round_ = make_round(boards[0], facilitator, results_visibility="hidden", anonymous=True)
+    round_ = make_round(boards[0], facilitator, results_visibility="hidden", anonymous=False)
     voting_actions.place_dot(round_=round_, voter=kg, card_id=card.pk)
     console = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/console/").json()
     first, _second, third, *_ = console["boards"]
