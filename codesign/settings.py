@@ -159,6 +159,8 @@ RATE_LIMITS = {
     "card": (30, 60),
     "comment": (60, 60),
     "socket_frame": (60, 10),
+    "draft_frame": (400, 10),  # a draft socket's messages: keystrokes and cursor moves
+    "diff": (20, 60),  # comparisons of revisions and charter versions
     "fishbowl": (30, 60),  # one's own raise/lower/take/decline/leave (each one is shown to everyone)
     "notice": (20, 60),  # a facilitator's messages and summonses to everyone
 }

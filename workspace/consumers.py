@@ -33,6 +33,7 @@ from workspace import actions
 from workspace.access import access_board
 from workspace.actions import drafts as drafts_actions
 from workspace.drafts import (
+    DRAFT_MAX_BYTES,
     DRAFT_MAX_CHARS,
     EMPTY_UPDATE,
     MESSAGE_AWARENESS,
@@ -42,12 +43,13 @@ from workspace.drafts import (
     Room,
     YSyncMessageType,
     awareness_message,
-    check_update,
     create_sync_message,
     create_update_message,
     decode_awareness,
+    describe_member,
     parse_message,
     permission_denied_message,
+    read_sync_step1,
     stored_updates,
     sync_step2,
 )
@@ -65,20 +67,23 @@ FRAME_MAX_CHARS = 4096
 
 # Open sockets per member, and each member's frame allowance, in this server process.
 _open_sockets: Counter = Counter()
-_frame_buckets: dict[int, tuple[float, float]] = {}
+_frame_buckets: dict[tuple[str, int], tuple[float, float]] = {}
+_open_draft_sockets: Counter = Counter()
 
 
-def take_frame_token(member_id: int) -> float:
-    """Spend one of the member's frame tokens; 0 if allowed, else seconds until the next one."""
-    limit, window = settings.RATE_LIMITS["socket_frame"]
+def take_frame_token(member_id: int, kind: str = "socket_frame") -> float:
+    """Spend one of the member's frame tokens of ``kind`` (a key of RATE_LIMITS); 0 if allowed,
+    else seconds until the next one."""
+    limit, window = settings.RATE_LIMITS[kind]
     rate = limit / window
     now = time.monotonic()
-    tokens, stamp = _frame_buckets.get(member_id, (float(limit), now))
+    key = (kind, member_id)
+    tokens, stamp = _frame_buckets.get(key, (float(limit), now))
     tokens = min(float(limit), tokens + (now - stamp) * rate)
     if tokens < 1:
-        _frame_buckets[member_id] = (tokens, now)
+        _frame_buckets[key] = (tokens, now)
         return (1 - tokens) / rate
-    _frame_buckets[member_id] = (tokens - 1, now)
+    _frame_buckets[key] = (tokens - 1, now)
     return 0.0
 
 
@@ -278,6 +283,7 @@ async def store_queued(board_id: int, room: Room) -> None:
                 )
             except Exception as error:  # the database failed: nothing of this batch was stored
                 logger.exception("Storing %d draft updates of board %s failed", len(batch), board_id)
+                room.forget_trial()
                 for _consumer, _update, done in batch:
                     done.set_exception(error)
                 continue
@@ -288,6 +294,8 @@ async def store_queued(board_id: int, room: Room) -> None:
                         room.apply(update, update_id)
                         message = {"type": "draft.update", "update": update, "sender": consumer.channel_name}
                         await relay_to_draft(board_id, {**message, "id": update_id})
+                    else:
+                        room.forget_trial()  # tried, then refused: the trial copy must not keep it
                 finally:
                     done.set_result(None if isinstance(result, int) else result)
     finally:
@@ -336,29 +344,58 @@ async def deliver_to_room(room: Room, message: dict) -> None:
 
 _room_locks: dict[int, asyncio.Lock] = {}
 REVISION_CHECK_SECONDS = 60
+# One y-websocket message: the largest is a client's first sync of a full draft.
+DRAFT_FRAME_MAX_BYTES = DRAFT_MAX_BYTES + 64 * 1024
+AWARENESS_CLIENTS_MAX = 4
+CURSOR_MAX_CHARS = 400
 
 
-class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
+def cursor_of(state: dict) -> dict:
+    """The client's ``cursor`` (two Yjs relative positions) if it is one, else nothing."""
+    cursor = state.get("cursor")
+    if not isinstance(cursor, dict) or set(cursor) != {"anchor", "head"}:
+        return {}
+    if not all(isinstance(cursor[end], dict) for end in ("anchor", "head")):
+        return {}
+    if len(json.dumps(cursor)) > CURSOR_MAX_CHARS:
+        return {}
+    return {"cursor": cursor}
+
+
+class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsumer):
     """``/ws/drafts/<board_id>``: the y-websocket protocol over the board's draft.
 
     The server holds the truth. It answers sync step 1 from its own copy, stores every update
     before passing it on (to editors here and, through the channel layer, in other processes), and
     refuses updates (y-protocols' permission-denied message) from members who may not edit now:
-    the board is locked or voting. Reading and syncing still work then. Awareness (cursors and
-    names) is relayed, with the name set by the server from the member's display name and country.
+    the board is locked or voting. Reading and syncing still work then.
+
+    Limits, as on the board socket (``MemberSocket``): sockets per member, a frame allowance
+    (``RATE_LIMITS["draft_frame"]``; past it the socket closes with 4429 and the client's
+    reconnection resyncs what it has), a frame size; an update must leave the document within
+    DRAFT_MAX_CHARS of text and DRAFT_MAX_BYTES in all, with nothing but the ``draft`` Text at its
+    root. Every malformed message is refused and the socket goes on; a failure of ours closes it
+    (4500) and ``disconnect()`` still runs, taking the client's cursor away.
+
+    Awareness (cursors and names) is relayed as the server describes it: the ``user`` of each state
+    is built from the member (name, country, a colour from a fixed palette); of what the client
+    sent, only a well-formed ``cursor`` is kept.
     """
 
     room: Room | None = None
+    open_sockets = _open_draft_sockets
 
     async def connect(self):
         self.board_id = int(self.scope["url_route"]["kwargs"]["board_id"])
         try:
             _board, self.membership = await database_sync_to_async(access_board)(self.scope.get("user"), self.board_id)
         except WorkspaceError:
-            await self.accept()
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
+            return
+        if not await self.admit():
             return
         self.awareness_clients: dict[int, int] = {}
+        self.user_state = describe_member(self.membership)
         await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
         self.room = await self.join_room()
         await self.accept()
@@ -385,15 +422,20 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
             return room
 
     async def disconnect(self, code):
+        if self.membership is not None:
+            self.release()
+            self.membership_id, self.membership = self.membership.pk, None
+            await self.channel_layer.group_discard(member_group(self.membership_id), self.channel_name)
         if self.room is None:
             return
-        await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
+        room, self.room = self.room, None
         if self.awareness_clients:
             gone = [(client_id, clock + 1, None) for client_id, clock in self.awareness_clients.items()]
+            for client_id in self.awareness_clients:
+                room.awareness.pop(client_id, None)
             await relay_to_draft(
                 self.board_id, {"type": "draft.awareness", "message": awareness_message(gone), "sender": None}
             )
-        room, self.room = self.room, None
         room.clients -= 1
         room.consumers.discard(self)
         if room.clients <= 0 and _rooms.get(self.board_id) is room:
@@ -403,36 +445,58 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
             # Everyone here left: merge the log now (the database keeps everything either way).
             await database_sync_to_async(drafts_actions.compact_draft)(board_id=self.board_id)
 
-    async def refuse(self, reason) -> None:
+    async def deny(self, reason) -> None:
         await self.send(bytes_data=permission_denied_message(str(reason)))
+
+    async def send_error(self, message, *, code: str = "invalid", **extra):
+        await self.deny(message)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.room is None:
             return
-        if bytes_data is None:
-            await self.refuse(_("This socket speaks the binary y-websocket protocol."))
-            return
         try:
-            kind, sync_type, payload = parse_message(bytes_data)
-            if kind == MESSAGE_SYNC and sync_type == YSyncMessageType.SYNC_STEP1:
-                await self.send(bytes_data=sync_step2(self.room.doc.get_update(payload)))
-            elif kind == MESSAGE_SYNC:
-                await self.accept_update(payload)
-            elif kind == MESSAGE_AWARENESS:
-                await self.relay_awareness(payload)
-            elif kind == MESSAGE_QUERY_AWARENESS and self.room.awareness:
-                await self.send(bytes_data=awareness_message(list(self.room.awareness.values())))
+            await self.receive_message(text_data, bytes_data)
+        except asyncio.CancelledError:
+            raise
         except MalformedMessage:
-            await self.refuse(_("That message could not be read; nothing was changed."))
+            await self.deny(_("That message could not be read; nothing was changed."))
+        except BaseException:  # noqa: BLE001 - ours, not the client's: close cleanly, disconnect() runs
+            logger.exception("A draft socket of board %s failed", self.board_id)
+            await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def receive_message(self, text_data, bytes_data) -> None:
+        if bytes_data is None:
+            await self.deny(_("This socket speaks the binary y-websocket protocol."))
+            return
+        if len(bytes_data) > DRAFT_FRAME_MAX_BYTES:
+            await self.deny(_("That message is too large; nothing was changed."))
+            return
+        if take_frame_token(self.membership.pk, "draft_frame"):
+            await self.deny(_("Too many messages; slow down."))
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        kind, sync_type, payload = parse_message(bytes_data)
+        if kind == MESSAGE_SYNC and sync_type == YSyncMessageType.SYNC_STEP1:
+            await self.send(bytes_data=sync_step2(read_sync_step1(self.room.doc, payload)))
+        elif kind == MESSAGE_SYNC:
+            await self.accept_update(payload)
+        elif kind == MESSAGE_AWARENESS:
+            await self.relay_awareness(payload)
+        elif kind == MESSAGE_QUERY_AWARENESS and self.room.awareness:
+            await self.send(bytes_data=awareness_message(list(self.room.awareness.values())))
 
     async def accept_update(self, update: bytes) -> None:
         if not update or update == EMPTY_UPDATE:
             return
-        check_update(update)
-        if self.room.too_long_with(update):
-            await self.refuse(
-                _("The draft would be longer than %(max)d characters; this change was not kept.")
-                % {"max": DRAFT_MAX_CHARS}
+        refusal = self.room.refusal(update)
+        if refusal is not None:
+            await self.deny(
+                {
+                    "length": _("The draft would be longer than %(max)d characters; this change was not kept.")
+                    % {"max": DRAFT_MAX_CHARS},
+                    "size": _("The draft would be larger than %(max)d MB; this change was not kept.")
+                    % {"max": DRAFT_MAX_BYTES // (1024 * 1024)},
+                }.get(refusal, _("A draft holds text only; this change was not kept."))
             )
             return
         # Stored before it is relayed. Updates arriving while a store is under way wait for the
@@ -453,7 +517,7 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
             return
         refusal = stored.result()
         if refusal:
-            await self.refuse(refusal)
+            await self.deny(refusal)
         elif self.room is not None:
             await self.housekeeping()
 
@@ -469,11 +533,11 @@ class DraftConsumer(SpeaksTheMembersLanguage, AsyncWebsocketConsumer):
 
     async def relay_awareness(self, payload: bytes) -> None:
         entries = []
-        label = self.membership.display_name + (f" ({self.membership.country.code})" if self.membership.country else "")
         for client_id, clock, state in decode_awareness(payload):
+            if client_id not in self.awareness_clients and len(self.awareness_clients) >= AWARENESS_CLIENTS_MAX:
+                continue  # one socket speaks for one editor (a few, across reloads), not for a crowd
             if state is not None:
-                user = state.get("user") if isinstance(state.get("user"), dict) else {}
-                state["user"] = {**user, "name": label}  # the server says who this is
+                state = {"user": self.user_state, **cursor_of(state)}  # the server says who this is
             self.awareness_clients[client_id] = clock
             entries.append((client_id, clock, state))
         await relay_to_draft(

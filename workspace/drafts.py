@@ -27,6 +27,8 @@ from workspace.models import DraftSnapshot, DraftUpdate
 
 TEXT_NAME = "draft"
 DRAFT_MAX_CHARS = 200_000
+# The whole document, every root type and its history included, encoded as a Yjs update.
+DRAFT_MAX_BYTES = 4 * 1024 * 1024
 MESSAGE_SYNC = YMessageType.SYNC  # 0
 MESSAGE_AWARENESS = YMessageType.AWARENESS  # 1
 MESSAGE_AUTH = 2
@@ -123,6 +125,33 @@ class MalformedMessage(ValueError):
     pass
 
 
+def read_sync_step1(doc: Doc, state_vector: bytes) -> bytes:
+    """What ``doc`` has that a client with ``state_vector`` (its sync step 1) lacks."""
+    try:
+        return doc.get_update(state_vector)
+    except BaseException as error:
+        raise _malformed(error) from None
+
+
+# Cursor colours, chosen by the server (a client's own colour reached other browsers as CSS).
+PALETTE = [
+    ("#1f6f8b", "#1f6f8b33"), ("#a23b72", "#a23b7233"), ("#2e7d32", "#2e7d3233"), ("#b45309", "#b4530933"),
+    ("#5b4bb7", "#5b4bb733"), ("#b91c1c", "#b91c1c33"), ("#0f766e", "#0f766e33"), ("#6b7280", "#6b728033"),
+]  # fmt: skip
+
+
+def describe_member(membership) -> dict:
+    """The awareness ``user`` of a member's editor: name and country as on cards, a fixed colour."""
+    code = membership.country.code or ""
+    color, light = PALETTE[membership.pk % len(PALETTE)]
+    return {
+        "name": membership.display_name + (f" ({code})" if code else ""),
+        "country": code or None,
+        "color": color,
+        "colorLight": light,
+    }
+
+
 def _malformed(error: BaseException) -> MalformedMessage:
     # pycrdt (Rust) reports some bad input as a panic, which is a BaseException: catch it too,
     # but never swallow an interrupt or a cancellation.
@@ -183,9 +212,13 @@ class Room:
 
     def __init__(self, parts: list[bytes]):
         self.doc, self.text = new_doc(*parts)
-        # An upper bound of the text's length, exact after a check: an update cannot add more
-        # characters than it has bytes, so most keystrokes need no look at the whole text.
-        self.length_bound = len(str(self.text))
+        # A second copy on which every update from a client is tried first (``refusal``): what a
+        # Yjs update does (which root types it touches, what it adds) shows only once applied to
+        # the document it was made for. Rebuilt from ``doc`` after a refusal.
+        self.trial, self.trial_text = new_doc(self.doc.get_update())
+        # An upper bound of the encoded document's size, exact after a check: most updates need no
+        # look at the whole document.
+        self.size_bound = len(self.doc.get_update())
         self.clients = 0
         self.awareness: dict[int, tuple[int, int, dict | None]] = {}  # client id -> entry
         self.stored_since_compaction = 0
@@ -207,22 +240,35 @@ class Room:
                 del self.applied[next(iter(self.applied))]
         if update and update != EMPTY_UPDATE:
             self.doc.apply_update(update)
-            self.length_bound += len(update)
+            self.size_bound += len(update)
+            self.trial.apply_update(update)  # a no-op where the trial already had it
 
-    def too_long_with(self, update: bytes) -> bool:
-        """Would ``update`` make the text longer than DRAFT_MAX_CHARS? (This copy stays as it is.)"""
-        if self.length_bound + len(update) <= DRAFT_MAX_CHARS:
-            return False
-        self.length_bound = len(str(self.text))
-        if self.length_bound + len(update) <= DRAFT_MAX_CHARS:
-            return False
-        _doc, text = new_doc(self.doc.get_update(), update)
-        return len(str(text)) > DRAFT_MAX_CHARS
+    def refusal(self, update: bytes) -> str | None:
+        """Why ``update`` from a client may not be stored (in words for the log; the consumer says
+        it to the client), or None. Tried on the trial copy, which then holds it: the caller
+        applies it to ``doc`` once stored (``apply``), or calls ``forget_trial`` if it was not."""
+        try:
+            self.trial.apply_update(update)
+        except BaseException as error:
+            self.forget_trial()
+            raise _malformed(error) from None
+        if set(self.trial.keys()) - {TEXT_NAME}:
+            self.forget_trial()
+            return "root"
+        text = str(self.trial_text)
+        if len(self.trial_text) != len(text.encode("utf-8")):
+            self.forget_trial()  # something other than text (an array, a map, an embed) in the draft
+            return "type"
+        if len(text) > DRAFT_MAX_CHARS:
+            self.forget_trial()
+            return "length"
+        if self.size_bound + len(update) > DRAFT_MAX_BYTES:
+            self.size_bound = len(self.trial.get_update())
+            if self.size_bound > DRAFT_MAX_BYTES:
+                self.forget_trial()
+                return "size"
+        return None
 
-
-def check_update(update: bytes) -> None:
-    """Raise MalformedMessage if ``update`` is not a Yjs update at all."""
-    try:
-        Doc().apply_update(update)
-    except BaseException as error:
-        raise _malformed(error) from None
+    def forget_trial(self) -> None:
+        self.trial, self.trial_text = new_doc(self.doc.get_update())
+        self.size_bound = len(self.doc.get_update())

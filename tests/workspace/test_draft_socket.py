@@ -15,6 +15,7 @@ from workspace.drafts import (
     MESSAGE_AUTH,
     MESSAGE_AWARENESS,
     MESSAGE_SYNC,
+    PALETTE,
     YSyncMessageType,
     decode_awareness,
     draft_markdown,
@@ -211,7 +212,9 @@ def test_awareness_names_come_from_the_server(room):
         received = await drain(b)
         kind, _sync, payload = parse_message(received[0])
         assert kind == MESSAGE_AWARENESS
-        assert decode_awareness(payload) == [(42, 1, {"user": {"name": "Alice (KZ)", "color": "#f00"}})]
+        ((client_id, clock, state),) = decode_awareness(payload)
+        assert (client_id, clock, state["user"]["name"], state["user"]["country"]) == (42, 1, "Alice (KZ)", "KZ")
+        assert state["user"]["color"] in {color for color, _light in PALETTE}  # the server's, not "#f00"
         await a.disconnect()
         gone = await drain(b)
         assert decode_awareness(parse_message(gone[0])[2]) == [(42, 2, None)]
