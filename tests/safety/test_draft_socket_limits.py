@@ -9,7 +9,8 @@ from asgiref.sync import async_to_sync
 from django.test import override_settings
 from pycrdt import Array, Doc, Map, Text, create_update_message, write_var_uint
 
-from tests.workspace.test_draft_socket import connect, drain, edit, room  # noqa: F401 - fixture
+from tests.workspace.test_draft_socket import connect, drain, edit
+from tests.workspace.test_draft_socket import room as room_fixture
 from workspace import consumers
 from workspace.drafts import (
     DRAFT_MAX_BYTES,
@@ -24,6 +25,7 @@ from workspace.drafts import (
 from workspace.models import DraftUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
+room = room_fixture
 
 
 def run(scenario):
