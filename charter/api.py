@@ -16,6 +16,7 @@ from charter.models import CharterVersion
 from workspace.access import access_workspace
 from workspace.api import validated
 from workspace.errors import WorkspaceError
+from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.serializers import StrictInputSerializer
 
@@ -152,6 +153,7 @@ class VersionDiffView(GenericAPIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug, number, other):
         membership = access_workspace(request.user, slug)
+        check_rate("diff", membership.pk)
         source, target = _version(membership.workspace, number), _version(membership.workspace, other)
         sections = version_diff(source.content, target.content)
         return Response({"source": number, "target": other, "sections": sections})

@@ -13,6 +13,7 @@ from workspace import actions as workspace_actions
 from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
 from workspace.models import DraftRevision
+from workspace.ratelimit import check_rate
 from workspace.roles import can
 from workspace.views import member_page, workspace_context
 
@@ -75,7 +76,14 @@ def charter_page(request, slug):
     versions = list(
         CharterVersion.objects.filter(workspace=workspace).select_related("published_by").order_by("-number")
     )
-    context.update(versions=versions, diff=_diff(workspace, request.GET.get("diff", "")))
+    diff = None
+    if request.GET.get("diff"):
+        try:
+            check_rate("diff", membership.pk)
+            diff = _diff(workspace, request.GET["diff"])
+        except WorkspaceError as error:
+            messages.error(request, error.message)
+    context.update(versions=versions, diff=diff)
     if can(membership.role, "manage_boards"):
         settings = charter_settings(workspace)
         preview = Charter(compose(workspace), number=None, published_at=None, sha=None)

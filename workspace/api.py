@@ -23,6 +23,7 @@ from workspace.errors import WorkspaceError
 from workspace.idempotency import idempotent
 from workspace.markdown import render_markdown
 from workspace.models import Comment, DraftRevision, Invitation, Membership
+from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.selectors import (
     board_state,
@@ -450,7 +451,8 @@ class RevisionDiffView(GenericAPIView):
     serializer_class = DiffSerializer
 
     def get(self, request, board_id, number, other):
-        board, _membership = access_board(request.user, board_id)
+        board, membership = access_board(request.user, board_id)
+        check_rate("diff", membership.pk)
         source, target = _revision(board, number), _revision(board, other)
         return Response({"source": number, "target": other, "lines": line_diff(source.markdown, target.markdown)})
 

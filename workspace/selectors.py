@@ -235,13 +235,26 @@ def revision_data(revision) -> dict:
     }
 
 
-def line_diff(before: str, after: str) -> list[dict]:
-    """A readable line-by-line comparison: each line same, added or removed."""
-    import difflib
+DIFF_SECONDS = 0.5
 
-    ops = {" ": "same", "+": "added", "-": "removed"}
+
+def line_diff(before: str, after: str) -> list[dict]:
+    """A readable line-by-line comparison: each line same, added or removed.
+
+    In bounded time whatever the texts (difflib's ndiff took 38 s on 1,600 similar lines):
+    diff-match-patch over whole lines, with a deadline past which it settles for a coarser (still
+    correct) comparison.
+    """
+    from diff_match_patch import diff_match_patch
+
+    differ = diff_match_patch()
+    differ.Diff_Timeout = DIFF_SECONDS
+    chars_before, chars_after, lines = differ.diff_linesToChars(before, after)
+    diffs = differ.diff_main(chars_before, chars_after, False)
+    differ.diff_charsToLines(diffs, lines)
+    ops = {0: "same", 1: "added", -1: "removed"}
     return [
-        {"op": ops[line[0]], "text": line[2:]}
-        for line in difflib.ndiff(before.splitlines(), after.splitlines())
-        if line[0] in ops
+        {"op": ops[op], "text": line}
+        for op, chunk in diffs
+        for line in chunk.splitlines()
     ]
