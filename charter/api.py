@@ -28,6 +28,11 @@ class SettingsSerializer(StrictInputSerializer):
     list_adopted = serializers.BooleanField(required=False)
     appendix = serializers.BooleanField(required=False)
 
+    def validate_revisions(self, value: dict) -> dict:
+        if len(value) > 100 or not all(str(key).isdigit() and len(str(key)) < 12 for key in value):
+            raise serializers.ValidationError(_("Revisions are given per board: {\"<board id>\": <revision number>}."))
+        return value
+
 
 class PublishSerializer(StrictInputSerializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -23,6 +23,7 @@ from docx.shared import Pt, RGBColor
 
 from charter.compose import canonical_markdown, one_line, parts
 from workspace.markdown import render_markdown, safe_link
+from workspace.text import xml_safe
 
 FORMATS = {
     "md": "text/markdown; charset=utf-8",
@@ -114,18 +115,20 @@ class Charter:
         style.font.name = "Noto Sans"
         style.font.size = Pt(11)
         core = document.core_properties
-        core.title = one_line(self.content["title"])
-        core.author = self.content["workspace"]
+        # A version published before control characters were refused may still hold some: XML cannot.
+        core.title = xml_safe(one_line(self.content["title"]))
+        core.author = xml_safe(self.content["workspace"])
         core.created = core.modified = self.moment.replace(tzinfo=None)
         core.last_modified_by = ""
         core.revision = self.number or 1
-        document.add_heading(one_line(self.content["title"]), level=0)
-        document.add_paragraph(self.content["workspace"])
+        document.add_heading(xml_safe(one_line(self.content["title"])), level=0)
+        document.add_paragraph(xml_safe(self.content["workspace"]))
         document.add_paragraph(self.stamp)
         if self.sha:
             document.add_paragraph(f"SHA-256: {self.sha}")
         document.add_heading(_("Contents"), level=1)
-        pieces = self.html_parts()
+        pieces = [{**piece, "heading": xml_safe(piece["heading"]), "html": xml_safe(piece["html"])}
+                  for piece in self.html_parts()]  # fmt: skip
         for piece in pieces:
             document.add_paragraph(piece["heading"], style="List Number")
         for piece in pieces:

@@ -12,6 +12,7 @@ from workspace.events import record_event
 from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
 from workspace.roles import require
 from workspace.selectors import board_data
+from workspace.text import clean_text
 
 # Boards ---------------------------------------------------------------------------------------
 
@@ -21,14 +22,14 @@ BOARD_FIELDS = ("title", "guiding_question", "state", "position")
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
     changes = {}
     if title is not None:
-        title = " ".join(title.split())
+        title = " ".join(clean_text(title).split())
         if not title:
             raise WorkspaceError(_("A board needs a title."))
         if len(title) > Board._meta.get_field("title").max_length:
             raise WorkspaceError(_("A board title can be at most 120 characters long."))
         changes["title"] = title
     if guiding_question is not None:
-        guiding_question = guiding_question.strip()
+        guiding_question = clean_text(guiding_question).strip()
         if len(guiding_question) > Board._meta.get_field("guiding_question").max_length:
             raise WorkspaceError(_("A guiding question can be at most 500 characters long."))
         changes["guiding_question"] = guiding_question

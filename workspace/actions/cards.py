@@ -21,6 +21,7 @@ from workspace.models import Board, BoardState, Card, CardStatus, Comment, Membe
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.selectors import card_data, comment_data, removed_card_data
+from workspace.text import clean_text
 
 GROUP_LABEL_MAX = Card._meta.get_field("group_label").max_length
 HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
@@ -29,7 +30,9 @@ HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
 def _clean_body(body, limit: int) -> str:
     if not isinstance(body, str) or not body.strip():
         raise WorkspaceError(_("Please write something first."))
-    body = body.strip()
+    body = clean_text(body).strip()
+    if not body:
+        raise WorkspaceError(_("Please write something first."))
     if len(body) > limit:
         raise WorkspaceError(
             _("This text is %(length)d characters long; the limit is %(limit)d.")
@@ -236,7 +239,7 @@ def remove_comment(*, comment: Comment, by: Membership) -> Comment:
 def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
     """A facilitator hides a comment; everyone sees that it was hidden, and why."""
     require(by, "moderate")
-    reason = " ".join((reason or "").split())
+    reason = " ".join(clean_text(reason or "").split())
     if not reason:
         raise WorkspaceError(_("Say why the comment is hidden; everyone will see the reason."))
     if len(reason) > HIDDEN_REASON_MAX:
