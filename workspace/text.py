@@ -31,3 +31,27 @@ def clean_name(text: str) -> str:
 def xml_safe(text: str) -> str:
     """``text`` with what XML 1.0 cannot hold removed (an old stored text may still have it)."""
     return _CONTROLS.sub("", text)
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like, for telling look-alikes apart (after Unicode TR39's skeleton): each
+    character replaced by the Latin one it can be mistaken for (Cyrillic "е" and Latin "e", the
+    digit 0 and the letter O), case and spaces ignored."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    out = []
+    for char in unicodedata.normalize("NFKD", clean_name(name)):
+        if unicodedata.combining(char) or char.isspace():
+            continue
+        glyphs = None if char.isascii() else confusables_data.get(char)
+        if glyphs:
+            char = next((g["c"] for g in glyphs if g["c"].isascii() and g["c"].isalnum()), char)
+        out.append(char)
+    return "".join(out).casefold().replace("0", "o").replace("1", "l")
+
+
+def mixes_scripts(name: str) -> bool:
+    """Does a word of ``name`` mix look-alike letters of several scripts (Latin "D" in "Дemo")?"""
+    from confusable_homoglyphs import confusables
+
+    return any(confusables.is_dangerous(word) for word in clean_name(name).split())

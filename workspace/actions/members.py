@@ -20,6 +20,7 @@ from django_countries import countries
 from workspace.errors import WorkspaceError
 from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Profile, Workspace
 from workspace.roles import Role, require
+from workspace.text import clean_name, mixes_scripts, skeleton
 
 User = get_user_model()
 
@@ -75,7 +76,7 @@ def add_member(*, workspace: Workspace, user, role: str, display_name: str, coun
             user=user,
             workspace=workspace,
             role=role,
-            display_name=_clean_display_name(display_name),
+            display_name=_clean_display_name(display_name, workspace_id=workspace.pk),
             country=_clean_country(country),
         )
 
@@ -148,12 +149,25 @@ def _clean_country(country: str | None) -> str:
     return country
 
 
-def _clean_display_name(display_name: str) -> str:
-    display_name = " ".join((display_name or "").split())
+def _clean_display_name(display_name: str, *, workspace_id: int | None = None, member_id: int | None = None) -> str:
+    """The name as it will be shown (normalised, no invisible or direction characters), refused if
+    it mixes look-alike letters of several scripts or looks like another member's name."""
+    display_name = clean_name(display_name if isinstance(display_name, str) else "")
     if not display_name:
         raise WorkspaceError(_("Please give the name others will see."))
     if len(display_name) > DISPLAY_NAME_MAX:
         raise WorkspaceError(_("A display name can be at most %(max)d characters long.") % {"max": DISPLAY_NAME_MAX})
+    if mixes_scripts(display_name):
+        raise WorkspaceError(_("Please write each word of your name in one alphabet."))
+    if workspace_id is not None:
+        mine = skeleton(display_name)
+        others = Membership.objects.filter(workspace_id=workspace_id).exclude(pk=member_id)
+        if any(skeleton(name) == mine for name in others.values_list("display_name", flat=True)):
+            raise WorkspaceError(
+                _("Another member's name looks the same as this one; please add something to tell you apart."),
+                kind=WorkspaceError.CONFLICT,
+                code="name_taken",
+            )
     return display_name
 
 
@@ -162,7 +176,7 @@ def _join(invitation: Invitation, user, display_name: str, country: str) -> Memb
         user=user,
         workspace=invitation.workspace,
         role=invitation.role,
-        display_name=display_name,
+        display_name=_clean_display_name(display_name, workspace_id=invitation.workspace_id),
         country=_clean_country(country) or invitation.country,
     )
     invitation.uses += 1
