@@ -6,11 +6,12 @@ clients pass their token as ``?token=…``; such a socket is known by the token 
 ignored), so it needs no Origin, which non-browser clients do not send.
 """
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authtoken.models import Token
 
@@ -28,12 +29,54 @@ def user_for_token(key: str):
     return token.user
 
 
+def same_origin(scope) -> bool:
+    """Does the socket's Origin name this very site: scheme, host and port (not only the host)?
+
+    The site is the Host the browser connected to, over ws (http) or wss (https; behind a TLS proxy
+    with HTTPS=1, as the proxy says), or one of CSRF_TRUSTED_ORIGINS.
+    """
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin", b"").decode("latin-1").lower().rstrip("/")
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    if not origin or not host:
+        return False
+    secure = scope.get("scheme") == "wss" or (
+        settings.SECURE_PROXY_SSL_HEADER is not None and headers.get(b"x-forwarded-proto", b"") == b"https"
+    )
+    parsed = urlsplit(origin)
+    default = {"http": 80, "https": 443}
+    try:
+        port = parsed.port or default.get(parsed.scheme)
+    except ValueError:
+        return False
+    host_name, _sep, host_port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not _sep:
+        host_name, host_port = host, ""
+    want_scheme = "https" if secure else "http"
+    want_port = int(host_port) if host_port.isdigit() else default[want_scheme]
+    if (parsed.scheme, parsed.hostname, port) == (want_scheme, host_name.strip("[]"), want_port):
+        return True
+    return origin in {trusted.lower().rstrip("/") for trusted in settings.CSRF_TRUSTED_ORIGINS}
+
+
+class SameOriginOnly:
+    """Refuse (403 at the handshake) a cookie-authenticated socket from another origin."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not same_origin(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.inner(scope, receive, send)
+
+
 class TokenOrSessionAuth:
     """ASGI middleware: token auth when ``?token=`` is given, else Origin check + session auth."""
 
     def __init__(self, inner):
         self.inner = inner
-        self.session_app = AllowedHostsOriginValidator(AuthMiddlewareStack(inner))
+        self.session_app = SameOriginOnly(AllowedHostsOriginValidator(AuthMiddlewareStack(inner)))
 
     async def __call__(self, scope, receive, send):
         key = query_token(scope)
