@@ -48,7 +48,8 @@ def test_events_and_dots_cross_processes(pair):
             )
             assert status == 201
             status, round_ = await asyncio.to_thread(
-                first.request, "POST", f"/api/boards/{board}/rounds/", {"question": "Q?", "anonymous": False}, facilitator
+                first.request, "POST", f"/api/boards/{board}/rounds/",
+                {"question": "Q?", "anonymous": False}, facilitator,
             )
             await asyncio.to_thread(first.request, "POST", f"/api/rounds/{round_['id']}/open/", None, facilitator)
             await asyncio.to_thread(
