@@ -21,6 +21,7 @@ from facilitation.serializers import (
     SummonSerializer,
 )
 from workspace.access import access_board, access_workspace
+from workspace.errors import WorkspaceError
 from workspace.api import validated
 from workspace.models import AgendaSession
 from workspace.roles import require
@@ -28,10 +29,14 @@ from workspace.roles import require
 
 def access_session(user, session_id) -> tuple[AgendaSession, object]:
     """An agenda session of a workspace the user is a member of (404 otherwise)."""
+    missing = FacilitationError.not_found(_("No such session."))
     session = AgendaSession.objects.select_related("workspace").filter(pk=session_id).first()
     if session is None:
-        raise FacilitationError.not_found(_("No such session."))
-    membership = access_workspace(user, session.workspace.slug)
+        raise missing
+    try:
+        membership = access_workspace(user, session.workspace.slug)
+    except WorkspaceError:
+        raise missing from None  # another workspace's session reads like a missing one
     return session, membership
 
 

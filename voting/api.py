@@ -34,10 +34,11 @@ from workspace.roles import require
 
 def access_round(user, round_id) -> tuple[Round, object]:
     """A round on a board the user can see, and the user's membership (404 otherwise)."""
+    missing = _("No such round.")
     round_ = Round.objects.filter(pk=round_id).first()
     if round_ is None:
-        raise VotingError.not_found(_("No such round."))
-    board, membership = access_board(user, round_.board_id)
+        raise VotingError.not_found(missing)
+    board, membership = access_board(user, round_.board_id, missing=missing)
     round_.board = board
     return round_, membership
 

@@ -1,7 +1,8 @@
 """One access helper per noun: return the thing for this user, or raise.
 
-Something that does not exist and something the user may not see raise the same 404-kind error,
-so a stranger cannot tell a workspace or board exists.
+Something that does not exist and something the user may not see raise the same 404-kind error
+with the same words ("No such card.", whether the card is missing or on another workspace's board),
+so a stranger cannot tell a workspace, board, card or comment exists.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -27,12 +28,15 @@ def access_workspace(user, slug: str) -> Membership:
         raise WorkspaceError.not_found(_("No such workspace.")) from None
 
 
-def access_board(user, board_id) -> tuple[Board, Membership]:
+def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:
     """The board ``board_id`` and the user's membership of its workspace.
 
-    Actions that change a board lock its row themselves, inside their own transaction.
+    ``missing`` is the message when there is no such board for this user: a caller that looked up
+    something on the board (a card, a round) passes its own "No such …", so that a foreign thing
+    and a missing one read the same. Actions that change a board lock its row themselves, inside
+    their own transaction.
     """
-    not_found = WorkspaceError.not_found(_("No such board."))
+    not_found = WorkspaceError.not_found(missing or _("No such board."))
     if user is None or not user.is_authenticated:
         raise not_found
     board_id = _as_id(board_id)
@@ -48,19 +52,21 @@ def access_board(user, board_id) -> tuple[Board, Membership]:
 
 def access_card(user, card_id) -> tuple[Card, Membership]:
     """A card that is still on its board, and the user's membership of its workspace."""
+    missing = _("No such card.")
     card = Card.objects.select_related("author").filter(pk=_as_id(card_id), removed_at=None).first()
     if card is None:
-        raise WorkspaceError.not_found(_("No such card."))
-    board, membership = access_board(user, card.board_id)
+        raise WorkspaceError.not_found(missing)
+    board, membership = access_board(user, card.board_id, missing=missing)
     card.board = board
     return card, membership
 
 
 def access_comment(user, comment_id) -> tuple[Comment, Membership]:
     """A comment on a card that is still on its board, and the user's membership."""
+    missing = _("No such comment.")
     comment = Comment.objects.select_related("author", "card").filter(pk=_as_id(comment_id)).first()
     if comment is None or comment.card.removed_at is not None:
-        raise WorkspaceError.not_found(_("No such comment."))
-    board, membership = access_board(user, comment.card.board_id)
+        raise WorkspaceError.not_found(missing)
+    board, membership = access_board(user, comment.card.board_id, missing=missing)
     comment.card.board = board
     return comment, membership
