@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import to_language
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "channels",
+    "csp",
     "workspace",
     "voting",
     "charter",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers compressed for slow links (Django's middleware pads against BREACH).
     "django.middleware.gzip.GZipMiddleware",
@@ -239,6 +242,26 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): our own scripts, styles, images, fonts
+# and sockets only, no inline script, nothing from another origin. Should anything still slip past
+# the sanitizer (a style in an awareness state, a crafted link), the browser refuses to run it or
+# to fetch from elsewhere (an IP beacon). Styles set through the DOM (the editor's remote cursors,
+# CSSOM) are not inline styles and need nothing more. The API docs (Swagger UI) style themselves
+# inline: that one page allows inline styles (codesign/urls.py), never inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],  # a nonce only on pages that ask for one (the draft editor's)
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

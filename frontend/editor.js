@@ -6,7 +6,8 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
 import * as decoding from "lib0/decoding";
-import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
+import { yCollab, yRemoteSelections as relayedSelections, yUndoManagerKeymap } from "y-codemirror.next";
+import { yRemoteSelections } from "./remote-selections.js";
 import { Compartment, EditorState } from "@codemirror/state";
 import { EditorView, keymap, drawSelection, placeholder as placeholderText } from "@codemirror/view";
 import { defaultKeymap, indentWithTab } from "@codemirror/commands";
@@ -56,7 +57,10 @@ export function mountDraftEditor(options) {
         EditorView.contentAttributes.of({ "aria-label": options.label || "Draft", dir: "auto" }),
         placeholderText(options.placeholder || ""),
         editable.of(EditorView.editable.of(!options.readOnly)),
-        yCollab(text, provider.awareness),
+        // y-codemirror's own cursors set style="" attributes, which the CSP refuses: ours instead.
+        yCollab(text, provider.awareness).map((part) => (part === relayedSelections ? yRemoteSelections : part)),
+        // CodeMirror writes its styles into a <style> element: it carries the page's CSP nonce.
+        EditorView.cspNonce.of(document.querySelector('meta[name="csp-nonce"]')?.content || ""),
       ],
     }),
   });

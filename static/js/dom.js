@@ -8,6 +8,8 @@ export function el(tag, attrs = {}, ...children) {
     if (value === false || value === null || value === undefined) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    // Through the DOM, not a style="" attribute: the Content-Security-Policy refuses inline styles.
+    else if (key === "style") node.style.cssText = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
   }

@@ -19,17 +19,56 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+class ContentSecurityPolicyViolation(AssertionError):
+    pass
+
+
+def is_csp_report(text: str) -> bool:
+    """Chromium's console line for something the page's Content-Security-Policy refused."""
+    return "Content Security Policy" in text
+
+
+def watch_csp(browser, violations: list[str]) -> None:
+    """Record every CSP refusal on every page of ``browser``, however the test opens its pages."""
+
+    def watch_page(page):
+        page.on("console", lambda message: is_csp_report(message.text) and violations.append(f"{page.url}: {message.text}"))
+
+    def watch_context(context):
+        context.on("page", watch_page)
+        return context
+
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def patched_new_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        watch_page(page)
+        return page
+
+    browser.new_context = lambda *args, **kwargs: watch_context(new_context(*args, **kwargs))
+    browser.new_page = patched_new_page
+
+
 @contextmanager
-def chromium_browser():
-    """Yield a launched browser; close it on exit."""
+def chromium_browser(*, allow_csp_violations: bool = False):
+    """Yield a launched browser; close it on exit.
+
+    Every browser test runs with the site's Content-Security-Policy, and a page that makes the
+    browser refuse anything (an inline script or style, a fetch from elsewhere) fails the test,
+    unless the test provokes refusals on purpose (``allow_csp_violations``).
+    """
     from playwright.sync_api import sync_playwright
 
+    violations: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        watch_csp(browser, violations)
         try:
             yield browser
         finally:
             browser.close()
+    if violations and not allow_csp_violations:
+        raise ContentSecurityPolicyViolation("The page broke its Content-Security-Policy:\n" + "\n".join(violations))
 
 
 def screenshot(page, name: str) -> Path:
