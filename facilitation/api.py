@@ -21,8 +21,8 @@ from facilitation.serializers import (
     SummonSerializer,
 )
 from workspace.access import access_board, access_workspace
-from workspace.errors import WorkspaceError
 from workspace.api import validated
+from workspace.errors import WorkspaceError
 from workspace.models import AgendaSession
 from workspace.roles import require
 

@@ -32,7 +32,11 @@ def watch_csp(browser, violations: list[str]) -> None:
     """Record every CSP refusal on every page of ``browser``, however the test opens its pages."""
 
     def watch_page(page):
-        page.on("console", lambda message: is_csp_report(message.text) and violations.append(f"{page.url}: {message.text}"))
+        def seen(message):
+            if is_csp_report(message.text):
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", seen)
 
     def watch_context(context):
         context.on("page", watch_page)

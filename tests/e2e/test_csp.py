@@ -96,11 +96,12 @@ class TestContentSecurityPolicy(LiveServerTestCase):
             page.goto(f"{base}/w/{self.workspace.slug}/boards/{board.pk}/")
             page.wait_for_load_state("networkidle")
             outside = []
-            page.route("http://203.0.113.7/**", lambda route: outside.append(route.request.url) or route.fulfill(body=b""))
+            page.route("http://203.0.113.7/**", lambda r: outside.append(r.request.url) or r.fulfill(body=b""))
             page.evaluate(
                 """() => {
                   window.__refused = [];
-                  document.addEventListener("securitypolicyviolation", (e) => window.__refused.push(e.violatedDirective));
+                  document.addEventListener(
+                    "securitypolicyviolation", (e) => window.__refused.push(e.violatedDirective));
                   const holder = document.createElement("div");
                   holder.innerHTML = '<span id="evil" style="position: fixed; inset: 0; background: red url(http://203.0.113.7/leak.png)">x</span>'
                     + '<img src="http://203.0.113.7/beacon.gif">';
