@@ -24,7 +24,6 @@ from bench.common import add_config_argument, chosen, report, servers_for, summa
 MAKE_MEMBERS = """
 import json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from workspace import actions
 from workspace.models import Workspace
 workspace = Workspace.objects.get(slug="gs-think-tank")
@@ -32,7 +31,7 @@ tokens = []
 for n in range({count}):
     user = get_user_model().objects.create(username=f"member{{n}}")
     actions.add_member(workspace=workspace, user=user, role="participant", display_name=f"Member {{n}}", country="TJ")
-    tokens.append(Token.objects.create(user=user).key)
+    tokens.append(actions.create_api_token(user=user, name="bench")[1])
 print(json.dumps(tokens))
 """
 URL = "/api/workspaces/gs-think-tank"

@@ -25,7 +25,6 @@ CARDS = 10
 MAKE_VOTERS = """
 import json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from workspace import actions
 from workspace.models import Workspace
 workspace = Workspace.objects.get(slug="gs-think-tank")
@@ -33,7 +32,7 @@ tokens = []
 for n in range({count}):
     user = get_user_model().objects.create(username=f"voter{{n}}")  # token only: no password to hash
     actions.add_member(workspace=workspace, user=user, role="participant", display_name=f"Voter {{n}}", country="KG")
-    tokens.append(Token.objects.create(user=user).key)
+    tokens.append(actions.create_api_token(user=user, name="bench")[1])
 print(json.dumps(tokens))
 """
 

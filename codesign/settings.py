@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
@@ -182,6 +181,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Every password check goes through the sign-in counters (workspace/signin.py).
+AUTHENTICATION_BACKENDS = ["workspace.signin.ThrottledModelBackend"]
+# Sign-in tries: (how many, per how many seconds). One account from one address is strict; one
+# account from anywhere caps guessing spread over many addresses; one address counts failures at any
+# account (a delegation behind one NAT signs in fine).
+SIGNIN_LIMITS = {
+    "account_address": (10, 15 * 60),
+    "account": (50, 15 * 60),
+    "address": (100, 15 * 60),
+}
+# API tokens (``Authorization: Token …``) last this long; their owner lists and revokes them.
+API_TOKEN_DAYS = 30
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -271,7 +283,7 @@ if env_bool("HTTPS"):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "workspace.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -8,10 +8,12 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from workspace import account_views
+
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        account_views.SignInView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -53,7 +53,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
     async def disconnect(self, code):
         if self.membership is None:
             return
-        self.release()
+        await self.release()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.membership = None

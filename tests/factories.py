@@ -82,3 +82,8 @@ def make_round(board, by: Membership, *, open_now: bool = True, **settings):
     if open_now:
         round_ = voting_actions.open_round(round_=round_, by=by)
     return round_
+
+
+def make_token(user) -> str:
+    """A new API token's key for ``user`` (as POST /api/auth/token/ gives one)."""
+    return actions.create_api_token(user=user, name="test")[1]

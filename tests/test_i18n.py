@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 
 # Words that are the same in every language.
-SAME_EVERYWHERE = {"codesign", "CSV", "PDF", "HTML", "DOCX", "Word", "Markdown", "JavaScript", "English", "UTC", "SHA"}
+SAME_EVERYWHERE = {
+    "codesign", "CSV", "PDF", "HTML", "DOCX", "Word", "Markdown", "JavaScript", "English", "UTC", "SHA", "API",
+}  # fmt: skip
 # Time zone names (Asia/Kabul) are identifiers, shown as they are; so are the scripts' placeholders.
 ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
 ZONES = {zone.replace("_", " ") for zone in zoneinfo.available_timezones()}
@@ -62,7 +64,7 @@ class PageText(HTMLParser):
             self.segments.append(attrs[name] or "")
         if tag == "input" and attrs.get("type") in {"submit", "button"}:
             self.segments.append(attrs.get("value") or "")
-        if tag in {"script", "style"}:
+        if tag in {"script", "style", "code"}:  # code: identifiers (a token's first characters)
             self._in.append((tag, attrs))
 
     def handle_endtag(self, tag):
@@ -159,6 +161,7 @@ def pages(world):
     steward, farid = world["steward"].user, world["farid"].user
     newcomer = make_user("новичок")
     board = world["boards"]["priorities"]
+    actions.create_api_token(user=farid, name="скрипт итогов")  # the tokens page lists one
     return [
         ("login", reverse("login"), None, None),
         ("login", reverse("login"), None, {"username": "nobody", "password": "wrong"}),
@@ -173,6 +176,10 @@ def pages(world):
         ("charter", reverse("charter", args=[ws.slug]), steward, None),
         ("charter", reverse("charter", args=[ws.slug]), farid, None),
         ("preferences", reverse("preferences"), farid, None),
+        ("password-change", reverse("password-change"), farid, None),
+        ("password-change", reverse("password-change"), farid, {"old_password": "x", "new_password1": "y"}),
+        ("api-tokens", reverse("api-tokens"), farid, None),
+        ("api-tokens", reverse("api-tokens"), farid, {"name": ""}),
         ("console", reverse("console", args=[ws.slug]), world["facilitator"].user, None),
         ("fishbowl", reverse("fishbowl", args=[ws.slug]), farid, None),
         ("fishbowl", reverse("fishbowl", args=[ws.slug]), world["facilitator"].user, None),
@@ -186,7 +193,7 @@ def pages(world):
 
 
 # URL names that are not pages: they act and redirect, answer JSON, or are Django's admin.
-NOT_PAGES = {"logout", "set-language", "revoke-invitation", "api-schema", "api-docs"}
+NOT_PAGES = {"logout", "set-language", "revoke-invitation", "revoke-api-token", "api-schema", "api-docs"}
 
 
 def page_url_names():

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -60,6 +59,7 @@ from workspace.serializers import (
     TokenSerializer,
     WorkspaceSerializer,
 )
+from workspace.signin import locked_message
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -100,7 +100,11 @@ def validated(serializer_class, request, **context) -> dict:
 
 
 class TokenLoginView(GenericAPIView):
-    """Exchange a user name and password for an API token (``Authorization: Token <token>``)."""
+    """Exchange a user name and password for a new API token (``Authorization: Token <token>``).
+
+    The token expires after ``API_TOKEN_DAYS``; its owner sees and revokes it on /accounts/tokens/.
+    Wrong passwords are counted (``workspace.signin``): past the limit, 429 with ``Retry-After``.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -110,10 +114,13 @@ class TokenLoginView(GenericAPIView):
     def post(self, request):
         data = validated(LoginSerializer, request)
         user = authenticate(request, username=data["username"], password=data["password"])
+        wait = getattr(request, "signin_wait", 0)
+        if wait:
+            raise WorkspaceError(locked_message(wait), kind=WorkspaceError.TOO_MANY, retry_after=wait)
         if user is None:
             raise exceptions.ValidationError({"detail": _("That user name and password do not match.")})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = actions.create_api_token(user=user, name=_("API sign-in"))
+        return Response({"token": key, "expires_at": token.expires_at})
 
 
 class WorkspaceListView(GenericAPIView):

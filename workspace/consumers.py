@@ -57,12 +57,14 @@ from workspace.errors import WorkspaceError
 from workspace.events import board_group, draft_group, member_group, relay_to_draft
 from workspace.middleware import language_for_socket
 from workspace.selectors import board_presence, board_seq, events_after
+from workspace.ws_auth import credential_groups
 
 logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_TRY_AGAIN = 4500  # a server-side failure: reconnect (a y-websocket client resyncs what it has)
 CLOSE_TOO_MANY = 4429
+CLOSE_SIGNED_OUT = 4401  # the session signed out, the token was revoked or the password changed
 FRAME_MAX_CHARS = 4096
 
 # Open sockets per member, and each member's frame allowance, in this server process.
@@ -130,12 +132,21 @@ class MemberSocket:
             await self.close(code=CLOSE_TOO_MANY)
             return False
         self.open_sockets[self.membership.pk] += 1
+        self.credential_groups = credential_groups(self.scope)
+        for group in self.credential_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
         return True
 
-    def release(self) -> None:
+    async def release(self) -> None:
         self.open_sockets[self.membership.pk] -= 1
         if self.open_sockets[self.membership.pk] <= 0:
             del self.open_sockets[self.membership.pk]
+        for group in self.credential_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def credentials_ended(self, message):
+        """Signed out, token revoked or password changed: this socket ends (the page reloads)."""
+        await self.close(code=CLOSE_SIGNED_OUT)
 
     async def read_frame(self, text_data):
         """The frame as a dict, or None after telling the client what was wrong with it."""
@@ -191,7 +202,7 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
     async def disconnect(self, code):
         if self.membership is None:
             return
-        self.release()
+        await self.release()
         await self.channel_layer.group_discard(board_group(self.board_id), self.channel_name)
         await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
         await database_sync_to_async(actions.leave_board)(board_id=self.board_id, channel_name=self.channel_name)
@@ -423,7 +434,7 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
 
     async def disconnect(self, code):
         if self.membership is not None:
-            self.release()
+            await self.release()
             self.membership_id, self.membership = self.membership.pk, None
             await self.channel_layer.group_discard(member_group(self.membership_id), self.channel_name)
         if self.room is None:

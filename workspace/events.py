@@ -10,6 +10,7 @@ Frames are small dicts with everything a client needs: ``{"type": "board.updated
 "board": {...}}``. Each type is listed in ``docs/realtime.md``.
 """
 
+import hashlib
 import json
 
 from asgiref.sync import async_to_sync
@@ -103,6 +104,26 @@ def record_workspace_event(*, workspace: Workspace, type: str, payload: dict, ac
 def member_group(membership_id: int) -> str:
     """The group of one member's open connections (to close them when the member is removed)."""
     return f"member.{membership_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The group of the sockets opened with one browser session (closed when it signs out)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def token_group(token_id: int) -> str:
+    """The group of the sockets opened with one API token (closed when it is revoked)."""
+    return f"token.{token_id}"
+
+
+def user_group(user_id: int) -> str:
+    """The group of all of a person's sockets, in every workspace (closed when the password changes)."""
+    return f"user.{user_id}"
+
+
+def end_sockets(group: str) -> None:
+    """Close every socket in ``group``: what opened them (a session, a token) is no longer valid."""
+    _send(group, {"type": "credentials.ended"})
 
 
 def publish_ephemeral(board_id: int, frame: dict) -> None:

@@ -5,10 +5,13 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from workspace.roles import Role
+from workspace.signin import locked_message
 
 
 def country_choices(blank_label):
@@ -93,4 +96,33 @@ class PreferencesForm(forms.Form):
         required=False,
         choices=time_zone_choices,
         help_text=_("Times (agenda, deadlines, comments, versions) are shown in this zone."),
+    )
+
+
+class SaysWhenLocked:
+    """On a sign-in form: when the sign-in counters lock the try, say so and for how long."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "signin_wait", 0)
+            if wait:
+                raise forms.ValidationError(locked_message(wait), code="locked") from None
+            raise
+
+
+class SignInForm(SaysWhenLocked, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(SaysWhenLocked, AdminAuthenticationForm):
+    pass
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What it is for, e.g. “results script”. You see it in this list; nobody else does."),
     )

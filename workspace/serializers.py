@@ -116,7 +116,8 @@ class AcceptedInvitationSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as: Authorization: Token <token>. Shown only this once.")
+    expires_at = serializers.DateTimeField()
 
 
 # Input ----------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from workspace import views
+from workspace import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set-language"),
     path("preferences/", views.preferences_page, name="preferences"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
+    path("accounts/tokens/", account_views.api_tokens_page, name="api-tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", account_views.revoke_api_token_page, name="revoke-api-token"),
     path("join/<str:token>/", views.join, name="join"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace"),
     path("w/<slug:slug>/boards/<int:board_id>/", views.board_page, name="board"),

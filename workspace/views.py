@@ -254,7 +254,7 @@ def join(request, token):
                     display_name=data["display_name"],
                     country=data["country"],
                 )
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="workspace.signin.ThrottledModelBackend")
         except WorkspaceError as error:
             if error.kind == WorkspaceError.GONE:
                 return render(request, "workspace/join_unusable.html", {"reason": error.message}, status=410)

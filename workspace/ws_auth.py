@@ -3,7 +3,8 @@
 Browsers are known by their session cookie, and such a socket must come from one of our own pages
 (Origin checked against ALLOWED_HOSTS): cross-site WebSocket hijacking rides on cookies. API
 clients pass their token as ``?token=…``; such a socket is known by the token alone (cookies are
-ignored), so it needs no Origin, which non-browser clients do not send.
+ignored), so it needs no Origin, which non-browser clients do not send. Either way the socket joins
+the groups that close it when its session signs out, its token is revoked or the password changes.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +14,9 @@ from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.authtoken.models import Token
+
+from workspace.events import session_group, token_group, user_group
+from workspace.tokens import valid_token
 
 
 def query_token(scope) -> str | None:
@@ -22,11 +25,22 @@ def query_token(scope) -> str | None:
 
 
 @database_sync_to_async
-def user_for_token(key: str):
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+def token_for_key(key: str):
+    return valid_token(key)
+
+
+def credential_groups(scope) -> list[str]:
+    """The groups a member's socket joins so that it closes when what opened it ends: the person
+    (a password change), and the browser session (signing out) or the API token (revoking it)."""
+    user = scope.get("user")
+    groups = [user_group(user.pk)]
+    if scope.get("api_token_id"):
+        groups.append(token_group(scope["api_token_id"]))
+    else:
+        session_key = getattr(scope.get("session"), "session_key", None)
+        if session_key:
+            groups.append(session_group(session_key))
+    return groups
 
 
 def same_origin(scope) -> bool:
@@ -82,5 +96,9 @@ class TokenOrSessionAuth:
         key = query_token(scope)
         if key is None:
             return await self.session_app(scope, receive, send)
-        scope = dict(scope, user=await user_for_token(key))
+        token = await token_for_key(key)
+        if token is None:
+            scope = dict(scope, user=AnonymousUser())
+        else:
+            scope = dict(scope, user=token.user, api_token_id=token.pk)
         return await self.inner(scope, receive, send)

@@ -581,6 +581,9 @@ const socket = {
     ws.addEventListener("close", (event) => {
       window.clearInterval(this.pingTimer);
       if (event.code === 4403) { showConnection("offline"); return; } // not (or no longer) a member
+      // Signed out (here or in another tab), or the password changed: reload, which shows the page
+      // again while this browser is still signed in, else the sign-in page.
+      if (event.code === 4401) { window.location.reload(); return; }
       showConnection(navigator.onLine ? "reconnecting" : "offline");
       const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
       this.attempts += 1;

@@ -111,7 +111,7 @@ def test_capabilities_grow_with_role():
 
 
 def test_token_login_and_use(api, db):
-    """POST /api/auth/token/ gives a token that authenticates later calls."""
+    """POST /api/auth/token/ gives a token that authenticates later calls; each sign-in its own."""
     make_user("amina", password="silk-road-passphrase")
     response = api.post("/api/auth/token/", {"username": "amina", "password": "silk-road-passphrase"}, format="json")
     assert response.status_code == 200
@@ -119,7 +119,9 @@ def test_token_login_and_use(api, db):
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/workspaces/").status_code == 200
     again = api.post("/api/auth/token/", {"username": "amina", "password": "silk-road-passphrase"}, format="json")
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token
+    api.credentials(HTTP_AUTHORIZATION=f"Token {again.json()['token']}")
+    assert api.get("/api/workspaces/").status_code == 200
 
 
 def test_token_login_refuses_wrong_password(api, db):

@@ -5,10 +5,9 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from rest_framework.authtoken.models import Token
 
 from codesign.asgi import application
-from tests.factories import make_member, make_workspace
+from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
 from workspace.events import board_group
 from workspace.models import Board, BoardPresence
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    return make_token(user)
 
 
 async def open_socket(board_id, user=None, *, token=None, headers=None):

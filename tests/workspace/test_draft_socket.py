@@ -5,10 +5,9 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from pycrdt import create_sync_message, create_update_message
-from rest_framework.authtoken.models import Token
 
 from codesign.asgi import application
-from tests.factories import make_member, make_workspace
+from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
 from workspace.drafts import (
     DRAFT_MAX_CHARS,
@@ -39,7 +38,7 @@ def room(db):
 
 
 async def connect(board_id, user, slash=True):
-    key = (await database_sync_to_async(Token.objects.get_or_create)(user=user))[0].key
+    key = await database_sync_to_async(make_token)(user)
     comm = WebsocketCommunicator(application, f"/ws/drafts/{board_id}{'/' if slash else ''}?token={key}")
     connected, _ = await comm.connect()
     assert connected

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from codesign.asgi import application
-from tests.factories import aware, make_member, make_workspace
+from tests.factories import aware, make_member, make_token, make_workspace
 from workspace import actions
 from workspace.errors import WorkspaceError
 from workspace.models import Board, Profile
@@ -119,6 +119,5 @@ def test_socket_errors_come_in_the_members_language(participant):
 
 
 def token_for(user):
-    from rest_framework.authtoken.models import Token
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return make_token(user)

@@ -6,6 +6,7 @@ made. Views, the API, consumers, management commands and tests all call these; n
 the models. One module per noun; everything is importable from ``workspace.actions``.
 """
 
+from workspace.actions.accounts import change_password, create_api_token, revoke_api_token, signed_out
 from workspace.actions.boards import create_board, set_board_voting, update_board
 from workspace.actions.cards import (
     add_comment,
@@ -30,6 +31,10 @@ from workspace.actions.members import (
 from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
 
 __all__ = [
+    "change_password",
+    "create_api_token",
+    "revoke_api_token",
+    "signed_out",
     "accept_invitation",
     "add_comment",
     "add_member",

@@ -1,0 +1,96 @@
+"""A person's own account pages: sign in, change the password, API tokens.
+
+Views shape input and call ``workspace.actions``; the sign-in counters live in ``workspace.signin``.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspace import actions
+from workspace.errors import WorkspaceError
+from workspace.forms import ApiTokenForm, SignInForm
+from workspace.models import ApiToken
+
+
+NEW_KEY = "new_api_token"
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        wait = getattr(self.request, "signin_wait", 0)
+        if wait:
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's form (old password, new one twice, the password validators), saved by our action."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("preferences")
+
+    def form_valid(self, form):
+        actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # this browser stays signed in
+        messages.success(
+            self.request,
+            _("Your password is changed. Other browsers and devices signed in with the old one are signed out."),
+        )
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+@login_required
+def api_tokens_page(request):
+    """The person's API tokens: make one (its key shown once), see when each was used, revoke.
+
+    Post, redirect, get: the new key rides in the session to the next page view only, so reloading
+    the page neither makes a second token nor shows the key again.
+    """
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _token, key = actions.create_api_token(user=request.user, name=form.cleaned_data["name"])
+            except WorkspaceError as error:
+                form.add_error("name", error.message)
+            else:
+                request.session[NEW_KEY] = key
+                return redirect("api-tokens")
+    context = {
+        "form": form,
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "created_key": request.session.pop(NEW_KEY, None) if request.method == "GET" else None,
+        "token_days": settings.API_TOKEN_DAYS,
+    }
+    response = render(request, "workspace/api_tokens.html", context, status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"  # the new key is on this page once
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token_page(request, token_id):
+    try:
+        actions.revoke_api_token(user=request.user, token_id=token_id)
+    except WorkspaceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The token is revoked. Anything using it is signed out."))
+    return redirect("api-tokens")

@@ -1,0 +1,84 @@
+"""A person's own account, the same in every workspace: API tokens, password, signing out.
+
+None of this is a board's state, so there is no board event; what changes is who may still act, so
+the sockets opened with an ended credential are closed (``workspace.events.end_sockets``).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace.errors import WorkspaceError
+from workspace.events import end_sockets, session_group, token_group, user_group
+from workspace.models import ApiToken
+from workspace.text import clean_name
+from workspace.tokens import digest, new_key
+
+# Tokens one person may hold; making one more revokes their oldest (a script that signs in daily).
+MAX_TOKENS = 20
+
+
+def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its key (shown once: only its digest is kept)."""
+    name = clean_name(name or "")
+    if not name:
+        raise WorkspaceError(_("Give the token a name, so that you know it later."))
+    if len(name) > 80:
+        raise WorkspaceError(_("A token's name can be at most 80 characters."))
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+        surplus = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")[MAX_TOKENS - 1 :])
+        for old in surplus:
+            _revoke(old)
+        key = new_key()
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            digest=digest(key),
+            hint=key[:6],
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+    return token, key
+
+
+def _revoke(token: ApiToken) -> None:
+    token_id = token.pk
+    token.delete()
+    transaction.on_commit(lambda: end_sockets(token_group(token_id)))
+
+
+def revoke_api_token(*, user, token_id) -> None:
+    """The owner revokes one of their tokens; what it opened closes at once."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=_as_int(token_id)).first()
+        if token is None:
+            raise WorkspaceError.not_found(_("No such token."))
+        _revoke(token)
+
+
+def change_password(*, user, password: str) -> None:
+    """Set a new password (validated by the form). Every socket of the person closes: other
+    browsers' sessions end with the old password; this browser's pages reconnect."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user_id = user.pk
+        transaction.on_commit(lambda: end_sockets(user_group(user_id)))
+
+
+def signed_out(*, session_key: str | None) -> None:
+    """A browser session signed out: its open sockets close (the session itself is Django's)."""
+    if session_key:
+        end_sockets(session_group(session_key))
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
