@@ -18,7 +18,6 @@ from workspace.errors import WorkspaceError
 from workspace.forms import ApiTokenForm, SignInForm
 from workspace.models import ApiToken
 
-
 NEW_KEY = "new_api_token"
 
 
