@@ -290,15 +290,15 @@ async def store_queued(board_id: int, room: Room) -> None:
             batch, room.queue = room.queue, []
             try:
                 results = await database_sync_to_async(drafts_actions.store_draft_updates)(
-                    board_id=board_id, updates=[(consumer.membership, update) for consumer, update, _done in batch]
+                    board_id=board_id, updates=[(membership, update) for _c, membership, update, _done in batch]
                 )
             except Exception as error:  # the database failed: nothing of this batch was stored
                 logger.exception("Storing %d draft updates of board %s failed", len(batch), board_id)
                 room.forget_trial()
-                for _consumer, _update, done in batch:
+                for *_queued, done in batch:
                     done.set_exception(error)
                 continue
-            for (consumer, update, done), result in zip(batch, results, strict=True):
+            for (consumer, _membership, update, done), result in zip(batch, results, strict=True):
                 try:
                     if isinstance(result, int):
                         update_id = uuid.uuid4().hex
@@ -515,7 +515,9 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
         # The socket does not wait for the store: it goes on receiving (other editors' updates
         # keep arriving; a socket that stops reading lets the layer's queue for it overflow).
         room, done = self.room, asyncio.get_running_loop().create_future()
-        room.queue.append((self, update, done))
+        # The member as they are now: the socket may close before the batch is stored (a dropped
+        # connection); what it sent before is still theirs to store, and nobody else's batch fails.
+        room.queue.append((self, self.membership, update, done))
         if not room.storing:
             room.storing = True
             asyncio.ensure_future(store_queued(self.board_id, room))

@@ -9,6 +9,7 @@ from pycrdt import create_sync_message, create_update_message
 from codesign.asgi import application
 from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
+from workspace.actions import drafts as drafts_actions
 from workspace.drafts import (
     DRAFT_MAX_CHARS,
     MESSAGE_AUTH,
@@ -235,3 +236,62 @@ def test_removed_member_is_disconnected(room):
         assert closing[-1] == {"type": "websocket.close", "code": 4403}
 
     run(scenario)
+
+
+def test_an_editor_who_drops_mid_store_fails_nobody(room):
+    """An editor's last keystroke is queued while an earlier batch is being stored, then their
+    connection drops: the keystroke is stored as theirs, and the other editor, whose keystrokes
+    share the next batch, is not thrown out (the batch used to fail on the gone socket's member,
+    closing everyone in it with 4500)."""
+    import asyncio
+    import time
+    from unittest import mock
+
+    from workspace import consumers
+
+    board, alice, bek = room["board"], room["alice"], room["bek"]
+    store = drafts_actions.store_draft_updates
+
+    def slow_store(**kwargs):
+        time.sleep(0.2)  # a busy database: the next keystrokes queue meanwhile
+        return store(**kwargs)
+
+    relay = consumers.relay_to_draft
+
+    async def slow_relay(*args, **kwargs):
+        await asyncio.sleep(0.1)  # relaying the first batch: the dropped socket's disconnect runs now
+        return await relay(*args, **kwargs)
+
+    async def scenario():
+        b = await connect(board.pk, bek.user)
+        a = await connect(board.pk, alice.user)
+        await drain(a)
+        await drain(b)
+        await b.send_to(bytes_data=create_update_message(edit("b1 ")))  # its store is under way…
+        await comm_settle()
+        await a.send_to(bytes_data=create_update_message(edit("a1 ")))  # …these queue behind it
+        await b.send_to(bytes_data=create_update_message(edit("b2 ")))
+        await comm_settle()
+        await a.disconnect()  # gone before its keystroke's batch is stored
+        closes = [m for m in await drain(b, wait=1.0) if isinstance(m, dict)]
+        authors = await database_sync_to_async(
+            lambda: list(DraftUpdate.objects.filter(board=board).values_list("author_id", flat=True))
+        )()
+        text = await database_sync_to_async(draft_markdown)(board.pk)
+        await b.disconnect()
+        return closes, authors, text
+
+    with (
+        mock.patch.object(drafts_actions, "store_draft_updates", slow_store),
+        mock.patch.object(consumers, "relay_to_draft", slow_relay),
+    ):
+        closes, authors, text = run(scenario)
+    assert closes == []
+    assert sorted(authors) == sorted([bek.pk, alice.pk, bek.pk])
+    assert all(word in text for word in ("a1", "b1", "b2"))
+
+
+async def comm_settle():
+    import asyncio
+
+    await asyncio.sleep(0.05)
