@@ -1,23 +1,26 @@
 """Running dot-voting rounds: set up, open, extend, close (by hand or by the timer), cancel; place
 and take back dots; adopt the winners.
 
-Every action locks the board row first and then the round row, in that order, so that the close
-and a last dot are serialized: whichever commits first wins, and the other sees it. Each change
-records a board event (``round.*``) carrying the round as everyone may see it
-(``voting.selectors.round_public``), which never holds a hidden tally or an anonymous voter. A
-voter's own dots go to that voter alone (``publish_to_member``).
+Every action that changes a round locks the board row first and then the round row, in that
+order; a dot locks the round row only, so that the close and a last dot are serialized (whichever
+commits first wins, and the other sees it) while dots do not wait for the board. Each change of the
+round records a board event (``round.*``) carrying the round as everyone may see it
+(``voting.selectors.round_public``), which never holds a hidden tally or an anonymous voter; dots
+reach the board as batched counts (``publish_tallies``). A voter's own dots go to that voter alone,
+at once (``publish_to_member``).
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voting.errors import VotingError
 from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
-from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
+from voting.selectors import compute_results, current_count, may_vote, round_card_ids, round_public
 from workspace.actions import set_board_voting, update_card
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, BoardState, Card, CardStatus, Membership
@@ -211,6 +214,22 @@ def close_due_rounds() -> list[int]:
 # Dots -----------------------------------------------------------------------------------------
 
 
+# The cards of an open round never change (chosen when it opens): kept per process for the round's
+# life, so a dot needs no query to check its card. Keyed by the opening too: a reopened round (or
+# another test's round with the same id) is looked up afresh.
+_round_cards: dict[tuple[int, object], frozenset[int]] = {}
+
+
+def _cards_of_open_round(round_: Round) -> frozenset[int]:
+    key = (round_.pk, round_.opened_at)
+    cards = _round_cards.get(key)
+    if cards is None:
+        if len(_round_cards) > 256:
+            _round_cards.clear()
+        cards = _round_cards[key] = frozenset(round_.cards.values_list("id", flat=True))
+    return cards
+
+
 def _vote_checks(round_: Round, voter: Membership, card_id: int) -> None:
     if round_.state != RoundState.OPEN:
         message = {
@@ -223,12 +242,31 @@ def _vote_checks(round_: Round, voter: Membership, card_id: int) -> None:
         raise VotingError(_("Time is up: this round is closing."), kind=VotingError.CONFLICT, code="round_closed")
     if not may_vote(round_, voter):
         raise VotingError.forbidden(_("In this round only participants vote."))
-    if not round_.cards.filter(pk=card_id).exists():
+    if card_id not in _cards_of_open_round(round_):
         raise VotingError(_("This card is not in the round."))
 
 
-def _tell_voter(round_: Round, voter: Membership) -> dict:
-    mine = my_dots(round_, voter)
+def _locked_round(round_: Round) -> Round:
+    """The round's row, locked: a dot and the round's close never cross (the board is not locked:
+    dots of different voters do not wait for the board, only for each other's short transaction)."""
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+def _voters_dots(round_: Round, voter: Membership) -> list[tuple[int, int, int]]:
+    """(slot, card, card_slot) of each of the voter's dots: one query for every check."""
+    return list(Dot.objects.filter(round=round_, voter=voter).values_list("slot", "card_id", "card_slot"))
+
+
+def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int]]) -> dict:
+    per_card = Counter(card for _slot, card, _card_slot in dots)
+    can_vote = may_vote(round_, voter)
+    mine = {
+        "round": round_.pk,
+        "can_vote": can_vote,
+        "dots": {str(card): n for card, n in per_card.items()},
+        "used": len(dots),
+        "remaining": round_.dots_per_voter - len(dots) if can_vote else 0,
+    }
     transaction.on_commit(lambda: publish_to_member(voter.pk, {"type": "round.my_dots", **mine}))
     return mine
 
@@ -237,25 +275,27 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
     """A voter puts one dot on a card of an open round; returns the voter's dots.
 
     Refused (409) when the voter has no dots left or the card already has the most dots one voter
-    may give it; the database refuses it too, whatever the concurrency.
+    may give it; the database refuses it too, whatever the concurrency. The request does the least
+    it can (lock the round, read the voter's dots, insert, count the change): the board hears the
+    new count in the next batch (``publish_tallies``), the voter hears their dots at once.
     """
     require(voter, "vote")
     try:
         with write_transaction():
-            board, round_ = _locked(round_)
+            round_ = _locked_round(round_)
             _vote_checks(round_, voter, card_id)
-            mine = Dot.objects.filter(round=round_, voter=voter)
-            used_slots = set(mine.values_list("slot", flat=True))
+            dots = _voters_dots(round_, voter)
+            used_slots = {slot for slot, _card, _card_slot in dots}
             if len(used_slots) >= round_.dots_per_voter:
                 raise VotingError(_("You have no dots left."), kind=VotingError.CONFLICT, code="no_dots_left")
-            card_slots = set(mine.filter(card_id=card_id).values_list("card_slot", flat=True))
+            card_slots = {card_slot for _slot, card, card_slot in dots if card == card_id}
             if len(card_slots) >= round_.max_per_card:
                 raise VotingError(
                     _("You have given this card the most dots allowed (%(max)d).") % {"max": round_.max_per_card},
                     kind=VotingError.CONFLICT,
                     code="card_cap_reached",
                 )
-            Dot.objects.create(
+            dot = Dot.objects.create(
                 round=round_,
                 card_id=card_id,
                 voter=voter,
@@ -266,8 +306,8 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
                 voter_key=voter.pk,
                 country=voter.country.code or "",
             )
-            _count_changed(board, round_)
-            return _tell_voter(round_, voter)
+            _count_changed(round_)
+            return _tell_voter(round_, voter, [*dots, (dot.slot, card_id, dot.card_slot)])
     except IntegrityError:
         # Another request of the same voter took the last slot at the same moment.
         raise VotingError(
@@ -279,40 +319,45 @@ def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
     """A voter takes back one of their dots from a card while the round is open."""
     require(voter, "vote")
     with write_transaction():
-        board, round_ = _locked(round_)
+        round_ = _locked_round(round_)
         _vote_checks(round_, voter, card_id)
-        dot = Dot.objects.filter(round=round_, voter=voter, card_id=card_id).order_by("-card_slot").first()
-        if dot is None:
+        dots = _voters_dots(round_, voter)
+        on_card = sorted((card_slot, slot) for slot, card, card_slot in dots if card == card_id)
+        if not on_card:
             raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
-        dot.delete()
-        _count_changed(board, round_)
-        return _tell_voter(round_, voter)
+        card_slot, slot = on_card[-1]
+        Dot.objects.filter(round=round_, voter=voter, slot=slot).delete()
+        _count_changed(round_)
+        return _tell_voter(round_, voter, [d for d in dots if d[0] != slot])
 
 
-def _count_changed(board: Board, round_: Round) -> None:
-    """Tell the board a dot was placed or taken back. No actor on the event: not even the log may
-    tie a dot to a person. An anonymous round's count is published in batches instead
-    (``publish_tallies``): a frame per dot would tie each change to whoever just clicked."""
-    if round_.anonymous:
-        Round.objects.filter(pk=round_.pk).update(dot_changes=F("dot_changes") + 1)
-    else:
-        _announce(board, round_, "round.updated")
+def _count_changed(round_: Round) -> None:
+    """Note that a dot was placed or taken back; the count reaches the board in batches
+    (``publish_tallies``, a few times a second), never one frame per dot: a round opening in front
+    of 110 voters would send every one of them a frame for every dot (O(N²) frames), and in an
+    anonymous round a frame per dot would tie each change to whoever just clicked."""
+    Round.objects.filter(pk=round_.pk).update(dot_changes=F("dot_changes") + 1)
 
 
 def publish_tallies(*, min_changes: int = TALLY_BATCH_MIN_CHANGES) -> list[int]:
-    """Publish the count of every open anonymous round in which at least ``min_changes`` dots were
-    placed or taken back since its last published count (each process's timer calls this a few
-    times a second; a round is published once per batch, by whoever locks it first)."""
+    """Publish the count of every open round whose dots changed since its last published count:
+    after any change in a named round, after at least ``min_changes`` in an anonymous one (one dot
+    alone would name its voter's country). Each process's timer calls this every
+    ``voting.timers.TALLY_SECONDS``; a round is published once per batch, by whoever locks it first.
+    """
     published = []
-    due = Round.objects.filter(
-        state=RoundState.OPEN, anonymous=True, dot_changes__gte=F("published_changes") + min_changes
-    ).values_list("id", flat=True)
-    for round_id in list(due):
+    due = Round.objects.filter(state=RoundState.OPEN).filter(
+        Q(anonymous=False, dot_changes__gt=F("published_changes"))
+        | Q(anonymous=True, dot_changes__gte=F("published_changes") + min_changes)
+    )
+    for round_id, board_id in list(due.values_list("id", "board_id")):
         with transaction.atomic():
-            board, round_ = _locked(Round(pk=round_id, board_id=Round.objects.get(pk=round_id).board_id))
-            if round_.state != RoundState.OPEN or round_.dot_changes < round_.published_changes + min_changes:
+            board, round_ = _locked(Round(pk=round_id, board_id=board_id))
+            needed = min_changes if round_.anonymous else 1
+            if round_.state != RoundState.OPEN or round_.dot_changes < round_.published_changes + needed:
                 continue
-            round_.published = current_count(round_)
+            if round_.anonymous:
+                round_.published = current_count(round_)
             round_.published_changes = round_.dot_changes
             round_.save(update_fields=["published", "published_changes"])
             _announce(board, round_, "round.updated")

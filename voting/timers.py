@@ -1,5 +1,5 @@
 """The round timer: each server process closes rounds whose time ran out, every second, and
-publishes the batched counts of open anonymous rounds a few times a second.
+publishes the batched counts of open rounds four times a second.
 
 It runs inside Daphne's event loop (started when the reactor runs), so a round closes on time with
 no client connected, and a round that ran out while the server was down closes as soon as it is
@@ -17,9 +17,9 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
-# At most one batched count per anonymous round this often (per process; a count moved by fewer
-# than two dots waits for the next change or the close).
-TALLY_SECONDS = 0.3
+# At most one batched count per round this often (per process; an anonymous round's count moved by
+# fewer than two dots waits for the next change or the close).
+TALLY_SECONDS = 0.25
 
 
 async def run_round_timer() -> None:
