@@ -16,6 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs
 
 from codesign.routing import websocket_urlpatterns  # noqa: E402
 from voting.timers import start_round_timer_when_served  # noqa: E402
+from workspace.timers import start_presence_batcher_when_served  # noqa: E402
 from workspace.ws_auth import TokenOrSessionAuth  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -26,3 +27,4 @@ application = ProtocolTypeRouter(
 )
 
 start_round_timer_when_served()
+start_presence_batcher_when_served()

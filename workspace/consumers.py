@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from workspace import actions
 from workspace.access import access_board
 from workspace.actions import drafts as drafts_actions
+from workspace.actions.presence import presence_snapshot
 from workspace.drafts import (
     DRAFT_MAX_BYTES,
     DRAFT_MAX_CHARS,
@@ -56,7 +57,7 @@ from workspace.drafts import (
 from workspace.errors import WorkspaceError
 from workspace.events import board_group, draft_group, member_group, relay_to_draft
 from workspace.middleware import language_for_socket
-from workspace.selectors import board_presence, board_seq, events_after
+from workspace.selectors import board_seq, events_after
 from workspace.ws_auth import credential_groups
 
 logger = logging.getLogger(__name__)
@@ -192,12 +193,19 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
         await self.accept()
         presence = await database_sync_to_async(self.join)()
-        await self.send_json({"type": "welcome", "seq": self.board.event_seq, "presence": presence})
+        await self.send_json(
+            {
+                "type": "welcome",
+                "seq": self.board.event_seq,
+                "presence": presence["members"],
+                "presence_version": presence["version"],
+            }
+        )
 
-    def join(self) -> list[dict]:
+    def join(self) -> dict:
         # One trip to the database thread for the whole join: a burst of connects queues on it.
         actions.join_board(board=self.board, membership=self.membership, channel_name=self.channel_name)
-        return board_presence(self.board_id)
+        return presence_snapshot(self.board_id)
 
     async def disconnect(self, code):
         if self.membership is None:
@@ -228,8 +236,11 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         elif kind == "ping":
             await database_sync_to_async(actions.touch_presence)(channel_name=self.channel_name)
             await self.send_json({"type": "pong"})
+        elif kind == "presence":  # a client that missed a presence delta asks for the whole list
+            snapshot = await database_sync_to_async(presence_snapshot)(self.board_id)
+            await self.send_json({"type": "presence", **snapshot})
         else:
-            await self.send_error(_("Unknown message type; expected resume or ping."))
+            await self.send_error(_("Unknown message type; expected resume, ping or presence."))
 
     # Delivery -------------------------------------------------------------------------------
 

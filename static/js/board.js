@@ -415,7 +415,32 @@ function drawAll() {
   drawEmpty();
 }
 
-function drawPresence(people) {
+// Who is here: the whole list once (welcome), then deltas in order (presence.delta, numbered by
+// version, a few a second at most). A delta that does not follow the last one asks for the list.
+const present = new Map();
+let presenceVersion = null;
+
+function drawPresence(people, version = null) {
+  present.clear();
+  for (const person of people) present.set(person.id, person);
+  presenceVersion = version;
+  showPresence();
+}
+
+function applyPresenceDelta(frame) {
+  if (presenceVersion === null || frame.version !== presenceVersion + 1) {
+    socket.send({ type: "presence" }); // missed one (or never had a list): the whole list again
+    return;
+  }
+  for (const id of frame.left) present.delete(id);
+  for (const person of frame.arrived) present.set(person.id, person);
+  presenceVersion = frame.version;
+  showPresence();
+}
+
+function showPresence() {
+  const people = [...present.values()].sort((a, b) =>
+    a.display_name.localeCompare(b.display_name) || a.id - b.id);
   const list = root.querySelector("[data-presence]");
   list.replaceChildren(...people.map((p) => el("li", { class: "person" },
     el("span", { dir: "auto", text: p.display_name }), p.country ? el("span", { class: "meta__country", text: p.country }) : null)));
@@ -570,8 +595,9 @@ const socket = {
     ws.addEventListener("message", (message) => {
       let frame;
       try { frame = JSON.parse(message.data); } catch { return; }
-      if (frame.type === "welcome") drawPresence(frame.presence);
-      else if (frame.type === "presence") drawPresence(frame.members);
+      if (frame.type === "welcome") drawPresence(frame.presence, frame.presence_version);
+      else if (frame.type === "presence") drawPresence(frame.members, frame.version);
+      else if (frame.type === "presence.delta") applyPresenceDelta(frame);
       else if (frame.type === "resync_required") resync();
       else if (frame.type === "error") { if (frame.code === "removed") showConnection("offline"); }
       else if (frame.type === "pong") { /* still here */ }

@@ -1,5 +1,7 @@
 """The board WebSocket: who may connect, live events, resume, presence, bad frames, limits."""
 
+import json
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -9,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from codesign.asgi import application
 from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
+from workspace.actions.presence import flush_presence
 from workspace.events import board_group
 from workspace.models import Board, BoardPresence
 
@@ -266,30 +269,77 @@ def test_removed_member_is_disconnected(room):
     run(scenario)
 
 
+async def flush():
+    """What each server process's presence batcher does every half second."""
+    return await database_sync_to_async(flush_presence)()
+
+
 def test_presence_one_entry_per_person(room):
-    """Presence lists each person once however many tabs they open, and drops them when the last closes."""
+    """Presence lists each person once however many tabs they open, and drops them when the last
+    closes: a full list in the welcome, then numbered deltas."""
     board, alice, bek = room["board"], room["alice"], room["bek"]
 
-    def names(frame):
-        return [(p["display_name"], p["country"]) for p in frame["members"]]
+    def presence(frames):
+        return [f for f in frames if f["type"].startswith("presence")]
 
     async def scenario():
         a1, *_ = await open_socket(board.pk, alice.user)
-        assert (await drain(a1))[0]["presence"] == [{"id": alice.pk, "display_name": "Alice", "country": "KZ"}]
+        await flush()
+        (full,) = presence(await drain(a1))  # the chain starts: everyone gets the whole list once
+        assert full["members"] == [{"id": alice.pk, "display_name": "Alice", "country": "KZ"}]
         b1, *_ = await open_socket(board.pk, bek.user)
-        presence = [f for f in await drain(a1) if f["type"] == "presence"]
-        assert names(presence[-1]) == [("Alice", "KZ"), ("Bek", "KG")]
+        welcome = (await drain(b1))[0]
+        assert welcome["presence_version"] == full["version"]
+        await flush()
+        (delta,) = presence(await drain(a1))
+        assert delta == {
+            "type": "presence.delta", "version": full["version"] + 1,
+            "arrived": [{"id": bek.pk, "display_name": "Bek", "country": "KG"}], "left": [],
+        }  # fmt: skip
         await drain(b1)
         a2, *_ = await open_socket(board.pk, alice.user)
-        assert [f for f in await drain(b1) if f["type"] == "presence"] == []  # nobody new
+        await flush()
+        assert presence(await drain(b1)) == []  # nobody new
         await a2.disconnect()
         await a1.disconnect()
-        presence = [f for f in await drain(b1) if f["type"] == "presence"]
-        assert names(presence[-1]) == [("Bek", "KG")]
+        await flush()
+        (gone,) = presence(await drain(b1))
+        assert (gone["arrived"], gone["left"], gone["version"]) == ([], [alice.pk], full["version"] + 2)
+        await b1.send_json_to({"type": "presence"})  # a client that missed one asks for the list
+        assert await b1.receive_json_from() == {
+            "type": "presence", "version": full["version"] + 2,
+            "members": [{"id": bek.pk, "display_name": "Bek", "country": "KG"}],
+        }  # fmt: skip
         await b1.disconnect()
         assert await database_sync_to_async(BoardPresence.objects.count)() == 0
 
     run(scenario)
+
+
+def test_a_rush_to_one_board_costs_each_person_a_few_presence_frames(room):
+    """"Everyone to this board": 40 different people arrive within the same half second. Each one
+    hears one list (welcome) and one delta, not a whole list per arrival (was 40 lists each)."""
+    board = room["board"]
+    people = [make_member(board.workspace, country=("KZ", "AF", "MN", "UZ")[n % 4]) for n in range(40)]
+
+    async def scenario():
+        sockets = [(await open_socket(board.pk, person.user))[0] for person in people]
+        await flush()
+        received = [await drain(comm, wait=0.1) for comm in sockets]
+        await flush()  # nothing changed since: nothing sent
+        later = [await drain(comm, wait=0.05) for comm in sockets]
+        for comm in sockets:
+            await comm.disconnect()
+        return received, later
+
+    received, later = run(scenario)
+    for frames in received:
+        kinds = [f["type"] for f in frames if f["type"].startswith("presence") or f["type"] == "welcome"]
+        assert kinds == ["welcome", "presence"]  # the chain's first frame is a whole list
+        assert {p["id"] for p in frames[-1]["members"]} == {p.pk for p in people}
+    assert all(frames == [] for frames in later)
+    total_bytes = sum(len(json.dumps(f)) for frames in received for f in frames)
+    assert total_bytes / len(people) < 8_000
 
 
 def test_socket_cap_per_member(room, settings):

@@ -1,11 +1,21 @@
 """Presence: who has a board open right now. Ephemeral: no event, no ``seq``.
 
 Each open connection is a ``BoardPresence`` row (in the database, so every server process sees the
-same room); the board's group hears the list of people whenever it changes. A connection that
-stops pinging ages out (``PRESENCE_STALE_AFTER``), which also clears rows left by a process that
-died.
+same room). A connection that stops pinging ages out (``PRESENCE_STALE_AFTER``), which also clears
+rows left by a process that died.
+
+The room hears of it in batches, as deltas: a join or a leave only marks the board; every
+``PRESENCE_BATCH_SECONDS`` each server process (``workspace.timers``) sends each marked board one
+``presence.delta`` frame with who arrived and who left since the last frame, numbered by
+``version``. The last list sent (and its version) is kept in the cache, shared by every process,
+and one process at a time (a cache lock) turns it into the next delta, so the deltas form one chain
+whoever sends them. A socket gets that list once, in its ``welcome``. So "everyone to this board"
+costs each person a few frames, not one whole list per arrival (O(N²) frames of O(N) bytes).
 """
 
+import threading
+
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -13,9 +23,75 @@ from workspace.events import publish_ephemeral
 from workspace.models import Board, BoardPresence, Membership
 from workspace.selectors import PRESENCE_STALE_AFTER, board_presence, live_presence
 
+PRESENCE_BATCH_SECONDS = 0.5
+SNAPSHOT_SECONDS = 24 * 3600  # a board nobody opened for a day starts its chain again (a full list)
+
+_marked: set[int] = set()
+_marked_lock = threading.Lock()
+
+
+def _snapshot_key(board_id: int) -> str:
+    return f"presence:last:{board_id}"
+
 
 def announce_presence(board_id: int) -> None:
-    publish_ephemeral(board_id, {"type": "presence", "members": board_presence(board_id)})
+    """The board's presence changed: the next batch tells the room."""
+    with _marked_lock:
+        _marked.add(board_id)
+
+
+def presence_snapshot(board_id: int) -> dict:
+    """The list the room was last told, and its version: what a new socket starts from.
+
+    Before any (or after the cache forgot it), the list from the database with version 0; the next
+    batch then sends everyone a full list.
+    """
+    last = cache.get(_snapshot_key(board_id))
+    if last is None:
+        return {"version": 0, "members": board_presence(board_id)}
+    return {"version": last["version"], "members": list(last["members"].values())}
+
+
+def flush_presence(board_ids=None) -> list[dict]:
+    """Send each marked board (or ``board_ids``) its presence delta; returns the frames sent.
+
+    A board another process is flushing at this moment stays marked for the next tick.
+    """
+    with _marked_lock:
+        boards = set(_marked) if board_ids is None else set(board_ids)
+        _marked.difference_update(boards)
+    sent = []
+    for board_id in sorted(boards):
+        lock = f"presence:lock:{board_id}"
+        if not cache.add(lock, 1, timeout=10):
+            announce_presence(board_id)
+            continue
+        try:
+            frame = _next_frame(board_id)
+        finally:
+            cache.delete(lock)
+        if frame is not None:
+            publish_ephemeral(board_id, frame)
+            sent.append(frame)
+    return sent
+
+
+def _next_frame(board_id: int) -> dict | None:
+    now = {person["id"]: person for person in board_presence(board_id)}
+    last = cache.get(_snapshot_key(board_id))
+    if last is None:
+        version = 1
+        frame = {"type": "presence", "version": version, "members": list(now.values())}
+    else:
+        before = last["members"]
+        arrived = [person for member_id, person in now.items() if before.get(member_id) != person]
+        left = [member_id for member_id in before if member_id not in now]
+        if not arrived and not left:
+            return None
+        version = last["version"] + 1
+        frame = {"type": "presence.delta", "version": version, "arrived": arrived, "left": left}
+    cache.set(_snapshot_key(board_id), {"version": version, "members": now}, timeout=SNAPSHOT_SECONDS)
+    return frame
 
 
 def _ephemeral_write() -> None:
