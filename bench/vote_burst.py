@@ -1,6 +1,9 @@
-"""Vote burst: V voters each place their 5 dots as fast as they can, all at once, spread over the
-processes. Dots per second, p50/p99 request latency, and a final check that the dots stored equal
-the dots acknowledged (none lost, none twice, nobody over budget). Prints a table (or --json).
+"""Vote burst: V voters, each a different member watching the board over its own WebSocket (as
+in the room), each place their 5 dots as fast as they can, all at once, spread over the processes.
+Dots per second, p50/p99 request latency, a final check that the dots stored equal the dots
+acknowledged (none lost, none twice, nobody over budget), the count frames and bytes each watcher
+received during the burst, and how long after the last dot every watcher saw the final count.
+Prints a table (or --json).
 
     .venv/bin/python bench/vote_burst.py --clients 110 [--config both|sqlite|scaled]
 
@@ -8,14 +11,18 @@ the dots acknowledged (none lost, none twice, nobody over budget). Prints a tabl
 """
 
 import argparse
+import asyncio
 import json
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import websockets  # noqa: E402
 
 from bench.common import add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
 
@@ -46,6 +53,71 @@ print(json.dumps({{"stored": Dot.objects.filter(round_id={round_id}).count(),
 """
 
 
+class Watchers:
+    """Every voter's board socket, in a thread of its own: count frames, bytes and the last tally."""
+
+    def __init__(self, servers, tokens, board):
+        self.servers, self.tokens, self.board = servers, tokens, board
+        self.frames = [0] * len(tokens)
+        self.bytes = [0] * len(tokens)
+        self.totals = [0] * len(tokens)  # dots in the last count each watcher saw
+        self.seen_all: list[float | None] = [None] * len(tokens)
+        self.expected = None
+        self.counting = False
+        self.ready = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self.main(),), daemon=True)
+
+    async def main(self):
+        sockets = await asyncio.gather(*(
+            websockets.connect(f"ws://127.0.0.1:{self.servers[n % len(self.servers)].port}/ws/boards/{self.board}/"
+                               f"?token={token}", open_timeout=60, max_size=2**22)
+            for n, token in enumerate(self.tokens)
+        ))  # fmt: skip
+        self.stop = asyncio.Event()
+        tasks = [asyncio.create_task(self.listen(n, ws)) for n, ws in enumerate(sockets)]
+        self.ready.set()
+        await self.stop.wait()
+        for ws in sockets:
+            await ws.close()
+        for task in tasks:
+            task.cancel()
+
+    async def listen(self, n, ws):
+        try:
+            async for text in ws:
+                frame = json.loads(text)
+                if frame.get("type") != "round.updated" or not self.counting:
+                    continue
+                self.frames[n] += 1
+                self.bytes[n] += len(text.encode())
+                tally = frame["round"].get("tally") or []
+                self.totals[n] = sum(row["dots"] for row in tally)
+                if self.expected is not None and self.totals[n] >= self.expected and self.seen_all[n] is None:
+                    self.seen_all[n] = time.monotonic()
+        except websockets.ConnectionClosed:
+            pass
+
+    def __enter__(self):
+        self.thread.start()
+        self.ready.wait(120)
+        self.counting = True
+        return self
+
+    def wait_for(self, expected: int, timeout: float = 30.0) -> None:
+        self.expected = expected
+        for n, total in enumerate(self.totals):
+            if total >= expected and self.seen_all[n] is None:
+                self.seen_all[n] = time.monotonic()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and None in self.seen_all:
+            time.sleep(0.02)
+
+    def __exit__(self, *exc):
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(30)
+
+
 def burst(servers, voters: int) -> dict:
     first = servers[0]
     tokens = json.loads(first.manage("shell", "-c", MAKE_VOTERS.format(count=voters)).splitlines()[-1])
@@ -56,7 +128,8 @@ def burst(servers, voters: int) -> dict:
         first.request("POST", f"/api/boards/{board}/cards/", {"body": f"Area {n}"}, token=facilitator)[1]["id"]
         for n in range(CARDS)
     ]
-    setup = {"question": "Which first?", "dots_per_voter": DOTS, "max_per_card": 3, "facilitators_vote": False}
+    setup = {"question": "Which first?", "dots_per_voter": DOTS, "max_per_card": 3, "facilitators_vote": False,
+             "results_visibility": "live"}  # fmt: skip
     _status, round_ = first.request("POST", f"/api/boards/{board}/rounds/", setup, token=facilitator)
     first.request("POST", f"/api/rounds/{round_['id']}/open/", token=facilitator)
     path = f"/api/rounds/{round_['id']}/dots/"
@@ -70,11 +143,15 @@ def burst(servers, voters: int) -> dict:
             results.append((status, time.monotonic() - started))
         return results
 
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=min(voters, 200)) as pool:
-        answers = [item for voter in pool.map(vote, range(voters)) for item in voter]
-    wall = time.monotonic() - started
-    acknowledged = sum(1 for status, _ in answers if status == 201)
+    with Watchers(servers, tokens, board) as watchers:
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=min(voters, 200)) as pool:
+            answers = [item for voter in pool.map(vote, range(voters)) for item in voter]
+        wall = time.monotonic() - started
+        acknowledged = sum(1 for status, _ in answers if status == 201)
+        last_ack = time.monotonic()
+        watchers.wait_for(acknowledged)
+    seen = [moment - last_ack for moment in watchers.seen_all if moment is not None]
     statuses = Counter(status for status, _ in answers)
     check = json.loads(first.manage("shell", "-c", STORED.format(round_id=round_["id"])).splitlines()[-1])
     return {
@@ -89,6 +166,11 @@ def burst(servers, voters: int) -> dict:
         "seconds": round(wall, 2),
         "dots_per_s": round(acknowledged / wall, 1),
         **summary_ms([seconds for _status, seconds in answers]),
+        "count_frames_mean": round(sum(watchers.frames) / voters, 1),
+        "count_frames_max": max(watchers.frames),
+        "count_kb_mean": round(sum(watchers.bytes) / voters / 1024, 1),
+        "all_saw_final": len(seen) == voters,
+        "final_seen_max_ms": round(max(seen) * 1000, 1) if seen else None,
     }
 
 
@@ -116,6 +198,11 @@ def main():
             ("p50 ms", "p50_ms"),
             ("p99 ms", "p99_ms"),
             ("max ms", "max_ms"),
+            ("count frames", "count_frames_mean"),
+            ("max", "count_frames_max"),
+            ("count KB", "count_kb_mean"),
+            ("all saw final", "all_saw_final"),
+            ("final seen ms", "final_seen_max_ms"),
         ],  # fmt: skip
         args.json,
     )
