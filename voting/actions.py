@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from voting.errors import VotingError
 from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
 from voting.selectors import compute_results, current_count, may_vote, round_card_ids, round_public
+from voting.timers import tally_changed
 from workspace.actions import set_board_voting, update_card
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, BoardState, Card, CardStatus, Membership
@@ -337,6 +338,7 @@ def _count_changed(round_: Round) -> None:
     of 110 voters would send every one of them a frame for every dot (O(N²) frames), and in an
     anonymous round a frame per dot would tie each change to whoever just clicked."""
     Round.objects.filter(pk=round_.pk).update(dot_changes=F("dot_changes") + 1)
+    transaction.on_commit(tally_changed)  # a quiet room hears it at once, a busy one 4 times a second
 
 
 def publish_tallies(*, min_changes: int = TALLY_BATCH_MIN_CHANGES) -> list[int]:
