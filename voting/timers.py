@@ -60,10 +60,17 @@ async def run_round_timer() -> None:
                 pass
 
 
+_registered_on = None  # the reactor the start-up call is registered with
+
+
 def start_round_timer_when_served() -> None:
     """Under Daphne, start the timer once the server's event loop runs; elsewhere, do nothing."""
+    global _registered_on
     if not settings.ROUND_TIMER or "daphne.server" not in sys.modules:
         return
     from twisted.internet import reactor
 
+    if _registered_on is reactor:  # once per reactor (a forked test server installs a new one)
+        return
+    _registered_on = reactor
     reactor.callWhenRunning(lambda: asyncio.ensure_future(run_round_timer()))

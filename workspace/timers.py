@@ -25,10 +25,17 @@ async def run_presence_batcher() -> None:
         await asyncio.sleep(PRESENCE_BATCH_SECONDS)
 
 
+_registered_on = None  # the reactor the start-up call is registered with
+
+
 def start_presence_batcher_when_served() -> None:
     """Under Daphne, start the batcher once the server's event loop runs; elsewhere, do nothing."""
+    global _registered_on
     if "daphne.server" not in sys.modules:
         return
     from twisted.internet import reactor
 
+    if _registered_on is reactor:  # once per reactor (a forked test server installs a new one)
+        return
+    _registered_on = reactor
     reactor.callWhenRunning(lambda: asyncio.ensure_future(run_presence_batcher()))

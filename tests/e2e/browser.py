@@ -1,9 +1,11 @@
 """Headless Debian Chromium under Playwright (never a browser downloaded by Playwright)."""
 
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
 from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -83,6 +85,25 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def _application_with_timers(get_application):
+    """In the forked server process, after Daphne installed its new reactor: the application, with
+    the server's timers (round closing and counts, presence batches) registered on that reactor.
+    The application module may have been imported before the fork, by a test without a server, and
+    is not imported again here."""
+    application = get_application()
+    from voting.timers import start_round_timer_when_served
+    from workspace.timers import start_presence_batcher_when_served
+
+    start_round_timer_when_served()
+    start_presence_batcher_when_served()
+    return application
+
+
+class ServerProcess(DaphneProcess):
+    def __init__(self, host, get_application, *args, **kwargs):
+        super().__init__(host, partial(_application_with_timers, get_application), *args, **kwargs)
+
+
 class LiveServerTestCase(ChannelsLiveServerTestCase):
     """A live Daphne server (HTTP and WebSocket) in a process forked from the test process.
 
@@ -91,6 +112,7 @@ class LiveServerTestCase(ChannelsLiveServerTestCase):
     """
 
     serve_static = False  # WhiteNoise in the app serves the fingerprinted files collectstatic wrote
+    ProtocolServerProcess = ServerProcess
 
     @classmethod
     def setUpClass(cls):
