@@ -51,6 +51,18 @@ class TestAccount(LiveServerTestCase):
             expect(page.locator(".message--success")).to_contain_text("The token is revoked")
             expect(page.locator(".token-list__item")).to_have_count(0)
 
+            # In Dari, with a name that is one 200-character word and one that is a pasted link.
+            page.context.add_cookies([{"name": "django_language", "value": "fa-af", "url": base}])
+            for name in ("ب" * 200, "https://docs.google.com/document/d/" + "x" * 60 + "/edit?usp=sharing"):
+                page.goto(f"{base}/accounts/tokens/")
+                page.locator("#id_name").fill(name)
+                page.locator("form.form button[type=submit]").click()
+            expect(page.locator(".token-list__item")).to_have_count(2)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing sideways
+            assert page.evaluate("document.documentElement.dir") == "rtl"
+            if os.environ.get("CODESIGN_SCREENSHOTS"):
+                screenshot(page, "api-tokens-phone-dari")
+
     def test_signing_out_in_one_tab_ends_the_board_in_the_other(self):
         from playwright.sync_api import expect
 
