@@ -1,5 +1,6 @@
 """What the benchmarks share: the two configurations, percentiles, and a plain table."""
 
+import json
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,32 @@ def servers_for(config: str, **env):
     else:
         with sqlite_database(Path(tempfile.mkdtemp())) as database, served_many(database, 1, **env) as servers:
             yield servers
+
+
+MAKE_MEMBERS = """
+import json
+from django.contrib.auth import get_user_model
+from workspace import actions
+from workspace.models import Workspace
+workspace = Workspace.objects.get(slug="gs-think-tank")
+countries = {countries!r}
+tokens = []
+for n in range({count}):
+    user = get_user_model().objects.create(username=f"{username}{{n}}")  # token only: no password to hash
+    actions.add_member(
+        workspace=workspace, user=user, role="participant", display_name=f"{display} {{n}}",
+        country=countries[n % len(countries)],
+    )
+    tokens.append(actions.create_api_token(user=user, name="bench")[1])
+print(json.dumps(tokens))
+"""
+
+
+def make_members(server, count: int, *, username: str, display: str, countries: list[str]) -> list[str]:
+    """``count`` *different* participants of the demo workspace in the benchmark's own database,
+    each with an API token (returned): every client of a benchmark is a person of its own."""
+    script = MAKE_MEMBERS.format(count=count, username=username, display=display, countries=countries)
+    return json.loads(server.manage("shell", "-c", script).splitlines()[-1])
 
 
 def percentile(values, share):

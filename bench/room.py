@@ -19,21 +19,8 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
+from bench.common import add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
 
-MAKE_MEMBERS = """
-import json
-from django.contrib.auth import get_user_model
-from workspace import actions
-from workspace.models import Workspace
-workspace = Workspace.objects.get(slug="gs-think-tank")
-tokens = []
-for n in range({count}):
-    user = get_user_model().objects.create(username=f"member{{n}}")
-    actions.add_member(workspace=workspace, user=user, role="participant", display_name=f"Member {{n}}", country="TJ")
-    tokens.append(actions.create_api_token(user=user, name="bench")[1])
-print(json.dumps(tokens))
-"""
 URL = "/api/workspaces/gs-think-tank"
 
 
@@ -106,8 +93,8 @@ def main():
     rows = []
     for config in chosen(options.config):
         with servers_for(config) as servers:
-            tokens = json.loads(
-                servers[0].manage("shell", "-c", MAKE_MEMBERS.format(count=options.clients)).splitlines()[-1]
+            tokens = make_members(
+                servers[0], options.clients, username="member", display="Member", countries=["TJ"]
             )
             row = {"config": config, "clients": options.clients}
             row.update(asyncio.run(measure(servers, tokens, options.events)))

@@ -19,25 +19,9 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
+from bench.common import add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
 
 COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
-MAKE_MEMBERS = """
-import json
-from django.contrib.auth import get_user_model
-from workspace import actions
-from workspace.models import Workspace
-workspace = Workspace.objects.get(slug="gs-think-tank")
-tokens = []
-for n in range({count}):
-    user = get_user_model().objects.create(username=f"rusher{{n}}")  # token only: no password to hash
-    country = {countries}[n % {n_countries}]
-    actions.add_member(
-        workspace=workspace, user=user, role="participant", display_name=f"Person {{n}}", country=country
-    )
-    tokens.append(actions.create_api_token(user=user, name="bench")[1])
-print(json.dumps(tokens))
-"""
 SETTLE_S = 2.0
 
 
@@ -117,8 +101,9 @@ def main():
     rows = []
     for config in chosen(options.config):
         with servers_for(config) as servers:
-            script = MAKE_MEMBERS.format(count=options.clients, countries=COUNTRIES, n_countries=len(COUNTRIES))
-            tokens = json.loads(servers[0].manage("shell", "-c", script).splitlines()[-1])
+            tokens = make_members(
+                servers[0], options.clients, username="rusher", display="Person", countries=COUNTRIES
+            )
             facilitator = servers[0].token("facilitator")
             _status, boards = servers[0].request("GET", "/api/workspaces/gs-think-tank/boards/", token=facilitator)
             board = next(b["id"] for b in boards if b["kind"] == "priorities")

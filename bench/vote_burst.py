@@ -24,24 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import websockets  # noqa: E402
 
-from bench.common import add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
+from bench.common import add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
 
 DOTS = 5
 CARDS = 10
-
-MAKE_VOTERS = """
-import json
-from django.contrib.auth import get_user_model
-from workspace import actions
-from workspace.models import Workspace
-workspace = Workspace.objects.get(slug="gs-think-tank")
-tokens = []
-for n in range({count}):
-    user = get_user_model().objects.create(username=f"voter{{n}}")  # token only: no password to hash
-    actions.add_member(workspace=workspace, user=user, role="participant", display_name=f"Voter {{n}}", country="KG")
-    tokens.append(actions.create_api_token(user=user, name="bench")[1])
-print(json.dumps(tokens))
-"""
 
 STORED = """
 import json
@@ -120,7 +106,7 @@ class Watchers:
 
 def burst(servers, voters: int) -> dict:
     first = servers[0]
-    tokens = json.loads(first.manage("shell", "-c", MAKE_VOTERS.format(count=voters)).splitlines()[-1])
+    tokens = make_members(first, voters, username="voter", display="Voter", countries=["KG"])
     facilitator = first.token("facilitator")
     _status, boards = first.request("GET", "/api/workspaces/gs-think-tank/boards/", token=facilitator)
     board = next(b["id"] for b in boards if b["kind"] == "priorities")
