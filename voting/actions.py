@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from voting.errors import VotingError
 from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
-from voting.selectors import compute_results, current_count, may_vote, round_card_ids, round_public
+from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
 from voting.timers import tally_changed
 from workspace.actions import set_board_voting, update_card
 from workspace.events import publish_to_member, record_event
@@ -259,15 +259,7 @@ def _voters_dots(round_: Round, voter: Membership) -> list[tuple[int, int, int]]
 
 
 def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int]]) -> dict:
-    per_card = Counter(card for _slot, card, _card_slot in dots)
-    can_vote = may_vote(round_, voter)
-    mine = {
-        "round": round_.pk,
-        "can_vote": can_vote,
-        "dots": {str(card): n for card, n in per_card.items()},
-        "used": len(dots),
-        "remaining": round_.dots_per_voter - len(dots) if can_vote else 0,
-    }
+    mine = my_dots(round_, voter, per_card=Counter(card for _slot, card, _card_slot in dots))
     transaction.on_commit(lambda: publish_to_member(voter.pk, {"type": "round.my_dots", **mine}))
     return mine
 

@@ -135,16 +135,22 @@ def current_count(round_: Round) -> dict:
     return {"turnout": turnout(round_), "tally": live_tally(round_, card_ids)}
 
 
-def my_dots(round_: Round, membership: Membership) -> dict:
-    """The voter's own dots: per card, and how many are left. Shown only to the voter."""
-    per_card = dict(Dot.objects.filter(round=round_, voter=membership).values_list("card").annotate(n=Count("id")))
+def my_dots(round_: Round, membership: Membership, per_card: dict[int, int] | None = None) -> dict:
+    """The voter's own dots: per card, and how many are left. Shown only to the voter.
+
+    ``per_card`` (card id -> dots) when the caller already has it (the dot it just placed).
+    """
+    if per_card is None:
+        dots = Dot.objects.filter(round=round_, voter=membership)
+        per_card = dict(dots.values_list("card").annotate(n=Count("id")))
     used = sum(per_card.values())
+    can_vote = may_vote(round_, membership)
     return {
         "round": round_.pk,
-        "can_vote": may_vote(round_, membership),
+        "can_vote": can_vote,
         "dots": {str(card): n for card, n in per_card.items()},
         "used": used,
-        "remaining": round_.dots_per_voter - used if may_vote(round_, membership) else 0,
+        "remaining": round_.dots_per_voter - used if can_vote else 0,
     }
 
 
