@@ -14,17 +14,22 @@ from django.utils.translation import gettext as _
 from workspace.errors import WorkspaceError
 
 
+def count_in_window(key: str, seconds: int) -> int:
+    """Add one to the counter ``key`` (kept ``seconds``, shared by every process through the
+    cache) and return it."""
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds + 1)
+        return 1
+
+
 def check_rate(scope: str, member_id: int) -> None:
     """Count one ``scope`` action (e.g. "card") by a member; raise a 429-kind error past the limit."""
     limit, window = settings.RATE_LIMITS[scope]
     now = time.time()
-    key = f"ratelimit:{scope}:{member_id}:{int(now // window)}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+    count = count_in_window(f"ratelimit:{scope}:{member_id}:{int(now // window)}", window)
     if count > limit:
         retry_after = max(1, math.ceil(window - (now % window)))
         raise WorkspaceError(

@@ -26,6 +26,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 
+from workspace.ratelimit import count_in_window
+
 
 def client_address(request) -> str:
     """The address a request came from; behind our TLS proxy (HTTPS=1), the one nginx saw."""
@@ -57,15 +59,6 @@ def _window(scope: str, digest: str, now: float) -> tuple[str, int, int]:
     return key, limit, max(1, math.ceil(window - (now % window)))
 
 
-def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout + 1)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout + 1)
-        return 1
-
-
 def begin(username: str, address: str) -> int:
     """Count a try; the seconds until the caller may try again, 0 when they may try now.
 
@@ -81,7 +74,7 @@ def begin(username: str, address: str) -> int:
     for scope, digest in keys.items():
         key, limit, remaining = _window(scope, digest, now)
         # The address counts failures only (in failed()); the account counters count every try.
-        used = cache.get(key, 0) if scope == "address" else _count(key, remaining)
+        used = cache.get(key, 0) if scope == "address" else count_in_window(key, remaining)
         if used > limit or (scope == "address" and used >= limit):
             window = settings.SIGNIN_LIMITS[scope][1]
             cache.set(f"signin:lock:{scope}:{digest}", now + window, timeout=window)
@@ -92,7 +85,7 @@ def begin(username: str, address: str) -> int:
 def failed(username: str, address: str) -> None:
     now = time.time()
     key, _limit, remaining = _window("address", _keys(username, address)["address"], now)
-    _count(key, remaining)
+    count_in_window(key, remaining)
 
 
 def succeeded(username: str, address: str) -> None:
