@@ -11,7 +11,8 @@ from workspace.errors import WorkspaceError
 from workspace.models import Board, Card, Comment, Membership
 
 
-def _as_id(value) -> int:
+def as_id(value) -> int:
+    """A client's id as an int; anything else is 0, which matches nothing."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -39,7 +40,7 @@ def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:
     not_found = WorkspaceError.not_found(missing or _("No such board."))
     if user is None or not user.is_authenticated:
         raise not_found
-    board_id = _as_id(board_id)
+    board_id = as_id(board_id)
     board = Board.objects.select_related("workspace").filter(pk=board_id).first()
     if board is None:
         raise not_found
@@ -53,7 +54,7 @@ def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:
 def access_card(user, card_id) -> tuple[Card, Membership]:
     """A card that is still on its board, and the user's membership of its workspace."""
     missing = _("No such card.")
-    card = Card.objects.select_related("author").filter(pk=_as_id(card_id), removed_at=None).first()
+    card = Card.objects.select_related("author").filter(pk=as_id(card_id), removed_at=None).first()
     if card is None:
         raise WorkspaceError.not_found(missing)
     board, membership = access_board(user, card.board_id, missing=missing)
@@ -64,7 +65,7 @@ def access_card(user, card_id) -> tuple[Card, Membership]:
 def access_comment(user, comment_id) -> tuple[Comment, Membership]:
     """A comment on a card that is still on its board, and the user's membership."""
     missing = _("No such comment.")
-    comment = Comment.objects.select_related("author", "card").filter(pk=_as_id(comment_id)).first()
+    comment = Comment.objects.select_related("author", "card").filter(pk=as_id(comment_id)).first()
     if comment is None or comment.card.removed_at is not None:
         raise WorkspaceError.not_found(missing)
     board, membership = access_board(user, comment.card.board_id, missing=missing)

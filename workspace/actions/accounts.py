@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workspace.access import as_id
 from workspace.errors import WorkspaceError
 from workspace.events import end_sockets, session_group, token_group, user_group
 from workspace.models import ApiToken
@@ -55,7 +56,7 @@ def _revoke(token: ApiToken) -> None:
 def revoke_api_token(*, user, token_id) -> None:
     """The owner revokes one of their tokens; what it opened closes at once."""
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(user=user, pk=_as_int(token_id)).first()
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=as_id(token_id)).first()
         if token is None:
             raise WorkspaceError.not_found(_("No such token."))
         _revoke(token)
@@ -75,10 +76,3 @@ def signed_out(*, session_key: str | None) -> None:
     """A browser session signed out: its open sockets close (the session itself is Django's)."""
     if session_key:
         end_sockets(session_group(session_key))
-
-
-def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
