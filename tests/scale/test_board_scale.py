@@ -114,7 +114,11 @@ def test_client_resumes_on_the_other_process_after_a_crash(pair):
         async with websockets.connect(socket_url(first, board, mn)) as ws:
             await ws.send(json.dumps({"type": "resume", "after": 0}))
             await asyncio.to_thread(first.request, "POST", f"/api/boards/{board}/cards/", {"body": "before"}, mn)
-            last = stored(await frames(ws))[-1]["seq"]
+            # Until the card's own frame is in (under load it can come later than a quiet half second).
+            received = []
+            while not any(f.get("card", {}).get("body") == "before" for f in received):
+                received.append(json.loads(await asyncio.wait_for(ws.recv(), timeout=10)))
+            last = stored(received)[-1]["seq"]
             first.kill()  # the process dies; nothing is said to the client
         for n in range(3):
             status, _ = await asyncio.to_thread(
