@@ -4,7 +4,9 @@ replica and of what the server stored, and the server's CPU time and memory. In 
 under the same load, the reference y-websocket server (npm y-websocket@1, bin/server.js, which
 stores nothing and checks nobody) as the yardstick, with the ratio. Prints a table (or --json).
 
-    .venv/bin/python bench/coedit.py --clients 20 [--seconds 10] [--config both|sqlite|scaled]
+    .venv/bin/python bench/coedit.py --clients 20 50 100 [--seconds 10] [--config both|sqlite|scaled]
+
+Every editor is a *different* member (made with a token in the benchmark's own database).
 
 Node and npm are needed for the yardstick only (`npm ci` in bench/yws/ is run when needed);
 without them it is left out, saying so. Editors are Python y-websocket clients (pycrdt).
@@ -24,7 +26,7 @@ from pycrdt import create_sync_message, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, add_config_argument, chosen, report, servers_for, summary_ms  # noqa: E402
+from bench.common import ROOT, add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
 from tests.servers import free_port, wait_for_url  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codesign.settings")
@@ -36,7 +38,7 @@ django.setup()  # the y-websocket message helpers live in the app (no database i
 from workspace.drafts import MESSAGE_SYNC, YSyncMessageType, new_doc, parse_message, sync_step2  # noqa: E402
 
 KEYS_PER_SECOND = 5
-EDITORS_USERS = ["af", "kz", "kg", "mn", "tj", "tm", "uz"]
+COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 
 
 def read_varint(data: bytes, at: int) -> tuple[int, int]:
@@ -143,13 +145,13 @@ async def load(urls: list[str], editors: int, seconds: float, pids: list[int]) -
 
 
 def ours(config: str, editors: int, seconds: float) -> dict:
-    with servers_for(config, MAX_SOCKETS_PER_MEMBER="5000") as servers:
-        tokens = [servers[0].token(name) for name in EDITORS_USERS]
+    with servers_for(config) as servers:
+        tokens = make_members(servers[0], editors, username="editor", display="Editor", countries=COUNTRIES)
         _status, boards = servers[0].request("GET", "/api/workspaces/gs-think-tank/boards/", token=tokens[0])
         board = next(b["id"] for b in boards if b["kind"] == "mission")
         urls = [
-            f"ws://127.0.0.1:{servers[n % len(servers)].port}/ws/drafts/{board}?token={tokens[n % len(tokens)]}"
-            for n in range(len(servers) * len(tokens))
+            f"ws://127.0.0.1:{servers[n % len(servers)].port}/ws/drafts/{board}?token={token}"
+            for n, token in enumerate(tokens)
         ]
         result = asyncio.run(load(urls, editors, seconds, [s.process.pid for s in servers]))
         _status, stored = servers[0].request("GET", f"/api/boards/{board}/draft/", token=tokens[0])
@@ -184,19 +186,20 @@ def yardstick(editors: int, seconds: float) -> dict | None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=20, help="editors")
+    parser.add_argument("--clients", type=int, nargs="+", default=[20], help="editors (several: one run each)")
     parser.add_argument("--seconds", type=float, default=10)
     add_config_argument(parser)
     args = parser.parse_args()
     rows = []
-    reference = yardstick(args.clients, args.seconds)
-    for config in chosen(args.config):
-        row = {"server": f"codesign ({config})", **ours(config, args.clients, args.seconds)}
-        if reference and reference["p95_ms"]:
-            row["p95_vs_reference"] = round(row["p95_ms"] / reference["p95_ms"], 2)
-        rows.append(row)
-    if reference:
-        rows.append({"server": "y-websocket@1 (reference)", **reference})
+    for editors in args.clients:
+        reference = yardstick(editors, args.seconds)
+        for config in chosen(args.config):
+            row = {"server": f"codesign ({config})", **ours(config, editors, args.seconds)}
+            if reference and reference["p95_ms"]:
+                row["p95_vs_reference"] = round(row["p95_ms"] / reference["p95_ms"], 2)
+            rows.append(row)
+        if reference:
+            rows.append({"server": "y-websocket@1 (reference)", **reference})
     report(
         rows,
         [

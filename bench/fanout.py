@@ -7,7 +7,8 @@ framework's floor), and the ratio ours / floor. Prints a table (or --json); asse
 
 sqlite: one Daphne process on SQLite with the in-memory layer; scaled: two processes on PostgreSQL
 + Redis, clients spread over both (needs both servers running locally); both: one, then the other.
-One member posts every comment: keep rate x seconds within the per-member limit (60 a minute).
+Every client is a *different* member (made with a token in the benchmark's own database); one
+member posts every comment: keep rate x seconds within the per-member limit (60 a minute).
 """
 
 import argparse
@@ -24,12 +25,15 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, add_config_argument, chosen, print_table, servers_for, summary_ms  # noqa: E402
+from bench.common import ROOT, add_config_argument, chosen, make_members, print_table, servers_for, summary_ms  # noqa: E402
 from tests.servers import daphne_command, free_port, wait_for_url  # noqa: E402
+
+COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 
 
 async def run_load(clients: int, seconds: float, rate: float, socket_urls, post, is_ours: bool) -> dict:
-    """``clients`` sockets over ``socket_urls``; ``post(body)`` sends one message; latencies collected."""
+    """``clients`` sockets, client n on ``socket_urls[n % len]``; ``post(body)`` sends one message;
+    latencies collected."""
     sent: dict[str, float] = {}
     latencies: list[float] = []
     ready = asyncio.Event()
@@ -81,8 +85,11 @@ def measure_ours(servers, clients, seconds, rate) -> dict:
     _status, boards = servers[0].request("GET", "/api/workspaces/gs-think-tank/boards/", token=poster)
     board = next(b["id"] for b in boards if b["kind"] == "concept")
     _status, card = servers[0].request("POST", f"/api/boards/{board}/cards/", {"body": "Fan-out"}, token=poster)
-    reader = servers[0].token("mn")
-    urls = [f"ws://127.0.0.1:{s.port}/ws/boards/{board}/?token={reader}" for s in servers]
+    readers = make_members(servers[0], clients, username="reader", display="Reader", countries=COUNTRIES)
+    urls = [
+        f"ws://127.0.0.1:{servers[n % len(servers)].port}/ws/boards/{board}/?token={token}"
+        for n, token in enumerate(readers)
+    ]
 
     def post(body):
         status, _ = servers[0].request("POST", f"/api/cards/{card['id']}/comments/", {"body": body}, token=poster)
@@ -136,8 +143,7 @@ def main():
     parser.add_argument("--rate", type=float, default=5, help="comments per second")
     add_config_argument(parser)
     args = parser.parse_args()
-    # The one user the clients sign in as may hold many sockets in this benchmark.
-    env = {"MAX_SOCKETS_PER_MEMBER": "5000", "DATABASE_POOL_SIZE": "10"}
+    env = {"DATABASE_POOL_SIZE": "10"}
     rows = []
     for config in chosen(args.config):
         with servers_for(config, **env) as servers:

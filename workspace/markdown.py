@@ -13,7 +13,7 @@ copy opened from disk: such links become plain text). Every block gets ``dir="au
 paragraph in Dari reads right to left inside a Russian page and the other way round.
 
 Rendering takes time proportional to the text: about 0.1 s for the 200,000 characters a draft may
-hold, whatever their shape (``bench/markdown.py``).
+hold, whatever their shape (``bench/markdown_shapes.py``).
 
 The result is stored beside the source at write time; templates and the client insert it as is.
 """

@@ -3,7 +3,7 @@
 Pathological shapes (brackets, emphasis runs, deep lists and quotes, raw HTML, wide tables) next to
 ordinary prose in three scripts. Targets: < 100 ms at 20,000 characters, < 1 s at 200,000.
 
-    .venv/bin/python bench/markdown.py [--json]
+    .venv/bin/python bench/markdown_shapes.py [--json]
 """
 
 import json
