@@ -28,6 +28,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from pycrdt import merge_updates
 
 from workspace import actions
 from workspace.access import access_board
@@ -295,7 +296,7 @@ _rooms: dict[int, Room] = {}
 
 
 async def store_queued(board_id: int, room: Room) -> None:
-    """Store the room's queued updates in batches until none is left; relay each stored one."""
+    """Store the room's queued updates in batches until none is left; relay each stored batch."""
     try:
         while room.queue:
             batch, room.queue = room.queue, []
@@ -309,19 +310,49 @@ async def store_queued(board_id: int, room: Room) -> None:
                 for *_queued, done in batch:
                     done.set_exception(error)
                 continue
-            for (consumer, _membership, update, done), result in zip(batch, results, strict=True):
-                try:
-                    if isinstance(result, int):
-                        update_id = uuid.uuid4().hex
-                        room.apply(update, update_id)
-                        message = {"type": "draft.update", "update": update, "sender": consumer.channel_name}
-                        await relay_to_draft(board_id, {**message, "id": update_id})
-                    else:
-                        room.forget_trial()  # tried, then refused: the trial copy must not keep it
-                finally:
+            stored = []
+            for (consumer, _membership, update, _done), result in zip(batch, results, strict=True):
+                if isinstance(result, int):
+                    room.apply(update)
+                    stored.append((consumer, update))
+                else:
+                    room.forget_trial()  # tried, then refused: the trial copy must not keep it
+            try:
+                if stored:
+                    await relay_stored(board_id, room, stored)
+            finally:
+                for (*_queued, done), result in zip(batch, results, strict=True):
                     done.set_result(None if isinstance(result, int) else result)
     finally:
         room.storing = False
+
+
+async def relay_stored(board_id: int, room: Room, stored: list[tuple[object, bytes]]) -> None:
+    """Send a stored batch on: to this process's editors at once, as one merged update each (Yjs
+    updates merge; an editor gets the others' part of the batch, not its own), then once through
+    the channel layer to the other processes' rooms (this room's listener skips it)."""
+    merged = merge_updates(*(update for _c, update in stored)) if len(stored) > 1 else stored[0][1]
+    senders = {consumer for consumer, _update in stored}
+    everything = create_update_message(merged)
+    for consumer in list(room.consumers):
+        if consumer in senders:
+            others = [update for sender, update in stored if sender is not consumer]
+            if not others:
+                continue
+            data = create_update_message(merge_updates(*others) if len(others) > 1 else others[0])
+        else:
+            data = everything
+        await send_to_editor(consumer, data)
+    await relay_to_draft(
+        board_id, {"type": "draft.update", "update": merged, "id": uuid.uuid4().hex, "origin": room.channel}
+    )
+
+
+async def send_to_editor(consumer, data: bytes) -> None:
+    try:
+        await consumer.send(bytes_data=data)
+    except Exception:  # noqa: BLE001 - a socket closing meanwhile; the others go on
+        logger.debug("Draft relay to a closing socket failed", exc_info=True)
 
 
 async def room_listen(board_id: int, room: Room) -> None:
@@ -344,6 +375,8 @@ async def room_listen(board_id: int, room: Room) -> None:
 async def deliver_to_room(room: Room, message: dict) -> None:
     """Apply a relayed update (once) or awareness change to the room, and send it to its sockets."""
     if message["type"] == "draft.update":
+        if message.get("origin") == room.channel:
+            return  # stored here, and already sent to this room's editors (``relay_stored``)
         room.apply(message["update"], message.get("id"))
         data = create_update_message(message["update"])
     elif message["type"] == "draft.awareness":
@@ -358,10 +391,7 @@ async def deliver_to_room(room: Room, message: dict) -> None:
         return
     for consumer in list(room.consumers):
         if consumer.channel_name != message.get("sender"):
-            try:
-                await consumer.send(bytes_data=data)
-            except Exception:  # noqa: BLE001 - a socket closing meanwhile; the others go on
-                logger.debug("Draft relay to a closing socket failed", exc_info=True)
+            await send_to_editor(consumer, data)
 
 
 _room_locks: dict[int, asyncio.Lock] = {}

@@ -295,3 +295,53 @@ async def comm_settle():
     import asyncio
 
     await asyncio.sleep(0.05)
+
+
+def test_a_batch_reaches_each_editor_as_one_frame_without_their_own_part(room):
+    """Keystrokes stored together (one batch) reach every other editor as one merged update (a
+    hundred typists would otherwise cost each editor a frame per keystroke); an editor whose
+    keystroke is in the batch gets only the others' part of it, never its own back."""
+    import time
+    from unittest import mock
+
+    board, alice, bek = room["board"], room["alice"], room["bek"]
+    store = drafts_actions.store_draft_updates
+    batches = []
+
+    def slow_store(**kwargs):
+        batches.append(len(kwargs["updates"]))
+        time.sleep(0.2)  # a busy database: the next keystrokes queue meanwhile
+        return store(**kwargs)
+
+    async def scenario():
+        a = await connect(board.pk, alice.user)
+        b = await connect(board.pk, bek.user)
+        c = await connect(board.pk, room["facilitator"].user)
+        for comm in (a, b, c):
+            await drain(comm)
+        await c.send_to(bytes_data=create_update_message(edit("c0 ")))  # its store is under way…
+        await comm_settle()
+        await a.send_to(bytes_data=create_update_message(edit("a1 ")))  # …these two queue behind it
+        await b.send_to(bytes_data=create_update_message(edit("b1 ")))
+        received = {name: await drain(comm, wait=1.0) for name, comm in (("a", a), ("b", b), ("c", c))}
+        for comm in (a, b, c):
+            await comm.disconnect()
+        return received
+
+    with mock.patch.object(drafts_actions, "store_draft_updates", slow_store):
+        received = run(scenario)
+    assert batches == [1, 2]
+
+    def words(frames):
+        """The words of a document built from nothing but these frames."""
+        doc, text = new_doc()
+        for frame in frames:
+            kind, sync_type, update = parse_message(frame)
+            assert (kind, sync_type) == (MESSAGE_SYNC, YSyncMessageType.SYNC_UPDATE)
+            doc.apply_update(update)
+        return sorted(str(text).split())
+
+    assert len(received["c"]) == 1  # a's and b's keystrokes, merged into one frame
+    assert words(received["c"]) == ["a1", "b1"]
+    assert len(received["a"]) == 2 and words(received["a"]) == ["b1", "c0"]  # never its own "a1"
+    assert len(received["b"]) == 2 and words(received["b"]) == ["a1", "c0"]

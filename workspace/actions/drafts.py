@@ -77,12 +77,15 @@ def store_draft_updates(*, board_id: int, updates: list[tuple[Membership, bytes]
             if isinstance(r, int)
         }
         now = timezone.now()
-        # In one order (by id) in every transaction: two processes storing at once must not each
-        # hold a contributor row the other waits for (PostgreSQL saw exactly that deadlock).
-        for _pk, membership in sorted(editors.items()):
-            DraftContributor.objects.update_or_create(
-                board=board, membership=membership, defaults={"last_edit_at": now}
-            )
+        # One upsert for the batch's editors, in one order (by id) in every transaction: two
+        # processes storing at once must not each hold a contributor row the other waits for
+        # (PostgreSQL saw exactly that deadlock with one update per editor).
+        DraftContributor.objects.bulk_create(
+            [DraftContributor(board=board, membership=m, last_edit_at=now) for _pk, m in sorted(editors.items())],
+            update_conflicts=True,
+            unique_fields=["board", "membership"],
+            update_fields=["last_edit_at"],
+        )
     return results
 
 
