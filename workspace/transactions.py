@@ -19,10 +19,27 @@ _sqlite_writer = threading.RLock()
 
 @contextmanager
 def write_transaction():
-    """``transaction.atomic()``; on SQLite, one writer of this process at a time."""
+    """``transaction.atomic()``; on SQLite, one writer of this process at a time.
+
+    The next writer enters as soon as this one commits: the lock is released by the transaction's
+    first on-commit hook, before the others (publishing to the channel layer, waking a timer) run,
+    so they do not hold up the queue of writers.
+    """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         with transaction.atomic():
             yield
         return
-    with _sqlite_writer, transaction.atomic():
-        yield
+    held = _sqlite_writer.acquire()
+
+    def release():
+        nonlocal held
+        if held:
+            held = False
+            _sqlite_writer.release()
+
+    try:
+        with transaction.atomic():
+            transaction.on_commit(release)
+            yield
+    finally:
+        release()  # rolled back (no hooks ran), or a hook failed
