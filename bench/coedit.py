@@ -26,7 +26,16 @@ from pycrdt import create_sync_message, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    add_config_argument,
+    chosen,
+    make_members,
+    process_usage,
+    report,
+    servers_for,
+    summary_ms,
+)
 from tests.servers import free_port, wait_for_url  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codesign.settings")
@@ -109,14 +118,6 @@ class Editor:
                 for k in range(self.seen.get(client, 0), min(clock, len(times))):
                     self.latencies.append(now - times[k])
                 self.seen[client] = max(self.seen.get(client, 0), min(clock, len(times)))
-
-
-def process_usage(pid: int) -> tuple[float, int]:
-    """(CPU seconds so far, resident memory in bytes) of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    return cpu, rss
 
 
 async def load(urls: list[str], editors: int, seconds: float, pids: list[int]) -> dict:

@@ -1,6 +1,7 @@
 """What the benchmarks share: the two configurations, percentiles, and a plain table."""
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -71,6 +72,14 @@ def make_members(server, count: int, *, username: str, display: str, countries: 
     each with an API token (returned): every client of a benchmark is a person of its own."""
     script = MAKE_MEMBERS.format(count=count, username=username, display=display, countries=countries)
     return json.loads(server.manage("shell", "-c", script).splitlines()[-1])
+
+
+def process_usage(pid: int) -> tuple[float, int]:
+    """(CPU seconds so far, resident memory in bytes) of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return cpu, rss
 
 
 def percentile(values, share):

@@ -1,11 +1,13 @@
 """Vote burst: V voters, each a different member watching the board over its own WebSocket (as
 in the room), each place their 5 dots as fast as they can, all at once, spread over the processes.
-Dots per second, p50/p99 request latency, a final check that the dots stored equal the dots
+Each voter clicks over their own board socket, as the page does (``--via socket``), or through the
+dots API (``--via http``); by default both, each on a fresh database.
+Dots per second, p50/p99 latency from click to answer, a final check that the dots stored equal the dots
 acknowledged (none lost, none twice, nobody over budget), the count frames and bytes each watcher
 received during the burst, and how long after the last dot every watcher saw the final count.
 Prints a table (or --json).
 
-    .venv/bin/python bench/vote_burst.py --clients 110 [--config both|sqlite|scaled]
+    .venv/bin/python bench/vote_burst.py --clients 110 [--via both|socket|http] [--config both|sqlite|scaled]
 
 --clients is the number of voters (110 and 500 in docs/performance.md).
 """
@@ -24,7 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import websockets  # noqa: E402
 
-from bench.common import add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    add_config_argument,
+    chosen,
+    make_members,
+    process_usage,
+    report,
+    servers_for,
+    summary_ms,
+)
 
 DOTS = 5
 CARDS = 10
@@ -50,6 +60,7 @@ class Watchers:
         self.seen_all: list[float | None] = [None] * len(tokens)
         self.expected = None
         self.counting = False
+        self.waiting: dict[str, asyncio.Future] = {}  # ref -> the answer to a dot frame
         self.ready = threading.Event()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self.main(),), daemon=True)
@@ -61,6 +72,7 @@ class Watchers:
             for n, token in enumerate(self.tokens)
         ))  # fmt: skip
         self.stop = asyncio.Event()
+        self.sockets = sockets
         tasks = [asyncio.create_task(self.listen(n, ws)) for n, ws in enumerate(sockets)]
         self.ready.set()
         await self.stop.wait()
@@ -73,6 +85,9 @@ class Watchers:
         try:
             async for text in ws:
                 frame = json.loads(text)
+                if frame.get("ref") is not None and frame["ref"] in self.waiting:
+                    self.waiting.pop(frame["ref"]).set_result(frame)
+                    continue
                 if frame.get("type") != "round.updated" or not self.counting:
                     continue
                 self.frames[n] += 1
@@ -83,6 +98,27 @@ class Watchers:
                     self.seen_all[n] = time.monotonic()
         except websockets.ConnectionClosed:
             pass
+
+    async def click(self, n: int, round_id: int, card: int) -> tuple[int, float]:
+        """Voter n places a dot over their board socket: (HTTP-like status, seconds to the answer)."""
+        ref = f"{n}-{len(self.waiting)}-{time.monotonic()}"
+        answer = self.waiting[ref] = self.loop.create_future()
+        started = time.monotonic()
+        await self.sockets[n].send(json.dumps({"type": "dot", "ref": ref, "round": round_id, "card": card}))
+        frame = await asyncio.wait_for(answer, 60)
+        return (201 if frame["type"] == "dot.done" else frame.get("status", 400)), time.monotonic() - started
+
+    def vote_over_sockets(self, round_id: int, cards: list[int]) -> list[tuple[int, float]]:
+        """Every voter clicks their dots one after the other, each waiting for the answer; all at once."""
+
+        async def voter(n):
+            return [await self.click(n, round_id, cards[(n + k) % len(cards)]) for k in range(DOTS)]
+
+        async def everyone():
+            return [item for results in await asyncio.gather(*(voter(n) for n in range(len(self.tokens))))
+                    for item in results]  # fmt: skip
+
+        return asyncio.run_coroutine_threadsafe(everyone(), self.loop).result(300)
 
     def __enter__(self):
         self.thread.start()
@@ -104,7 +140,7 @@ class Watchers:
         self.thread.join(30)
 
 
-def burst(servers, voters: int) -> dict:
+def burst(servers, voters: int, via: str) -> dict:
     first = servers[0]
     tokens = make_members(first, voters, username="voter", display="Voter", countries=["KG"])
     facilitator = first.token("facilitator")
@@ -130,10 +166,15 @@ def burst(servers, voters: int) -> dict:
         return results
 
     with Watchers(servers, tokens, board) as watchers:
+        cpu_before = sum(process_usage(server.process.pid)[0] for server in servers)
         started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=min(voters, 200)) as pool:
-            answers = [item for voter in pool.map(vote, range(voters)) for item in voter]
+        if via == "socket":
+            answers = watchers.vote_over_sockets(round_["id"], cards)
+        else:
+            with ThreadPoolExecutor(max_workers=min(voters, 200)) as pool:
+                answers = [item for voter in pool.map(vote, range(voters)) for item in voter]
         wall = time.monotonic() - started
+        server_cpu = sum(process_usage(server.process.pid)[0] for server in servers) - cpu_before
         acknowledged = sum(1 for status, _ in answers if status == 201)
         last_ack = time.monotonic()
         watchers.wait_for(acknowledged)
@@ -141,6 +182,7 @@ def burst(servers, voters: int) -> dict:
     statuses = Counter(status for status, _ in answers)
     check = json.loads(first.manage("shell", "-c", STORED.format(round_id=round_["id"])).splitlines()[-1])
     return {
+        "via": via,
         "voters": voters,
         "requests": len(answers),
         "acknowledged": acknowledged,
@@ -151,6 +193,7 @@ def burst(servers, voters: int) -> dict:
         "all_kept": check["stored"] == acknowledged and check["most_by_one_voter"] <= DOTS,
         "seconds": round(wall, 2),
         "dots_per_s": round(acknowledged / wall, 1),
+        "server_cpu_ms_per_dot": round(1000 * server_cpu / max(1, len(answers)), 1),
         **summary_ms([seconds for _status, seconds in answers]),
         "count_frames_mean": round(sum(watchers.frames) / voters, 1),
         "count_frames_max": max(watchers.frames),
@@ -163,17 +206,25 @@ def burst(servers, voters: int) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=110, help="voters")
+    parser.add_argument(
+        "--via",
+        choices=["socket", "http", "both"],
+        default="both",
+        help="socket: each voter's board socket, as the page does; http: the dots API (as other clients do)",
+    )
     add_config_argument(parser)
     args = parser.parse_args()
     rows = []
     for config in chosen(args.config):
-        with servers_for(config, DATABASE_POOL_SIZE="20") as servers:
-            rows.append({"config": config, "processes": len(servers), **burst(servers, args.clients)})
+        for via in ["socket", "http"] if args.via == "both" else [args.via]:
+            with servers_for(config, DATABASE_POOL_SIZE="20") as servers:  # a fresh database each
+                rows.append({"config": config, "processes": len(servers), **burst(servers, args.clients, via)})
     report(
         rows,
         [
             ("config", "config"),
             ("procs", "processes"),
+            ("via", "via"),
             ("voters", "voters"),
             ("acked", "acknowledged"),
             ("stored", "stored"),
@@ -181,6 +232,7 @@ def main():
             ("ok", "all_kept"),
             ("seconds", "seconds"),
             ("dots/s", "dots_per_s"),
+            ("server CPU ms/dot", "server_cpu_ms_per_dot"),
             ("p50 ms", "p50_ms"),
             ("p99 ms", "p99_ms"),
             ("max ms", "max_ms"),

@@ -16,3 +16,5 @@ class VotingConfig(AppConfig):
         # The board snapshot (page, API, replay) carries the board's round.
         register_snapshot_section("round", board_round)
         register_board_panel("voting/round_panel.html")
+        # Voters place their dots over the board socket (voting.sockets registers the frame).
+        import voting.sockets  # noqa: F401

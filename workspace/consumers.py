@@ -8,6 +8,9 @@ Client frames:
 - ``{"type": "resume", "after": n}``: send every event after ``n`` in order, then live ones; each
   event reaches a connection once. Too far behind: ``{"type": "resync_required", ...}``.
 - ``{"type": "ping"}``: keeps the member present; answered with ``pong``.
+- ``{"type": "presence"}``: the whole list of who is here again.
+- Frames the apps above register (``board_frame``), e.g. voting's ``dot``: answered with the
+  handler's frame, or an ``error``, carrying the client's ``ref``.
 
 A malformed frame gets ``{"type": "error", "message": ...}`` and the socket stays open. If live
 frames arrive with a gap (a lagging consumer on Redis may have dropped some), the socket fills it
@@ -20,6 +23,7 @@ import logging
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
@@ -73,6 +77,24 @@ FRAME_MAX_CHARS = 4096
 _open_sockets: Counter = Counter()
 _frame_buckets: dict[tuple[str, int], tuple[float, float]] = {}
 _open_draft_sockets: Counter = Counter()
+
+
+# Frames that apps above this one answer on the board socket (voting's dots): type -> handler.
+_board_frames: dict[str, Callable[..., dict]] = {}
+REF_MAX_CHARS = 64
+
+
+def board_frame(kind: str):
+    """Register ``handler(*, user, board_id, content) -> dict`` to answer client frames of type
+    ``kind`` on the board socket. It runs in the database thread and checks its own permissions,
+    as an API view does (the socket only knows who is connected); a ``WorkspaceError`` it raises is
+    sent back as an ``error`` frame. The answer and the error both carry the client's ``ref``."""
+
+    def register(handler):
+        _board_frames[kind] = handler
+        return handler
+
+    return register
 
 
 def take_frame_token(member_id: int, kind: str = "socket_frame") -> float:
@@ -240,8 +262,31 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         elif kind == "presence":  # a client that missed a presence delta asks for the whole list
             snapshot = await database_sync_to_async(presence_snapshot)(self.board_id)
             await self.send_json({"type": "presence", **snapshot})
+        elif kind in _board_frames:
+            await self.answer(_board_frames[kind], content)
         else:
-            await self.send_error(_("Unknown message type; expected resume, ping or presence."))
+            await self.send_error(
+                _("Unknown message type; expected one of: %(types)s.")
+                % {"types": ", ".join(["resume", "ping", "presence", *sorted(_board_frames)])}
+            )
+
+    async def answer(self, handler, content: dict) -> None:
+        """A registered frame: the handler's answer, or its refusal, with the client's ``ref``."""
+        ref = content.get("ref")
+        if ref is not None and (
+            not isinstance(ref, str | int) or isinstance(ref, bool) or len(str(ref)) > REF_MAX_CHARS
+        ):
+            await self.send_error(_('"ref" must be a short string or number.'))
+            return
+        try:
+            reply = await database_sync_to_async(handler)(
+                user=self.scope.get("user"), board_id=int(self.board_id), content=content
+            )
+        except WorkspaceError as error:
+            extra = {"retry_after": error.retry_after} if error.retry_after else {}
+            await self.send_error(error.message, code=error.code, ref=ref, status=error.http_status, **extra)
+            return
+        await self.send_json({**reply, "ref": ref})
 
     # Delivery -------------------------------------------------------------------------------
 

@@ -580,6 +580,33 @@ const socket = {
   ws: null,
   attempts: 0,
   pingTimer: null,
+  asked: 0,
+  pending: new Map(), // ref -> { resolve, reject, timer }: frames waiting for their answer
+  // Send a frame the server answers (e.g. a dot); resolves with the answer, rejects with its error
+  // (err.status, err.code) or when the socket drops first (err.code "connection_lost", and then it
+  // is unknown whether the server acted). Rejects at once when the socket is not open.
+  request(frame, timeoutMs = 15000) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      return Promise.reject(Object.assign(new Error(t.reconnecting), { code: "not_connected" }));
+    }
+    this.asked += 1;
+    const ref = `r${this.asked}`;
+    return new Promise((resolve, reject) => {
+      const timer = window.setTimeout(() => this.settle(ref, null, "connection_lost"), timeoutMs);
+      this.pending.set(ref, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ ...frame, ref }));
+    });
+  },
+  settle(ref, frame, lost) {
+    const waiting = this.pending.get(ref);
+    if (!waiting) return false;
+    this.pending.delete(ref);
+    window.clearTimeout(waiting.timer);
+    if (lost) waiting.reject(Object.assign(new Error(t.reconnecting), { code: lost }));
+    else if (frame.type === "error") waiting.reject(Object.assign(new Error(frame.message), { status: frame.status, code: frame.code }));
+    else waiting.resolve(frame);
+    return true;
+  },
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${boardId}/`);
@@ -595,6 +622,7 @@ const socket = {
     ws.addEventListener("message", (message) => {
       let frame;
       try { frame = JSON.parse(message.data); } catch { return; }
+      if (frame.ref !== undefined && this.settle(frame.ref, frame)) return;
       if (frame.type === "welcome") drawPresence(frame.presence, frame.presence_version);
       else if (frame.type === "presence") drawPresence(frame.members, frame.version);
       else if (frame.type === "presence.delta") applyPresenceDelta(frame);
@@ -606,6 +634,7 @@ const socket = {
     });
     ws.addEventListener("close", (event) => {
       window.clearInterval(this.pingTimer);
+      for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
       if (event.code === 4403) { showConnection("offline"); return; } // not (or no longer) a member
       // Signed out (here or in another tab), or the password changed: reload, which shows the page
       // again while this browser is still signed in, else the sign-in page.

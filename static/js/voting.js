@@ -58,6 +58,24 @@ function myDotsOn(cardId) {
   return mine && mine.dots ? mine.dots[String(cardId)] || 0 : 0;
 }
 
+// A dot goes over the board's socket, which the page already has open (a room clicking the second
+// a round opens does not queue behind its own HTTP requests); without a socket, over HTTP.
+async function dot(r, cardId, op) {
+  try {
+    return await board().socket.request({ type: "dot", round: r.id, card: cardId, op });
+  } catch (err) {
+    if (err.code === "not_connected") {
+      return op === "place"
+        ? act("POST", `/api/rounds/${r.id}/dots/`, { card: cardId })
+        : act("DELETE", `/api/rounds/${r.id}/dots/${cardId}/`);
+    }
+    if (err.code === "connection_lost") await loadMine(); // stored or not: ask what my dots are now
+    board().announce(err.message);
+    if (err.code !== "connection_lost") window.alert(err.message);
+    return err.code === "connection_lost" ? mine : null;
+  }
+}
+
 async function act(method, url, body) {
   try {
     return await board().api(method, url, body);
@@ -94,7 +112,7 @@ function decorate(cardEl, card) {
       type: "button", class: "button button--small button--dot", text: `+ ${T.add_dot}`, "aria-label": T.add_dot_label,
       disabled: mine.remaining <= 0 || count >= r.max_per_card,
       onclick: async () => {
-        const result = await act("POST", `/api/rounds/${r.id}/dots/`, { card: card.id });
+        const result = await dot(r, card.id, "place");
         if (result) { mine = result; refresh(); focusCard(card.id, ".button--dot"); }
       },
     });
@@ -102,7 +120,7 @@ function decorate(cardEl, card) {
       type: "button", class: "button button--small", text: `− ${T.remove_dot}`, "aria-label": T.remove_dot_label,
       disabled: count === 0,
       onclick: async () => {
-        const result = await act("DELETE", `/api/rounds/${r.id}/dots/${card.id}/`);
+        const result = await dot(r, card.id, "remove");
         if (result) { mine = result; refresh(); focusCard(card.id, ".button--undot"); }
       },
     });

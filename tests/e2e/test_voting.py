@@ -46,6 +46,8 @@ class TestVoting(LiveServerTestCase):
             facilitator.get_by_role("button", name="Open the round").click()
 
             expect(voter.locator("[data-remaining]")).to_have_text("You have 4 of 4 dots left.", timeout=2000)
+            dot_requests = []  # dots go over the board's socket: no HTTP request while it is open
+            voter.on("request", lambda request: "/dots/" in request.url and dot_requests.append(request.method))
             card = voter.locator(".idea", has_text="Water and climate")
             add = card.get_by_role("button", name="Add a dot to this card")
             add.focus()
@@ -61,6 +63,15 @@ class TestVoting(LiveServerTestCase):
             expect(card.get_by_role("button", name="Add a dot to this card")).to_be_disabled()  # cap of 2
             card.get_by_role("button", name="Take a dot back from this card").click()
             expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
+            assert dot_requests == []
+
+            # The socket drops (a flaky link): until it is back, a dot goes over HTTP and still counts.
+            voter.evaluate("window.codesignBoard.socket.ws.close()")
+            expect(voter.locator("[data-connection]")).not_to_have_text("Live")
+            voter.locator(".idea", has_text="Open data").get_by_role("button", name="Add a dot to this card").click()
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 2 of 4 dots left.")
+            assert dot_requests == ["POST"]
+            expect(voter.locator("[data-connection]")).to_have_text("Live")
 
             # Both count down from the server's clock: read at nearly the same moment, they agree to
             # within the second that may tick between the two readings.
