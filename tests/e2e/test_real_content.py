@@ -1,0 +1,129 @@
+"""Real content on a real phone (issue "Real content on real phones"): a 200-character word, a pasted
+300-character link, a long Dari paragraph and emoji, on every page a member opens, at 360x740, in
+English, Russian and Dari, with 110 people on the board. Nothing may scroll sideways."""
+
+import io
+import os
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
+from tests.e2e.test_live_board import sign_in
+from tests.factories import make_member
+from voting import actions as voting_actions
+from workspace import actions
+from workspace.actions import drafts as drafts_actions
+from workspace.drafts import new_doc
+from workspace.models import Board, BoardPresence, Membership, Workspace
+
+PHONE = {"width": 360, "height": 740}
+LONG_WORD = "Взаимоподдержкаигражданскоеучастие" * 6  # 204 letters, no space to break at
+LONG_URL = "https://docs.google.com/document/d/1" + "AbCdEfGhIjKl" * 22 + "/edit?usp=sharing"  # 317 characters
+DARI = (
+    "ما به عنوان یک اندیشکده منطقه‌ای، گفت‌وگوی آزاد میان جامعه مدنی افغانستان، قزاقستان، قرقیزستان، "
+    "مغولستان، تاجیکستان، ترکمنستان و ازبکستان را تقویت می‌کنیم تا سیاست‌های عمومی بر پایه شواهد و "
+    "مشارکت شهروندان شکل بگیرد. اولویت ما آب، اقلیم و آموزش مدنی برای ۲۵ سال آینده است."
+)
+EMOJI = "💧🌍 Вода и климат 👨‍👩‍👧‍👦🇰🇬🇹🇯 — water first 🙌🏽"
+LANGUAGES = ["en", "ru", "fa-af"]
+# The innermost elements that reach past the screen's edge: what to fix when the test fails.
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll("body *")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || (box.right <= width + 1 && box.left >= -1)) return false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return false; // clipped or scrolled inside
+    }
+    return true;
+  });
+  const innermost = out.filter((el) => !out.some((other) => other !== el && el.contains(other)));
+  const name = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+  return innermost.slice(0, 4).map((el) => `${name(el)} ${Math.round(el.getBoundingClientRect().right)}`);
+}"""
+
+
+@pytest.mark.e2e
+class TestRealContentOnAPhone(LiveServerTestCase):
+    def setUp(self):
+        super().setUp()
+        call_command("seed_demo", stdout=io.StringIO())
+        workspace = Workspace.objects.get(slug="gs-think-tank")
+        self.board = Board.objects.get(workspace=workspace, kind="priorities")
+        mission = Board.objects.get(workspace=workspace, kind="mission")
+        author = Membership.objects.get(user__username="kg")
+        facilitator = Membership.objects.get(user__username="facilitator")
+        cards = [
+            actions.create_card(board=self.board, by=author, body=body)
+            for body in (LONG_WORD, f"Our notes: {LONG_URL}", DARI, EMOJI)
+        ]
+        actions.add_comment(card=cards[0], by=author, body=f"{LONG_URL} {LONG_WORD}")
+        actions.add_comment(card=cards[2], by=facilitator, body=DARI)
+        # A closed round whose results list those cards.
+        round_ = voting_actions.create_round(board=self.board, by=facilitator, question=f"{LONG_WORD}?")
+        voting_actions.open_round(round_=round_, by=facilitator)
+        for card in cards:
+            voting_actions.place_dot(round_=round_, voter=author, card_id=card.pk)
+        voting_actions.close_round(round_=round_, by=facilitator)
+        # A draft with the same content, and a revision named with it.
+        doc, text = new_doc()
+        text.insert(0, f"{DARI}\n\n{LONG_URL}\n\n{LONG_WORD}\n\n{EMOJI}")
+        drafts_actions.store_draft_update(board_id=mission.pk, by=facilitator, update=doc.get_update())
+        drafts_actions.save_revision(board=mission, by=facilitator, name=LONG_WORD[:120])
+        # 110 people on the board.
+        for n in range(110):
+            member = make_member(workspace, country=["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"][n % 7],
+                                 display_name=f"Участник {n} {LONG_WORD[: n % 40]}")  # fmt: skip
+            BoardPresence.objects.create(board=self.board, membership=member, channel_name=uuid.uuid4().hex)
+        self.pages = {
+            "home": "/",
+            "workspace": "/w/gs-think-tank/",
+            "board": f"/w/gs-think-tank/boards/{self.board.pk}/",
+            "draft board": f"/w/gs-think-tank/boards/{mission.pk}/",
+            "charter": "/w/gs-think-tank/charter/",
+            "console": "/w/gs-think-tank/facilitate/",
+            "fishbowl": "/w/gs-think-tank/fishbowl/",
+            "invitations": "/w/gs-think-tank/invitations/",
+            "preferences": "/preferences/",
+        }
+
+    def test_nothing_scrolls_sideways(self):
+        base = self.live_server_url
+        too_wide = []
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "steward", viewport=PHONE)
+            for language in LANGUAGES:
+                page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                for name, path in self.pages.items():
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE["width"]:
+                        too_wide.append(f"{name} ({language}): {width} px, {page.evaluate(TOO_WIDE)}")
+                    if os.environ.get("CODESIGN_SCREENSHOTS"):
+                        screenshot(page, f"phone-{name.replace(' ', '-')}-{language}")
+                        page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace(' ', '-')}-{language}-first.png"))
+        assert too_wide == [], "\n".join(too_wide)
+
+    def test_the_board_with_110_people_starts_with_what_to_do(self):
+        """The row of who is here stays one short row with 110 people; the full list, with counts by
+        country, opens on demand; the compose box is on the phone's first screen."""
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+            expect(page.locator("[data-connection]")).to_have_text("Live")
+            expect(page.locator("[data-presence] .person")).to_have_count(5)
+            expect(page.locator("[data-presence-count]")).to_have_text("111 here")  # 110 and the viewer
+            expect(page.locator("[data-presence] .person").first).to_contain_text("Participant (Afghanistan)")
+            compose = page.locator("form[data-compose] textarea")
+            top = compose.bounding_box()["y"]
+            assert top + 40 < PHONE["height"], f"the compose box starts {top:.0f} px down"
+            page.get_by_text("+106 more").click()
+            expect(page.locator("[data-presence-full] .person")).to_have_count(111)
+            expect(page.locator("[data-presence-countries]")).to_contain_text("AF")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
