@@ -438,13 +438,37 @@ function applyPresenceDelta(frame) {
   showPresence();
 }
 
-function showPresence() {
-  const people = [...present.values()].sort((a, b) =>
-    a.display_name.localeCompare(b.display_name) || a.id - b.id);
-  const list = root.querySelector("[data-presence]");
-  list.replaceChildren(...people.map((p) => el("li", { class: "person" },
-    el("span", { dir: "auto", text: p.display_name }), p.country ? el("span", { class: "meta__country", text: p.country }) : null)));
+// A bounded row, whatever the room's size: the first few people (you first), "+N more" opening
+// the counts by country and the whole list, which is drawn only while it is open.
+const PRESENCE_SHOWN = 5;
+const presenceAll = root.querySelector("[data-presence-all]");
+
+function personChip(p) {
+  return el("li", { class: "person" },
+    el("bdi", { class: "person__name", text: p.display_name }),
+    p.country ? el("span", { class: "meta__country", text: p.country }) : null);
 }
+
+function showPresence() {
+  const me = viewer.member;
+  const people = [...present.values()].sort((a, b) =>
+    (b.id === me) - (a.id === me) || a.display_name.localeCompare(b.display_name) || a.id - b.id);
+  root.querySelector("[data-presence-count]").textContent = people.length ? format(t.here_count, { count: people.length }) : "";
+  root.querySelector("[data-presence]").replaceChildren(...people.slice(0, PRESENCE_SHOWN).map(personChip));
+  const more = people.length - PRESENCE_SHOWN;
+  presenceAll.hidden = more <= 0;
+  if (more <= 0) { presenceAll.open = false; return; }
+  presenceAll.querySelector("[data-presence-more]").textContent = format(t.more_people, { count: more });
+  if (!presenceAll.open) return;
+  const countries = new Map();
+  for (const p of people) countries.set(p.country || "—", (countries.get(p.country || "—") || 0) + 1);
+  root.querySelector("[data-presence-countries]").replaceChildren(...[...countries.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([code, count]) => el("span", { class: "presence__country" },
+      el("span", { class: "meta__country", text: code }), ` ${count}`)));
+  root.querySelector("[data-presence-full]").replaceChildren(...people.map(personChip));
+}
+presenceAll.addEventListener("toggle", showPresence);
 
 // Applying changes -----------------------------------------------------------------------------
 
