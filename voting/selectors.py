@@ -106,7 +106,8 @@ def round_public(round_: Round) -> dict:
     }
     if round_.state == RoundState.CLOSED and round_.results:
         data["turnout"] = round_.results["turnout"]
-        data["results"] = round_.results
+        # The note on the order in the reader's language (what is stored is in the closer's).
+        data["results"] = {**round_.results, "order": str(RESULTS_ORDER_NOTE)}
         data["tally"] = [{"card": r["card"], "dots": r["dots"], "supporters": r["supporters"]}
                          for r in round_.results["cards"]]  # fmt: skip
     elif round_.state == RoundState.OPEN and round_.anonymous:

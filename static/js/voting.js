@@ -160,6 +160,23 @@ function turnoutLine(r) {
   return line;
 }
 
+// The first `count` characters as a reader sees them (grapheme clusters: an emoji, a flag or a
+// letter with its marks is never cut in two), with "…" when there was more.
+function clip(value, count) {
+  const parts = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(value || "")];
+  return parts.length <= count ? value : `${parts.slice(0, count).map((part) => part.segment).join("")}…`;
+}
+
+// A result's card as the board shows it (rendered and sanitized on the server), a few lines of it;
+// a card no longer on the board by the words the results kept.
+function resultText(card, row) {
+  const { el } = board();
+  const box = el("div", { class: "results__text prose", dir: "auto" });
+  if (card) box.innerHTML = card.body_html; // sanitized on the server (workspace/markdown.py)
+  else box.textContent = clip(row.body, 160);
+  return box;
+}
+
 function drawResults(r) {
   const { el, state } = board();
   const rows = r.results.cards;
@@ -171,14 +188,14 @@ function drawResults(r) {
     const item = el("li", { class: "results__row" },
       el("span", { class: "results__rank", text: String(row.rank), "aria-label": text(T.rank, { rank: row.rank }) }),
       el("div", { class: "results__main" },
-        el("p", { class: "results__text", dir: "auto", text: (card ? card.body : row.body).slice(0, 160) }),
+        resultText(card, row),
         el("div", { class: "bar", "aria-hidden": "true" }, el("span", { style: `inline-size: ${(100 * row.dots) / top}%` })),
         el("p", { class: "results__meta", text: `${tallyText(row)}${countries ? ` — ${countries}` : ""}` }),
         row.voters ? el("p", { class: "results__voters", dir: "auto", text: `${T.voters}: ${row.voters.map((v) => `${v.display_name} (${v.country || "—"}) ${v.dots}`).join(", ")}` }) : null));
     list.append(item);
   }
   const wrap = el("div", { class: "results-wrap" }, el("h3", { text: T.results }), list,
-    el("p", { class: "help", text: r.results.order }),
+    el("p", { class: "help", text: T.results_order }), // in the reader's language, not the closer's
     el("p", {}, el("a", { href: `/api/rounds/${r.id}/results.csv`, text: T.csv })));
   if (board().viewer.can_curate) {
     const count = el("input", { type: "number", min: 1, max: rows.length, value: Math.min(3, rows.length), class: "small-input", "aria-label": T.adopt });

@@ -127,3 +127,24 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             expect(page.locator("[data-presence-full] .person")).to_have_count(111)
             expect(page.locator("[data-presence-countries]")).to_contain_text("AF")
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    def test_results_show_cards_as_the_board_does_in_the_readers_language(self):
+        """The closed round's results show each card rendered (a pasted link is a link, no raw
+        Markdown), never cut inside an emoji; the note on the order is in the reader's language."""
+        from django.utils import translation
+        from playwright.sync_api import expect
+
+        from voting.models import RESULTS_ORDER_NOTE
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.context.add_cookies([{"name": "django_language", "value": "fa-af", "url": base}])
+            page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+            results = page.locator(".results")
+            expect(results.locator("a[href^='https://docs.google.com/document/d/']")).to_have_count(1)
+            expect(results.locator(".results__text", has_text="water first")).to_contain_text("👨‍👩‍👧‍👦🇰🇬🇹🇯")
+            assert "�" not in results.inner_text()
+            with translation.override("fa-af"):
+                dari_note = str(RESULTS_ORDER_NOTE)
+            expect(page.locator(".results-wrap > .help")).to_have_text(dari_note)

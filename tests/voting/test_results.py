@@ -114,3 +114,21 @@ def test_adopt_chosen_cards_and_bad_requests(api, vote, participant, facilitator
         assert client.post(f"/api/rounds/{round_.pk}/adopt/", body, format="json").status_code == 400, body
     forbidden = api.as_user(participant.user).post(f"/api/rounds/{round_.pk}/adopt/", {"top": 1}, format="json")
     assert forbidden.status_code == 403
+
+
+def test_the_note_on_the_order_is_in_the_readers_language(api, vote, facilitator):
+    """Closed by a facilitator reading English, the results tell a Russian reader in Russian how
+    cards are ranked (the note used to be stored, and shown, in the closer's language)."""
+    from django.utils import translation
+
+    from voting.models import RESULTS_ORDER_NOTE
+
+    round_, _cards, people = vote
+    with translation.override("ru"):
+        russian = str(RESULTS_ORDER_NOTE)
+    assert russian != str(RESULTS_ORDER_NOTE)
+    client = api.as_user(people["kz1"].user)
+    results = client.get(f"/api/rounds/{round_.pk}/results/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert results["order"] == russian
+    detail = client.get(f"/api/rounds/{round_.pk}/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert detail["round"]["results"]["order"] == russian
