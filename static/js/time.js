@@ -2,7 +2,9 @@
 // page's language, with the workspace's zone beside it when the two differ at that moment.
 
 const html = document.documentElement;
-const lang = html.lang || "en";
+// One digit system on a page: Latin digits in every language, as the server writes its numbers
+// (Intl alone would write Dari times in Persian digits beside the server's Latin ones).
+const lang = `${html.lang || "en"}-u-nu-latn`;
 const device = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const viewerZone = html.dataset.viewerTz || device;
 const workspaceZone = html.dataset.workspaceTz || "";

@@ -148,3 +148,6 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             with translation.override("fa-af"):
                 dari_note = str(RESULTS_ORDER_NOTE)
             expect(page.locator(".results-wrap > .help")).to_have_text(dari_note)
+            # One digit system: our own times and numbers in Latin digits, as the server writes them.
+            times = page.locator("time").all_inner_texts()
+            assert times and not any(set(t) & set("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩") for t in times), times

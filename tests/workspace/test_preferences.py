@@ -121,3 +121,20 @@ def test_socket_errors_come_in_the_members_language(participant):
 def token_for(user):
 
     return make_token(user)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Tuesday, 1 December, 10:00"), ("ru", "Вторник, 1 декабря, 10:00"), ("fa-af", "سه شنبه، 1 دسامبر، 10:00")],
+)
+def test_the_agenda_writes_dates_as_each_language_does(client, language, expected):
+    """Russian puts the month in the genitive ("1 декабря", never "1 Декабрь"), Dari separates with
+    its own comma; the digits are Latin in every language, as everywhere on the site."""
+    workspace = make_workspace(
+        time_zone="Asia/Bishkek", agenda=[("Day 1", aware(2026, 12, 1, 10), aware(2026, 12, 1, 12))]
+    )
+    me = make_member(workspace)
+    client.force_login(me.user)
+    client.post(reverse("preferences"), {"language": language, "time_zone": "Asia/Bishkek"})
+    page = client.get(reverse("workspace", args=[workspace.slug])).text
+    assert f"{expected}–12:00" in page
