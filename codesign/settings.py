@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import to_language
+from django.utils.translation import gettext_lazy, to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
 # The founders' countries come first in every country list.
 COUNTRIES_FIRST = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 COUNTRIES_FIRST_REPEAT = False
+# Country names as this audience writes them (django-countries' Russian says "Киргизия").
+COUNTRIES_OVERRIDE = {"KG": gettext_lazy("Kyrgyzstan")}
 
 # Invitations last this long unless the steward says otherwise.
 INVITATION_DEFAULT_DAYS = 14

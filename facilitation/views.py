@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from facilitation.models import SEATS_MAX, Notice
 from facilitation.selectors import console_state
@@ -17,7 +18,7 @@ from workspace.views import member_page, workspace_context
 def console_strings() -> dict:
     return {
         "states": {"open": _("Open"), "voting": _("Voting"), "locked": _("Locked")},
-        "session_states": {"upcoming": _("Upcoming"), "live": _("Live"), "ended": _("Ended")},
+        "session_states": {"upcoming": _("Upcoming"), "live": pgettext("session", "Live"), "ended": _("Ended")},
         "here": _("Here now"),
         "nobody": _("Nobody is on this board."),
         "new_cards": _("New cards"),

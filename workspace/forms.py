@@ -87,7 +87,7 @@ class PreferencesForm(forms.Form):
     """A person's language and time zone, the same in every workspace."""
 
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("Your language on every device"),
         required=False,
         choices=lambda: [("", _("The one my browser asks for")), *settings.LANGUAGES],
     )

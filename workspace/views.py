@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspace import actions
@@ -89,7 +90,7 @@ def workspace_home(request, slug):
 def board_strings() -> dict:
     """Words the board's script shows, translated on the server like every other string."""
     return {
-        "live": _("Live"),
+        "live": pgettext("connection status", "Live"),
         "connecting": _("Connecting…"),
         "reconnecting": _("Reconnecting…"),
         "offline": _("Offline — your text is kept"),

@@ -16,3 +16,12 @@ if (zone && zone !== cookieZone) {
 for (const input of document.querySelectorAll("[data-select-on-focus]")) {
   input.addEventListener("focus", () => input.select());
 }
+
+// The language switcher switches as soon as a language is chosen; its button is for pages
+// without scripts.
+for (const form of document.querySelectorAll(".language-switch")) {
+  const select = form.querySelector("select");
+  const initial = select.value;
+  form.querySelector("button").hidden = true;
+  select.addEventListener("change", () => { if (select.value !== initial) form.requestSubmit(); });
+}

@@ -27,8 +27,11 @@ for (const type of ["pointerdown", "mousedown"]) document.addEventListener(type,
 
 
 def choose_language(page, code):
+    """Choose a language in the header's switcher: the page switches at once."""
+    from playwright.sync_api import expect
+
     page.locator("#language-switch").select_option(code)
-    page.locator(".language-switch button").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
     page.wait_for_load_state()
 
 

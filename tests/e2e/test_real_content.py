@@ -151,3 +151,17 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             # One digit system: our own times and numbers in Latin digits, as the server writes them.
             times = page.locator("time").all_inner_texts()
             assert times and not any(set(t) & set("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩") for t in times), times
+
+    def test_the_language_switches_on_choosing_it(self):
+        """Choosing a language switches the page at once (no second click); the button is only for
+        pages without scripts. The live badge says "На связи" (connected), not "В сети" (online)."""
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+            expect(page.locator(".language-switch button")).to_be_hidden()
+            page.locator("#language-switch").select_option("ru")
+            expect(page.locator("html")).to_have_attribute("lang", "ru")
+            expect(page.locator("[data-connection]")).to_have_text("На связи")

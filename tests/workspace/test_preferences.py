@@ -138,3 +138,26 @@ def test_the_agenda_writes_dates_as_each_language_does(client, language, expecte
     client.post(reverse("preferences"), {"language": language, "time_zone": "Asia/Bishkek"})
     page = client.get(reverse("workspace", args=[workspace.slug])).text
     assert f"{expected}–12:00" in page
+
+
+def test_country_names_as_this_audience_writes_them(client):
+    """Russian readers see "Кыргызстан" (django-countries says "Киргизия"), everywhere a country is named."""
+    workspace = make_workspace()
+    me = make_member(workspace, country="KG")
+    client.force_login(me.user)
+    client.post(reverse("preferences"), {"language": "ru", "time_zone": "Asia/Bishkek"})
+    page = client.get(reverse("workspace", args=[workspace.slug])).text
+    assert "Кыргызстан" in page and "Киргизия" not in page
+
+
+def test_every_page_has_a_favicon_and_one_label_per_language_control(client, participant):
+    """No 404 for a favicon on every page; the header's switcher and the preferences field are two
+    controls with two different names."""
+    client.force_login(participant.user)
+    page = client.get(reverse("preferences")).text
+    icon = page.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+    response = client.get(icon)
+    assert response.status_code == 200 and b"<svg" in b"".join(response.streaming_content)
+    response.close()
+    assert page.count(">Language<") == 0
+    assert "Switch the language of this page" in page and "Your language on every device" in page
