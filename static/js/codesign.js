@@ -25,3 +25,12 @@ for (const form of document.querySelectorAll(".language-switch")) {
   form.querySelector("button").hidden = true;
   select.addEventListener("change", () => { if (select.value !== initial) form.requestSubmit(); });
 }
+
+// The top bar's menu (language and account) is a menu on phones; wider, its content sits in the bar.
+const menu = document.querySelector("[data-topbar-menu]");
+if (menu) {
+  const wide = window.matchMedia("(min-width: 761px)");
+  const fit = () => { menu.open = wide.matches; };
+  fit();
+  wide.addEventListener("change", fit);
+}

@@ -162,6 +162,8 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             page = sign_in(browser, base, "af", viewport=PHONE)
             page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
             expect(page.locator(".language-switch button")).to_be_hidden()
+            expect(page.locator("#language-switch")).to_be_hidden()  # on a phone: in the menu
+            page.get_by_text("Menu", exact=True).click()
             page.locator("#language-switch").select_option("ru")
             expect(page.locator("html")).to_have_attribute("lang", "ru")
             expect(page.locator("[data-connection]")).to_have_text("На связи")
