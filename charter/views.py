@@ -84,6 +84,9 @@ def charter_page(request, slug):
         except WorkspaceError as error:
             messages.error(request, error.message)
     context.update(versions=versions, diff=diff)
+    if versions:  # everyone reads the latest published version here, not only in a download
+        latest = actions.version_charter(versions[0])
+        context.update(latest=versions[0], latest_parts=latest.html_parts())
     if can(membership.role, "manage_boards"):
         settings = charter_settings(workspace)
         preview = Charter(compose(workspace), number=None, published_at=None, sha=None)

@@ -48,3 +48,21 @@ def test_compare_two_versions_on_the_page(client, charter_ws):  # noqa: F811
     client.post(reverse("charter", args=[workspace.slug]), {"do": "publish"})
     page = client.get(reverse("charter", args=[workspace.slug]) + "?diff=1,2").text
     assert "A new vision line." in page and "diff--added" in page
+
+
+def test_a_participant_reads_the_latest_published_version_on_the_page(client, charter_ws):  # noqa: F811
+    """Every member reads the charter as published (the latest version, its number, date and whole
+    SHA-256), on the page itself, not only in a download; later edits are not in it until published."""
+    from tests.charter.test_charter import DARI, type_into
+
+    workspace, boards, people = charter_ws
+    client.force_login(people["steward"].user)
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "publish", "title": "Устав"})
+    type_into(boards["vision"], people["af"], "Not yet published.")
+    version = CharterVersion.objects.get(workspace=workspace)
+    client.force_login(people["af"].user)
+    page = client.get(reverse("charter", args=[workspace.slug])).text
+    reading = page.split("data-charter-latest", 1)[1].split("</article>", 1)[0]
+    assert CYRILLIC in reading and DARI.split()[0] in reading and "Устав" in reading
+    assert "Not yet published." not in page
+    assert version.sha256 in page and "Version 1" in page
