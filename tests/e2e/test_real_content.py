@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.core.management import call_command
 
+from charter import actions as charter_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
 from tests.factories import make_member
@@ -72,6 +73,9 @@ class TestRealContentOnAPhone(LiveServerTestCase):
         text.insert(0, f"{DARI}\n\n{LONG_URL}\n\n{LONG_WORD}\n\n{EMOJI}")
         drafts_actions.store_draft_update(board_id=mission.pk, by=facilitator, update=doc.get_update())
         drafts_actions.save_revision(board=mission, by=facilitator, name=LONG_WORD[:120])
+        # A published charter with all of it, read on the charter page.
+        steward = Membership.objects.get(user__username="steward")
+        charter_actions.publish_version(membership=steward, title=f"Хартия {LONG_WORD[:60]}", appendix=True)
         # 110 people on the board.
         for n in range(110):
             member = make_member(workspace, country=["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"][n % 7],
