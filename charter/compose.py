@@ -9,8 +9,8 @@ import hashlib
 from collections import Counter
 from datetime import datetime
 
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_countries import countries
 
 from charter.models import CharterSettings
@@ -137,6 +137,19 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
 # The canonical Markdown --------------------------------------------------------------------------
 
 
+# Unicode bidi controls: a mark that sets a line's direction, and an isolate for text of its own.
+LRM, RLM, FSI, PDI = "\u200e", "\u200f", "\u2068", "\u2069"
+
+
+def adopted_line(text: str, tally: str) -> str:
+    """An adopted card's line: the card's words isolated (a Dari card in a Russian charter neither
+    pulls our words into its direction nor takes "1." and the tally to its side), and a mark that
+    gives the line the charter's own direction, whatever the card's language (``dir="auto"`` and
+    Word's paragraph direction both read the first strong character)."""
+    mark = RLM if get_language_bidi() else LRM
+    return f"{mark}{FSI}{text}{PDI}{tally}"
+
+
 def parts(content: dict) -> list[tuple[str, str, str]]:
     """(anchor, heading, markdown body) of every part after the title: sections, then the appendix."""
     result = []
@@ -153,7 +166,7 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
                         "count": item["supporters"]
                     }
                     result_text = " — " + _("%(dots)s from %(supporters)s") % {"dots": dots, "supporters": supporters}
-                lines.append(f"{position}. {item['text']}{result_text}")
+                lines.append(f"{position}. {adopted_line(item['text'], result_text)}")
             body = f"{body}\n\n" + "\n".join(lines)
         result.append((f"section-{index}", section["title"], body))
     if content.get("appendix"):

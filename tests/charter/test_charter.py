@@ -7,9 +7,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from django.utils.translation import ngettext
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from charter.exports import text_direction
 from tests.factories import make_card, make_member, make_round, make_workspace
 from voting import actions as voting_actions
 from workspace.actions import drafts
@@ -67,7 +70,7 @@ def test_preview_composes_boards_in_order_with_adopted_areas(api, charter_ws):
         ("Water", 1, 3),
         ("Civic education", 2, 2),
     ]
-    assert "1. Water — 3 dots from 1 supporter" in body["markdown"]
+    assert "1. \u200e\u2068Water\u2069 — 3 dots from 1 supporter" in body["markdown"]  # isolated (bidi)
     assert "Preview — not published" in body["markdown"]
 
 
@@ -248,3 +251,48 @@ def test_settings_choose_revision_and_custom_board(api, charter_ws):
     assert (
         api.as_user(people["facilitator"].user).patch(url(workspace), {"title": "x"}, format="json").status_code == 403
     )
+
+
+
+@pytest.mark.parametrize(("language", "rtl"), [("en", False), ("ru", False), ("fa-af", True)])
+def test_an_adopted_dari_card_keeps_the_tally_on_the_charters_side(api, charter_ws, language, rtl):
+    """An adopted card in Dari in a charter read in English or Russian: the card's words are
+    isolated and the line (its number, the tally) keeps the charter's direction, in the HTML, the
+    DOCX (no w:bidi, the tally after the card) and the PDF's text; in a Dari charter, right to left."""
+    import tempfile
+
+    from django.utils import translation
+
+    workspace, boards, people = charter_ws
+    CARD = "آموزش مدنی برای همه جوانان منطقه"  # noqa: N806
+    card = make_card(boards["priorities"], people["af"], CARD)
+    round_ = make_round(boards["priorities"], people["facilitator"], cards=[card.pk], anonymous=False)
+    voting_actions.place_dot(round_=round_, voter=people["mn"], card_id=card.pk)
+    voting_actions.close_round(round_=round_, by=people["facilitator"])
+    voting_actions.adopt_results(round_=round_, by=people["facilitator"], top=1)
+    client = api.as_user(people["steward"].user)
+    with translation.override(language):
+        tally = ngettext("%(count)s dot", "%(count)s dots", 1) % {"count": 1}
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    expected = "rtl" if rtl else "ltr"
+
+    document = Document(io.BytesIO(client.get(url(workspace, "preview.docx"), **headers).content))
+    (line,) = [p for p in document.paragraphs if CARD in p.text]
+    assert f"\u2068{CARD}\u2069 — {tally}" in line.text  # the card isolated, the tally after it
+    assert (line._p.pPr is not None and line._p.pPr.find(qn("w:bidi")) is not None) == rtl
+
+    html = client.get(url(workspace, "preview.html"), **headers).content.decode()
+    item = html.split(CARD, 1)[0].rsplit("<li", 1)[1]  # ' dir="auto">' and what precedes the card
+    assert item.startswith(' dir="auto">') and text_direction(item.split(">", 1)[1] + CARD) == expected
+
+    if rtl:
+        return  # pdftotext writes a right-to-left page's lines in its own order: the DOCX and HTML say it
+    pdf = client.get(url(workspace, "preview.pdf"), **headers).content
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
+    (pdf_line,) = [row for row in text.splitlines() if CARD.split()[0] in row]
+    sentence = line.text.split("\u2069", 1)[1].removeprefix(" — ")  # "1 dot from 1 supporter", translated
+    visible = "".join(char for char in pdf_line if char not in "\u202a\u202b\u202c\u2066\u2067\u2068\u2069")
+    assert visible.startswith("1.") and visible.endswith(sentence)  # number left, tally right, card between
