@@ -115,6 +115,17 @@ def room_events(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_test():
+    """Every test starts in the site's default language: a request through the test client
+    activates the reader's language in this thread and leaves it active (a Russian page in one test
+    made the next test's messages Russian)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
     from django.core.cache import cache
