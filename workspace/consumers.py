@@ -113,6 +113,18 @@ def take_frame_token(member_id: int, kind: str = "socket_frame") -> float:
     return 0.0
 
 
+def _ref_of(text_data) -> dict:
+    """``{"ref": ...}`` of a small JSON frame that carries a usable one, else nothing."""
+    if not text_data or len(text_data) > FRAME_MAX_CHARS or '"ref"' not in text_data:
+        return {}
+    try:
+        ref = json.loads(text_data).get("ref")
+    except (ValueError, AttributeError):
+        return {}
+    usable = isinstance(ref, str | int) and not isinstance(ref, bool) and len(str(ref)) <= REF_MAX_CHARS
+    return {"ref": ref} if usable else {}
+
+
 class SpeaksTheMembersLanguage:
     """Messages a socket sends (errors, refusals) are in the language the member's pages are in."""
 
@@ -177,7 +189,10 @@ class MemberSocket:
         wait = take_frame_token(self.membership.pk)
         if wait:
             await self.send_error(
-                _("Too many messages; slow down."), code="rate_limited", retry_after=max(1, round(wait))
+                _("Too many messages; slow down."),
+                code="rate_limited",
+                retry_after=max(1, round(wait)),
+                **_ref_of(text_data),  # a frame waiting for its answer (a dot) hears it is refused
             )
             return None
         if text_data is None:

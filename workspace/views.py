@@ -97,7 +97,6 @@ def board_strings() -> dict:
         "here_now": _("Here now"),
         "here_count": _("%(count)s here"),
         "more_people": _("+%(count)s more"),
-        "everyone_here": _("Everyone here"),
         "former_member": _("A former member"),
         "edited": _("edited"),
         "edit": _("Edit"),

@@ -191,3 +191,23 @@ def test_a_dot_over_the_socket_costs_seven_queries_and_no_token_lookup(room):
     statements = [q["sql"] for q in placed.captured_queries if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
     assert len(statements) <= 7, statements
     assert not any("apitoken" in sql or "session" in sql for sql in statements)
+
+
+def test_a_dot_refused_by_the_frame_limit_hears_so_with_its_ref(room, settings):
+    """Past the socket's frame allowance a dot frame is refused with its ref, so the page can tell
+    its voter at once instead of waiting for an answer that never comes."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "socket_frame": (1, 60)}
+    board, alice, cards = room["board"], room["alice"], room["cards"]
+    round_ = make_round(board, room["facilitator"])
+
+    async def scenario():
+        comm = await open_socket(board.pk, alice.user)
+        first = await ask(comm, ref="a", round=round_.pk, card=cards[0].pk)
+        refused = await ask(comm, ref="b", round=round_.pk, card=cards[1].pk)
+        await comm.disconnect()
+        return first, refused
+
+    first, refused = run(scenario)
+    assert first["type"] == "dot.done"
+    assert (refused["type"], refused["code"], refused["ref"]) == ("error", "rate_limited", "b")
+    assert Dot.objects.count() == 1
