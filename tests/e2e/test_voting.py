@@ -88,3 +88,24 @@ class TestVoting(LiveServerTestCase):
             expect(voter.locator(".results__rank").first).to_have_text("1")
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(facilitator, "voting-results")
+
+    def test_a_keyboard_user_on_a_phone_reaches_the_first_dot_in_a_few_presses(self):
+        """A skip link takes a keyboard user past the header, the compose box and the round's panel
+        to the cards: the first dot button is the fourth key press (it was the 17th)."""
+        from tests.factories import make_round
+        from voting.models import Round
+
+        board = Board.objects.get(workspace__slug="gs-think-tank", kind="priorities")
+        facilitator = Membership.objects.get(user__username="facilitator")
+        make_round(board, facilitator)
+        assert Round.objects.filter(board=board, state="open").exists()
+        with chromium_browser() as browser:
+            voter = sign_in(browser, self.live_server_url, "af", viewport={"width": 360, "height": 740})
+            voter.goto(self.board_url)
+            voter.locator(".button--dot").first.wait_for()
+            presses = []
+            for key in ("Tab", "Tab", "Enter", "Tab"):
+                voter.keyboard.press(key)
+                presses.append(voter.evaluate("document.activeElement.textContent.trim().slice(0, 40)"))
+            focused = voter.evaluate("document.activeElement.classList.contains('button--dot')")
+            assert focused, presses
