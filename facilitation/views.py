@@ -37,6 +37,8 @@ def console_strings() -> dict:
         "close_round": _("Close the round"),
         "confirm_close_round": _("Close this round now? Dots placed so far are final."),
         "confirm_end": _("End this session now?"),
+        "started_planned": _("Started %(started)s (planned %(planned)s)"),
+        "ran": _("Ran %(started)s–%(ended)s (planned %(planned)s)"),
         "sent": _("Sent to everyone."),
         "since": _("New since %(time)s"),
         "summon_line": _("Everyone to “%(board)s”"),

@@ -172,6 +172,13 @@ function drawSessions() {
     item.querySelector("[data-session-start]").hidden = session.state === "live";
     item.querySelector("[data-session-extend]").hidden = session.state !== "live";
     item.querySelector("[data-session-end]").hidden = session.state !== "live";
+    // Once started, the real start (and end) with the plan beside it: sessions rarely start on time.
+    if (session.started_at) {
+      const times = { started: formatTime(session.started_at), planned: formatTime(session.starts_at, { day: false }) };
+      item.querySelector("[data-session-time]").textContent = session.ended_at
+        ? format(S.ran, { ...times, ended: formatTime(session.ended_at, { day: false }) })
+        : format(S.started_planned, times);
+    }
   }
 }
 

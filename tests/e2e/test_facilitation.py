@@ -126,6 +126,23 @@ class TestFacilitation(LiveServerTestCase):
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(wrong, "session-phone")
 
+    def test_the_console_shows_when_a_late_session_really_started(self):
+        """A session planned 25 minutes ago starts now: the console says when it started, with the
+        planned time beside it (it showed only the plan)."""
+        from playwright.sync_api import expect
+
+        session = AgendaSession.objects.filter(workspace=self.board.workspace).first()
+        planned = timezone.now() - timedelta(minutes=25)
+        AgendaSession.objects.filter(pk=session.pk).update(starts_at=planned, ends_at=planned + timedelta(hours=2))
+        facilitator = Membership.objects.get(user__username="facilitator")
+        facilitation_actions.start_session(session=session, by=facilitator)
+        with chromium_browser() as browser:
+            page = sign_in(browser, self.live_server_url, "facilitator")
+            page.goto(f"{self.base}/facilitate/")
+            shown = page.locator(f'[data-session="{session.pk}"] [data-session-time]')
+            expect(shown).to_contain_text("Started")
+            expect(shown).to_contain_text("(planned")
+
     def test_the_fishbowl_fills_live_for_everyone(self):
         from playwright.sync_api import expect
 
