@@ -27,6 +27,7 @@ from pycrdt import create_sync_message, create_update_message
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
+    COUNTRIES,
     ROOT,
     add_config_argument,
     chosen,
@@ -47,7 +48,6 @@ django.setup()  # the y-websocket message helpers live in the app (no database i
 from workspace.drafts import MESSAGE_SYNC, YSyncMessageType, new_doc, parse_message, sync_step2  # noqa: E402
 
 KEYS_PER_SECOND = 5
-COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 
 
 def read_varint(data: bytes, at: int) -> tuple[int, int]:

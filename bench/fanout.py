@@ -27,10 +27,18 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, add_config_argument, chosen, make_members, print_table, servers_for, summary_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    COUNTRIES,
+    ROOT,
+    add_config_argument,
+    chosen,
+    make_members,
+    print_table,
+    servers_for,
+    summary_ms,
+)
 from tests.servers import daphne_command, free_port, wait_for_url  # noqa: E402
 
-COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 SETTLE_S = 2.0
 
 

@@ -19,9 +19,8 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
+from bench.common import COUNTRIES, add_config_argument, chosen, make_members, report, servers_for, summary_ms  # noqa: E402
 
-COUNTRIES = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 SETTLE_S = 2.0
 
 
