@@ -14,8 +14,10 @@ from charter.models import CharterSettings, CharterVersion
 from workspace.errors import WorkspaceError
 from workspace.models import AuditEntry, Board, BoardKind, DraftRevision, Membership
 from workspace.roles import require
+from workspace.translations import TextField, merged_translations
 
 TITLE_MAX = CharterVersion._meta.get_field("title").max_length
+CHARTER_TEXTS = {"title": TextField(TITLE_MAX)}
 
 
 def update_settings(
@@ -26,8 +28,10 @@ def update_settings(
     revisions: dict | None = None,
     list_adopted: bool | None = None,
     appendix: bool | None = None,
+    translations: dict | None = None,
 ) -> CharterSettings:
-    """A steward chooses how the charter is composed."""
+    """A steward chooses how the charter is composed, and its title in other languages
+    (``{"ru": {"title": …}}``)."""
     require(membership, "compose_charter")
     workspace = membership.workspace
     settings = charter_settings(workspace)
@@ -53,6 +57,8 @@ def update_settings(
                 )
             clean[str(board_id)] = number
         settings.revisions = clean
+    if translations is not None:
+        settings.translations = merged_translations(settings.translations, translations, CHARTER_TEXTS)
     if list_adopted is not None:
         settings.list_adopted = list_adopted
     if appendix is not None:

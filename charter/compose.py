@@ -9,7 +9,7 @@ import hashlib
 from collections import Counter
 from datetime import datetime
 
-from django.utils.translation import get_language_bidi, ngettext
+from django.utils.translation import get_language, get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -104,6 +104,18 @@ def _contributors(workspace: Workspace) -> dict:
     }
 
 
+def _titles(obj) -> dict:
+    """The title in every other language it was given in: ``{"ru": "…"}``."""
+    return {code: texts["title"] for code, texts in (obj.translations or {}).items() if texts.get("title")}
+
+
+def shown_title(content: dict, language: str | None = None) -> str:
+    """A version's (or a section's) title in the reader's language, else the one it was published with."""
+    language = (language or get_language() or "").lower()
+    titles = content.get("titles") or {}
+    return titles.get(language) or titles.get(language.split("-")[0]) or content["title"]
+
+
 def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | None = None) -> dict:
     """The charter as it stands now (the preview), as content a version freezes."""
     settings = charter_settings(workspace)
@@ -115,6 +127,7 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
             "board": board.pk,
             "kind": board.kind,
             "title": board.title,
+            "titles": _titles(board),
             "source": f"revision {revision.number}" if revision else "draft",
             "markdown": (revision.markdown if revision else draft_markdown(board.pk)).strip(),
         }
@@ -125,8 +138,11 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
             section["adopted"] = _adopted(board, round_)
         sections.append(section)
     with_appendix = settings.appendix if appendix is None else appendix
+    own_title = settings.title or _("Charter of %(name)s") % {"name": workspace.name}
     return {
-        "title": title or settings.title or _("Charter of %(name)s") % {"name": workspace.name},
+        "title": title or own_title,
+        # The composition's title in other languages, unless this version was given another title.
+        "titles": _titles(settings) if (title or own_title) == own_title else {},
         "workspace": workspace.name,
         "sections": sections,
         "rounds": rounds,
@@ -168,7 +184,7 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
                     result_text = " — " + _("%(dots)s from %(supporters)s") % {"dots": dots, "supporters": supporters}
                 lines.append(f"{position}. {adopted_line(item['text'], result_text)}")
             body = f"{body}\n\n" + "\n".join(lines)
-        result.append((f"section-{index}", section["title"], body))
+        result.append((f"section-{index}", shown_title(section), body))
     if content.get("appendix"):
         result.append(("appendix", _("Appendix"), appendix_markdown(content)))
     return result
@@ -227,7 +243,7 @@ def canonical_markdown(content: dict, *, number: int | None, published_at: datet
             "number": number,
             "date": published_at.strftime("%Y-%m-%d %H:%M UTC"),
         }
-    chunks = [f"# {one_line(content['title'])}", f"{content['workspace']}  \n{stamp}"]
+    chunks = [f"# {one_line(shown_title(content))}", f"{content['workspace']}  \n{stamp}"]
     for _anchor, heading, body in parts(content):
         chunks.append(f"## {one_line(heading)}\n\n{body}")
     return "\n\n".join(chunks) + "\n"

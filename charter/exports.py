@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from charter.compose import canonical_markdown, one_line, parts
+from charter.compose import canonical_markdown, one_line, parts, shown_title
 from workspace.markdown import render_markdown, safe_link
 from workspace.text import xml_safe
 
@@ -51,6 +51,10 @@ class Charter:
         self.sha = sha
         # A version's Markdown is the stored one, whose hash was taken at publication.
         self.markdown = markdown or canonical_markdown(content, number=number, published_at=published_at)
+
+    @property
+    def title(self) -> str:
+        return shown_title(self.content)
 
     @property
     def stamp(self) -> str:
@@ -90,7 +94,7 @@ class Charter:
         return render_to_string(
             "charter/document.html",
             {
-                "title": one_line(self.content["title"]),
+                "title": one_line(self.title),
                 "workspace": self.content["workspace"],
                 "stamp": self.stamp,
                 "sha": self.sha,
@@ -116,12 +120,12 @@ class Charter:
         style.font.size = Pt(11)
         core = document.core_properties
         # A version published before control characters were refused may still hold some: XML cannot.
-        core.title = xml_safe(one_line(self.content["title"]))
+        core.title = xml_safe(one_line(self.title))
         core.author = xml_safe(self.content["workspace"])
         core.created = core.modified = self.moment.replace(tzinfo=None)
         core.last_modified_by = ""
         core.revision = self.number or 1
-        document.add_heading(xml_safe(one_line(self.content["title"])), level=0)
+        document.add_heading(xml_safe(one_line(self.title)), level=0)
         document.add_paragraph(xml_safe(self.content["workspace"]))
         document.add_paragraph(self.stamp)
         if self.sha:

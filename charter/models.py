@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workspace.models import Membership, Workspace
+from workspace.translations import Translated
 
 
-class CharterSettings(models.Model):
+class CharterSettings(Translated):  # title
     """How the charter is composed: which custom boards join the four, which revision each board
     contributes (its live draft when none is chosen), whether the adopted priority areas are listed,
     and whether versions carry the appendix."""

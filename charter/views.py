@@ -15,6 +15,7 @@ from workspace.errors import WorkspaceError
 from workspace.models import DraftRevision
 from workspace.ratelimit import check_rate
 from workspace.roles import can
+from workspace.translations import is_rtl, translation_languages
 from workspace.views import member_page, workspace_context
 
 
@@ -62,6 +63,11 @@ def charter_page(request, slug):
                 }
                 actions.update_settings(
                     membership=membership,
+                    title=request.POST.get("title", ""),
+                    translations={
+                        code: {"title": request.POST.get(f"title-{code}", "")}
+                        for code, _name in translation_languages()
+                    },
                     custom_boards=[int(v) for v in request.POST.getlist("custom_boards") if v.isdigit()],
                     revisions=revisions,
                     list_adopted=request.POST.get("list_adopted") == "on",
@@ -86,13 +92,18 @@ def charter_page(request, slug):
     context.update(versions=versions, diff=diff)
     if versions:  # everyone reads the latest published version here, not only in a download
         latest = actions.version_charter(versions[0])
-        context.update(latest=versions[0], latest_parts=latest.html_parts())
+        context.update(latest=versions[0], latest_title=latest.title, latest_parts=latest.html_parts())
     if can(membership.role, "manage_boards"):
         settings = charter_settings(workspace)
         preview = Charter(compose(workspace), number=None, published_at=None, sha=None)
         boards = context["boards"]
         context.update(
             preview=preview,
+            preview_title=preview.title,
+            title_languages=[
+                (code, name, is_rtl(code), ((settings.translations or {}).get(code) or {}).get("title", ""))
+                for code, name in translation_languages()
+            ],
             preview_parts=preview.html_parts(),
             settings=settings,
             custom_boards=[b for b in boards if b.kind == "custom"],

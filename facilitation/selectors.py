@@ -28,6 +28,7 @@ def session_data(session: AgendaSession) -> dict:
     return {
         "id": session.pk,
         "title": session.title,
+        "translations": session.translations,
         "state": session.state,
         "starts_at": _iso(session.starts_at),
         "ends_at": _iso(session.ends_at),
@@ -46,6 +47,7 @@ def notice_data(notice: Notice) -> dict:
         board = {
             "id": notice.board_id,
             "title": notice.board.title,
+            "translations": notice.board.translations,
             "url": reverse("board", args=[notice.workspace.slug, notice.board_id]),
         }
     return {
@@ -143,6 +145,7 @@ def console_state(workspace: Workspace) -> dict:
             {
                 "id": board.pk,
                 "title": board.title,
+                "translations": board.translations,
                 "state": board.state,
                 "url": reverse("board", args=[workspace.slug, board.pk]),
                 "presence": {"total": sum(presence[board.pk].values()), "by_country": dict(presence[board.pk])},

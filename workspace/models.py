@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from workspace.roles import Role
+from workspace.translations import Translated
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,7 +24,7 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
-class Workspace(models.Model):
+class Workspace(Translated):  # name, description
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -52,7 +53,7 @@ class SessionState(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class AgendaSession(models.Model):
+class AgendaSession(Translated):  # title
     """One session of the workspace's programme (e.g. day 1, 17:00-19:00 Bishkek time).
 
     A facilitator starts, extends and ends it: ``state`` is theirs, not the clock's. While it is
@@ -220,7 +221,7 @@ class BoardState(models.TextChoices):
     LOCKED = "locked", _("Locked")
 
 
-class Board(models.Model):
+class Board(Translated):  # title, guiding_question
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="boards")
     kind = models.CharField(_("kind"), max_length=20, choices=BoardKind.choices, default=BoardKind.CUSTOM)
     title = models.CharField(_("title"), max_length=120)

@@ -32,6 +32,7 @@ _STEWARD = _FACILITATOR | {
     "invite",
     "manage_members",
     "compose_charter",
+    "describe_workspace",  # its name and description, the texts of every language
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -52,6 +53,7 @@ CAPABILITY_DENIED = {
     "invite": _("Only stewards can invite people."),
     "manage_members": _("Only stewards can manage members."),
     "compose_charter": _("Only stewards can compose the charter."),
+    "describe_workspace": _("Only stewards can change the workspace's texts."),
 }
 
 

@@ -24,6 +24,7 @@ def board_data(board: Board) -> dict:
         "kind": board.kind,
         "title": board.title,
         "guiding_question": board.guiding_question,
+        "translations": board.translations,
         "state": board.state,
         "position": board.position,
     }
@@ -72,7 +73,7 @@ def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> l
     """
     return [
         AgendaLine(
-            title=session.title,
+            title=session.localized("title"),
             starts_at=session.started_at or session.starts_at,
             ends_at=session.ended_at or session.ends_at,
             zones_differ=session.starts_at.astimezone(viewer_zone).utcoffset()

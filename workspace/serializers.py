@@ -72,12 +72,25 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "display_name", "role", "country"]
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+        "example": {"ru": {"title": "Миссия"}, "fa-af": {"title": "مأموریت"}},
+    }
+)
+class TranslationsField(serializers.JSONField):
+    """Texts in other languages, ``{language: {field: text}}`` (checked by workspace.translations)."""
+
+
 class BoardSerializer(serializers.ModelSerializer):
+    translations = TranslationsField(read_only=True)
+
     workspace = serializers.SlugField(source="workspace.slug", read_only=True)
 
     class Meta:
         model = Board
-        fields = ["id", "workspace", "kind", "title", "guiding_question", "state", "position"]
+        fields = ["id", "workspace", "kind", "title", "guiding_question", "translations", "state", "position"]
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -151,10 +164,16 @@ class BoardUpdateSerializer(StrictInputSerializer):
     guiding_question = serializers.CharField(max_length=500, required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=BoardState.choices, required=False)
     position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    translations = TranslationsField(
+        required=False,
+        help_text='The title and guiding question in other languages: {"ru": {"title": "…"}}; "" removes one.',
+    )
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError(_("Give at least one of: title, guiding_question, state, position."))
+            raise serializers.ValidationError(
+                _("Give at least one of: title, guiding_question, state, position, translations.")
+            )
         return attrs
 
 

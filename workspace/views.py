@@ -57,6 +57,7 @@ def workspace_context(request, membership, **extra) -> dict:
         "can_manage_boards": can(membership.role, "manage_boards"),
         "can_invite": can(membership.role, "invite"),
         "can_facilitate": can(membership.role, "facilitate"),
+        "can_describe": can(membership.role, "describe_workspace"),
         **extra,
     }
 

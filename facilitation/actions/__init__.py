@@ -18,7 +18,7 @@ from facilitation.actions.fishbowl import (
     unseat_speaker,
 )
 from facilitation.actions.notices import post_message, summon_to_board
-from facilitation.actions.sessions import end_session, extend_session, start_session
+from facilitation.actions.sessions import end_session, extend_session, retitle_session, start_session
 
 __all__ = [
     "accept_seat",
@@ -28,6 +28,7 @@ __all__ = [
     "leave_bowl",
     "lower_hand",
     "post_message",
+    "retitle_session",
     "raise_hand",
     "seat_speaker",
     "set_seats",

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from facilitation.actions.common import locked_workspace
 from facilitation.errors import FacilitationError
 from facilitation.selectors import session_data
+from workspace.actions.members import SESSION_TEXTS
 from workspace.events import record_workspace_event
 from workspace.models import AgendaSession, Membership, SessionState
 from workspace.roles import require
 from workspace.transactions import write_transaction
+from workspace.translations import clean_one, merged_translations
 
 EXTEND_MAX_MINUTES = 240
 
@@ -81,4 +83,30 @@ def end_session(*, session: AgendaSession, by: Membership) -> AgendaSession:
         session.state, session.ended_at = SessionState.ENDED, timezone.now()
         session.save(update_fields=["state", "ended_at"])
         _announce(session, by)
+    return session
+
+
+def retitle_session(
+    *, session: AgendaSession, by: Membership, title: str | None = None, translations: dict | None = None
+) -> AgendaSession:
+    """Rename a session, or give its title in other languages (``{"ru": {"title": …}}``)."""
+    require(by, "facilitate")
+    if title is not None:
+        title = clean_one(title, SESSION_TEXTS["title"], label=_("The title"))
+        if not title:
+            raise FacilitationError(_("A session needs a title."))
+    with write_transaction():
+        session = _locked(session)
+        changed = {}
+        if title is not None and title != session.title:
+            changed["title"] = title
+        if translations is not None:
+            merged = merged_translations(session.translations, translations, SESSION_TEXTS)
+            if merged != session.translations:
+                changed["translations"] = merged
+        if changed:
+            for field, value in changed.items():
+                setattr(session, field, value)
+            session.save(update_fields=list(changed))
+            _announce(session, by)
     return session

@@ -4,7 +4,7 @@
 // console then fetches its overview again (at most a few times a second). Boards and rounds change
 // through their own APIs, the same ones the board page uses.
 
-import { clock, el, format } from "./dom.js";
+import { clock, el, format, localized } from "./dom.js";
 import { api, room, secondsUntil, setServerTime } from "./room.js";
 import { formatTime } from "./time.js";
 
@@ -99,7 +99,7 @@ function drawBoard(board) {
   }
   item.className = `console-board console-board--${board.state}`;
   item.querySelector("[data-head]").replaceChildren(
-    el("a", { class: "console-board__title", href: board.url, dir: "auto", text: board.title }),
+    el("a", { class: "console-board__title", href: board.url, dir: "auto", text: localized(board, "title") }),
     el("span", { class: `badge badge--${board.state}`, "data-console-state": "", text: S.states[board.state] || board.state }));
   item.querySelector("[data-stats]").replaceChildren(
     el("p", { class: "console-board__numbers" },
@@ -117,7 +117,7 @@ function drawBoard(board) {
     el("button", { type: "button", class: "button button--small", text: S.summon, "data-summon": "",
       onclick: () => act(async () => {
         await api("POST", `/api/boards/${board.id}/summon/`, {});
-        errorEl.textContent = format(S.summoned, { board: board.title });
+        errorEl.textContent = format(S.summoned, { board: localized(board, "title") });
       }) }));
   return item;
 }
@@ -219,7 +219,7 @@ form.addEventListener("submit", async (event) => {
 
 room.on("notice", (notice) => {
   history.querySelector("[data-history-empty]")?.remove();
-  const what = notice.kind === "summon" ? format(S.summon_line, { board: notice.board.title }) : "";
+  const what = notice.kind === "summon" ? format(S.summon_line, { board: localized(notice.board, "title") }) : "";
   history.prepend(el("li", { class: "history__item" },
     el("span", { class: "muted small", text: `${formatTime(notice.created_at)} · ${notice.author ? notice.author.display_name : ""}` }),
     what ? el("span", { text: what }) : null,

@@ -21,6 +21,14 @@ export function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
 }
 
+/** A text people gave in several languages (workspace/translations.py): in the page's language,
+ * else its base language ("fa" for "fa-af"), else the text as given. */
+export function localized(obj, field) {
+  const lang = document.documentElement.lang.toLowerCase();
+  const texts = obj.translations || {};
+  return texts[lang]?.[field] || texts[lang.split("-")[0]]?.[field] || obj[field];
+}
+
 export function cookie(name) {
   const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
   return match ? decodeURIComponent(match[1]) : "";

@@ -33,7 +33,12 @@ def test_bring_everyone_to_a_board(workspace, facilitator, room_events):
         actions.summon_to_board(board=board, by=facilitator)
     notice = frames[0]["notice"]
     assert notice["kind"] == "summon"
-    assert notice["board"] == {"id": board.pk, "title": board.title, "url": f"/w/{workspace.slug}/boards/{board.pk}/"}
+    assert notice["board"] == {
+        "id": board.pk,
+        "title": board.title,
+        "translations": {},  # each reader's page picks its language
+        "url": f"/w/{workspace.slug}/boards/{board.pk}/",
+    }
 
 
 def test_participants_cannot_post_notices(workspace, participant):

@@ -27,6 +27,7 @@ from workspace.actions.members import (
     set_charter_consent,
     set_preferences,
     sign_up_with_invitation,
+    update_workspace,
 )
 from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
 
@@ -58,4 +59,5 @@ __all__ = [
     "touch_presence",
     "update_board",
     "update_card",
+    "update_workspace",
 ]

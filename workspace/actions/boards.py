@@ -13,10 +13,13 @@ from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
 from workspace.roles import require
 from workspace.selectors import board_data
 from workspace.text import clean_text
+from workspace.translations import TextField, merged_translations
 
 # Boards ---------------------------------------------------------------------------------------
 
-BOARD_FIELDS = ("title", "guiding_question", "state", "position")
+BOARD_FIELDS = ("title", "guiding_question", "state", "position", "translations")
+# What a board says in other languages (workspace.translations), cleaned as the fields themselves.
+BOARD_TEXTS = {"title": TextField(120), "guiding_question": TextField(500, one_line=False)}
 
 
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
@@ -57,8 +60,10 @@ def update_board(
     guiding_question: str | None = None,
     state: str | None = None,
     position: int | None = None,
+    translations: dict | None = None,
 ) -> Board:
-    """A facilitator or steward renames, re-asks, locks/unlocks or moves a board.
+    """A facilitator or steward renames, re-asks, locks/unlocks or moves a board, or gives its title
+    and guiding question in other languages (``{"ru": {"title": …}}``; an empty text removes one).
 
     Only what is given changes; a call that changes nothing records no event.
     """
@@ -76,6 +81,8 @@ def update_board(
         changes["position"] = position
     with transaction.atomic():
         board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        if translations is not None:
+            changes["translations"] = merged_translations(board.translations, translations, BOARD_TEXTS)
         changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
         if not changed:
             return board

@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from workspace.actions.boards import BOARD_TEXTS
 from workspace.errors import WorkspaceError
+from workspace.events import record_workspace_event
 from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Profile, Workspace
 from workspace.roles import Role, require
 from workspace.text import clean_name, mixes_scripts, skeleton
+from workspace.translations import TextField, clean_one, merged_translations
 
 User = get_user_model()
 
@@ -28,6 +31,10 @@ DISPLAY_NAME_MAX = Membership._meta.get_field("display_name").max_length
 
 
 # Workspaces and members ---------------------------------------------------------------------
+
+# What a workspace and an agenda session say in other languages (workspace.translations).
+WORKSPACE_TEXTS = {"name": TextField(200), "description": TextField(2000, one_line=False)}
+SESSION_TEXTS = {"title": TextField(AgendaSession._meta.get_field("title").max_length)}
 
 CHARTER_BOARDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
 
@@ -38,30 +45,95 @@ def create_workspace(
     name: str,
     description: str = "",
     time_zone: str = "UTC",
-    agenda: list[tuple[str, datetime, datetime]] = (),
-    board_questions: dict[str, tuple[str, str]] | None = None,
+    agenda: list[tuple] = (),
+    board_questions: dict[str, tuple] | None = None,
+    translations: dict | None = None,
 ) -> Workspace:
     """An operator opens a workspace with its four charter boards (Concept, Mission, Vision,
-    Priority areas, in that order) and its agenda. ``board_questions`` maps a board kind to
-    (title, guiding question); kinds it leaves out get their default title and no question.
+    Priority areas, in that order) and its agenda of (title, start, end) sessions.
+    ``board_questions`` maps a board kind to (title, guiding question); kinds it leaves out get
+    their default title and no question. A session or a board may add its texts in other languages
+    as a last element, and ``translations`` gives the workspace's (workspace.translations).
     """
     board_questions = board_questions or {}
-    workspace = Workspace(slug=slug, name=name, description=description, time_zone=time_zone)
+    workspace = Workspace(
+        slug=slug,
+        name=name,
+        description=description,
+        time_zone=time_zone,
+        translations=merged_translations({}, translations or {}, WORKSPACE_TEXTS),
+    )
     try:
         workspace.full_clean()
     except ValidationError as error:
         raise WorkspaceError(" ".join(error.messages)) from None
     with transaction.atomic():
         workspace.save()
-        for title, starts_at, ends_at in agenda:
+        for title, starts_at, ends_at, *given in agenda:
             if ends_at <= starts_at:
                 raise WorkspaceError(_("A session must end after it starts."))
-            AgendaSession.objects.create(workspace=workspace, title=title, starts_at=starts_at, ends_at=ends_at)
-        for position, kind in enumerate(CHARTER_BOARDS):
-            title, question = board_questions.get(kind, (BoardKind(kind).label, ""))
-            Board.objects.create(
-                workspace=workspace, kind=kind, title=title, guiding_question=question, position=position
+            AgendaSession.objects.create(
+                workspace=workspace,
+                title=title,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                translations=merged_translations({}, given[0] if given else {}, SESSION_TEXTS),
             )
+        for position, kind in enumerate(CHARTER_BOARDS):
+            title, question, *given = board_questions.get(kind, (BoardKind(kind).label, ""))
+            Board.objects.create(
+                workspace=workspace,
+                kind=kind,
+                title=title,
+                guiding_question=question,
+                position=position,
+                translations=merged_translations({}, given[0] if given else {}, BOARD_TEXTS),
+            )
+    return workspace
+
+
+def update_workspace(
+    *,
+    workspace: Workspace,
+    by: Membership,
+    name: str | None = None,
+    description: str | None = None,
+    translations: dict | None = None,
+) -> Workspace:
+    """A steward renames or re-describes the workspace, or gives its name and description in other
+    languages (``{"ru": {"description": …}}``; an empty text removes one). Records
+    ``workspace.updated`` when something changed."""
+    require(by, "describe_workspace")
+    changes = {}
+    if name is not None:
+        changes["name"] = clean_one(name, WORKSPACE_TEXTS["name"], label=_("The name"))
+        if not changes["name"]:
+            raise WorkspaceError(_("A workspace needs a name."))
+    if description is not None:
+        changes["description"] = clean_one(description, WORKSPACE_TEXTS["description"], label=_("The description"))
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+        if translations is not None:
+            changes["translations"] = merged_translations(workspace.translations, translations, WORKSPACE_TEXTS)
+        changed = {field: value for field, value in changes.items() if getattr(workspace, field) != value}
+        if not changed:
+            return workspace
+        for field, value in changed.items():
+            setattr(workspace, field, value)
+        workspace.save(update_fields=list(changed))
+        record_workspace_event(
+            workspace=workspace,
+            type="workspace.updated",
+            payload={
+                "workspace": {
+                    "name": workspace.name,
+                    "description": workspace.description,
+                    "translations": workspace.translations,
+                },
+                "changed": sorted(changed),
+            },
+            actor=by.user,
+        )
     return workspace
 
 

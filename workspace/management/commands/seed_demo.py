@@ -35,6 +35,42 @@ BOARDS = {
     BoardKind.VISION: ("Vision", "What change do we want to see in our region in ten years?"),
     BoardKind.PRIORITIES: ("Priority areas", "Which areas should the think tank work on first, and why?"),
 }
+# The same texts in Russian and Dari (workspace.translations): name, description, the boards'
+# titles and questions (in BOARDS order), the agenda's titles (in AGENDA order).
+TRANSLATIONS = {
+    "ru": {
+        "name": "Аналитический центр гражданского общества под руководством Глобального Юга — совместная разработка",
+        "description": (
+            "Основатели из Афганистана, Казахстана, Кыргызстана, Монголии, Таджикистана, Туркменистана и "
+            "Узбекистана встречаются на два дня, чтобы вместе написать хартию аналитического центра: его "
+            "концепцию, миссию, видение и приоритетные направления. Предлагайте идеи карточками, обсуждайте "
+            "их, пишите тексты вместе и выбирайте голосованием точками."
+        ),
+        "boards": [
+            ("Концепция", "Какой аналитический центр мы создаём и что делает его центром Глобального Юга?"),
+            ("Миссия", "Что будет делать центр, для кого и как?"),
+            ("Видение", "Каких перемен мы хотим для нашего региона через десять лет?"),
+            ("Приоритетные направления", "Над какими направлениями центру стоит работать в первую очередь и почему?"),
+        ],
+        "agenda": ["День 1: концепция и миссия", "День 2: видение и приоритетные направления"],
+    },
+    "fa-af": {
+        "name": "اندیشکده و کنشکدهٔ جامعهٔ مدنی به رهبری جنوب جهانی — طراحی مشترک",
+        "description": (
+            "بنیان‌گذاران از افغانستان، قزاقستان، قرغیزستان، مغولستان، تاجیکستان، ترکمنستان و ازبکستان دو روز "
+            "گرد هم می‌آیند تا منشور اندیشکده را با هم بنویسند: مفهوم، مأموریت، چشم‌انداز و عرصه‌های "
+            "اولویت‌دار آن. ایده‌ها را به شکل کارت بگذارید، دربارهٔ آن‌ها گفتگو کنید، متن‌ها را با هم بنویسید "
+            "و با رأی‌گیری نقطه‌ای انتخاب کنید."
+        ),
+        "boards": [
+            ("مفهوم", "چه نوع اندیشکده‌ای را بنیان می‌گذاریم و چه چیزی آن را به رهبری جنوب جهانی می‌سازد؟"),
+            ("مأموریت", "اندیشکده چه خواهد کرد، برای چه کسانی و چگونه؟"),
+            ("چشم‌انداز", "چه تغییری را در ده سال آینده در منطقهٔ خود می‌خواهیم ببینیم؟"),
+            ("عرصه‌های اولویت‌دار", "اندیشکده نخست روی کدام عرصه‌ها کار کند و چرا؟"),
+        ],
+        "agenda": ["روز اول: مفهوم و مأموریت", "روز دوم: چشم‌انداز و عرصه‌های اولویت‌دار"],
+    },
+}
 # username, display name, role, country
 USERS = [
     ("steward", "Demo steward", Role.STEWARD, "KG"),
@@ -47,6 +83,15 @@ USERS = [
     ("tm", "Participant (Turkmenistan)", Role.PARTICIPANT, "TM"),
     ("uz", "Participant (Uzbekistan)", Role.PARTICIPANT, "UZ"),
 ]
+
+
+def _translated(code_texts: dict, key: str, index: int | None = None) -> dict:
+    """``{language: {field: text}}`` of one demo text from TRANSLATIONS."""
+    result = {}
+    for code, texts in TRANSLATIONS.items():
+        value = texts[key] if index is None else texts[key][index]
+        result[code] = code_texts(value)
+    return result
 
 
 class Command(BaseCommand):
@@ -64,9 +109,22 @@ class Command(BaseCommand):
                 description=DESCRIPTION,
                 time_zone=TIME_ZONE,
                 agenda=[
-                    (title, datetime(*start, tzinfo=zone), datetime(*end, tzinfo=zone)) for title, start, end in AGENDA
+                    (
+                        title,
+                        datetime(*start, tzinfo=zone),
+                        datetime(*end, tzinfo=zone),
+                        _translated(lambda text: {"title": text}, "agenda", index),
+                    )
+                    for index, (title, start, end) in enumerate(AGENDA)
                 ],
-                board_questions=BOARDS,
+                board_questions={
+                    kind: (*texts, _translated(lambda t: {"title": t[0], "guiding_question": t[1]}, "boards", index))
+                    for index, (kind, texts) in enumerate(BOARDS.items())
+                },
+                translations={
+                    code: {"name": texts["name"], "description": texts["description"]}
+                    for code, texts in TRANSLATIONS.items()
+                },
             )
         User = get_user_model()
         for username, display_name, role, country in USERS:
