@@ -10,11 +10,12 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from voting.selectors import board_round
+        from voting.selectors import board_round, earlier_rounds
         from workspace.selectors import register_board_panel, register_snapshot_section
 
         # The board snapshot (page, API, replay) carries the board's round.
         register_snapshot_section("round", board_round)
+        register_snapshot_section("earlier_rounds", earlier_rounds)
         register_board_panel("voting/round_panel.html")
         # Voters place their dots over the board socket (voting.sockets registers the frame).
         import voting.sockets  # noqa: F401

@@ -208,10 +208,33 @@ def _voter_name(dot: Dot) -> str:
     return dot.voter.display_name if dot.voter else str(_("a former member"))
 
 
-def board_round(board) -> dict | None:
-    """The board snapshot's round: the open one, else the newest draft or closed one."""
-    round_ = (
+def _shown_round(board) -> Round | None:
+    return (
         Round.objects.filter(board=board, state=RoundState.OPEN).first()
         or Round.objects.filter(board=board).exclude(state=RoundState.CANCELLED).order_by("-created_at", "-id").first()
     )
+
+
+def board_round(board) -> dict | None:
+    """The board snapshot's round: the open one, else the newest draft or closed one."""
+    round_ = _shown_round(board)
     return round_public(round_) if round_ else None
+
+
+def earlier_rounds(board) -> list[dict]:
+    """The board's other closed rounds, newest first: their question and when they closed. The page
+    lists them under the round it shows and fetches their results only when someone opens the list
+    (so that 110 people joining do not each download every old result)."""
+    rounds = list(
+        Round.objects.filter(board=board)
+        .exclude(state=RoundState.CANCELLED)
+        .order_by("-created_at", "-id")
+        .values("id", "state", "question", "closed_at")
+    )  # one query; the same choice as _shown_round's two
+    shown = next((r for r in rounds if r["state"] == RoundState.OPEN), rounds[0] if rounds else None)
+    closed = [r for r in rounds if r["state"] == RoundState.CLOSED and r is not shown]
+    closed.sort(key=lambda r: (r["closed_at"], r["id"]), reverse=True)
+    return [
+        {"id": r["id"], "question": r["question"], "closed_at": r["closed_at"].isoformat() if r["closed_at"] else None}
+        for r in closed
+    ]

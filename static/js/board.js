@@ -7,7 +7,7 @@
 // one twice changes nothing. Text being typed lives in its own form and in localStorage, never in
 // what gets redrawn, so no event can wipe it.
 
-import { cookie, el, format } from "./dom.js";
+import { cookie, el, format, localized } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-board]");
@@ -391,10 +391,10 @@ function drawEmpty() {
 }
 
 function drawBoard() {
-  root.querySelector("[data-board-title]").textContent = state.board.title;
+  root.querySelector("[data-board-title]").textContent = localized(state.board, "title");
   const question = root.querySelector("[data-board-question]");
-  question.textContent = state.board.guiding_question;
-  question.hidden = !state.board.guiding_question;
+  question.textContent = localized(state.board, "guiding_question");
+  question.hidden = !question.textContent;
   const badge = root.querySelector("[data-board-state]");
   badge.className = `badge badge--${state.board.state}`;
   badge.textContent = t.states[state.board.state];
@@ -562,7 +562,15 @@ function applyEvent(frame) {
       break;
     }
     default:
-      if (frame.type.startsWith("round.")) state.round = frame.round;
+      if (frame.type.startsWith("round.")) {
+        // A new round takes the place of a closed one: that one joins the earlier rounds.
+        const before = state.round;
+        if (before && before.id !== frame.round.id && before.state === "closed") {
+          const { id, question, closed_at } = before;
+          state.earlier_rounds = [{ id, question, closed_at }, ...(state.earlier_rounds || []).filter((r) => r.id !== id)];
+        }
+        state.round = frame.round;
+      }
       break; // other types belong to other panels, or to a newer server
   }
   state.seq = frame.seq;

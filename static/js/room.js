@@ -7,7 +7,7 @@
 // the difference to this device's clock is applied to every countdown, so a device whose clock is
 // wrong still shows what every other screen shows.
 
-import { clock, cookie, format } from "./dom.js";
+import { clock, cookie, format, localized } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-room]");
@@ -79,7 +79,7 @@ function drawSession() {
   const live = room.liveSession();
   sessionEl.hidden = !live;
   if (!live) return;
-  sessionEl.querySelector("[data-session-title]").textContent = live.title;
+  sessionEl.querySelector("[data-session-title]").textContent = localized(live, "title");
   tickSession();
   sessionEl.querySelector("[data-session-ends]").textContent = format(T.ends_at, { time: formatTime(live.ends_at, { day: false }) });
 }
@@ -114,12 +114,12 @@ function drawNotices() {
   summonEl.dataset.notice = summon.id;
   summonEl.querySelector("[data-summon-text]").textContent = here
     ? format(T.summon_here, { name: authorName(summon) })
-    : format(T.summon, { name: authorName(summon), board: summon.board.title });
+    : format(T.summon, { name: authorName(summon), board: localized(summon.board, "title") });
   summonEl.querySelector("[data-summon-note]").textContent = summon.text;
   const link = summonEl.querySelector("[data-summon-link]");
   link.hidden = here;
   link.href = summon.board.url;
-  link.textContent = format(T.go_to_board, { board: summon.board.title });
+  link.textContent = format(T.go_to_board, { board: localized(summon.board, "title") });
 }
 
 function drawOffer() {
@@ -132,6 +132,7 @@ for (const kind of ["banner", "summon"]) {
   el.querySelector(`[data-${kind}-dismiss]`).addEventListener("click", () => {
     localStorage.setItem(dismissedKey(kind), el.dataset.notice);
     el.hidden = true;
+    drawStrip();
   });
 }
 
@@ -147,10 +148,36 @@ async function offerStep(step) {
 offerEl.querySelector("[data-offer-accept]").addEventListener("click", () => offerStep("accept-seat"));
 offerEl.querySelector("[data-offer-decline]").addEventListener("click", () => offerStep("decline-seat"));
 
+// On a phone only the most pressing line shows: a seat offered to you, "come to board X", a
+// message, "everyone to this board" once you are on it, the session; a button opens the rest.
+// Wider screens show every line, in the same order.
+const toggleEl = root.querySelector("[data-room-toggle]");
+let expanded = false;
+
+function drawStrip() {
+  const here = summonEl.querySelector("[data-summon-link]").hidden; // the summons is to this board
+  const ranked = here ? [offerEl, bannerEl, summonEl, sessionEl] : [offerEl, summonEl, bannerEl, sessionEl];
+  ranked.forEach((el, index) => { el.style.order = String(index); });
+  const shown = ranked.filter((el) => !el.hidden);
+  shown.forEach((el, index) => el.classList.toggle("room__strip--more", index > 0));
+  root.classList.toggle("room--expanded", expanded);
+  const first = shown[0]?.querySelector(".room__text");
+  const cut = Boolean(first && first.scrollHeight > first.clientHeight + 1); // a long note, clamped
+  toggleEl.hidden = shown.length < 2 && !cut && !expanded;
+  toggleEl.textContent = expanded ? T.show_less : shown.length > 1 ? format(T.show_more, { count: shown.length - 1 }) : T.show_all;
+  toggleEl.setAttribute("aria-expanded", String(expanded));
+}
+
+toggleEl.addEventListener("click", () => {
+  expanded = !expanded;
+  drawStrip();
+});
+
 function drawAll() {
   drawSession();
   drawNotices();
   drawOffer();
+  drawStrip();
 }
 
 // Events -----------------------------------------------------------------------------------------
@@ -159,14 +186,17 @@ function apply(frame) {
   if (frame.type === "session.updated") {
     state.sessions = state.sessions.map((s) => (s.id === frame.session.id ? frame.session : s));
     drawSession();
+    drawStrip();
     emit("sessions", state.sessions);
   } else if (frame.type === "notice.posted") {
     state.notices = [frame.notice, ...state.notices.filter((n) => n.id !== frame.notice.id)];
     drawNotices();
+    drawStrip();
     emit("notice", frame.notice);
   } else if (frame.type === "fishbowl.updated" || frame.type === "fishbowl.local") {
     state.fishbowl = frame.fishbowl;
     drawOffer();
+    drawStrip();
     emit("fishbowl", state.fishbowl);
   }
 }

@@ -11,11 +11,13 @@ const panel = document.querySelector("[data-round-panel]");
 const view = panel.querySelector("[data-round-view]");
 const setup = panel.querySelector("[data-round-setup]");
 const form = panel.querySelector("[data-round-form]");
+const earlier = panel.querySelector("[data-earlier-rounds]");
 const T = JSON.parse(document.getElementById("round-strings").textContent);
 
 let mine = null; // { round, can_vote, dots: {card: n}, used, remaining }
 let clockOffset = 0; // server clock minus this device's clock, in ms
 let warnedMinute = false;
+let resultsOpen = null; // the reader's choice for the closed round's results (null: by screen width)
 
 const board = () => window.codesignBoard;
 const round = () => board().state.round || null;
@@ -177,7 +179,7 @@ function resultText(card, row) {
   return box;
 }
 
-function drawResults(r) {
+function drawResults(r, { adopt = true } = {}) {
   const { el, state } = board();
   const rows = r.results.cards;
   const top = Math.max(1, ...rows.map((row) => row.dots));
@@ -197,7 +199,7 @@ function drawResults(r) {
   const wrap = el("div", { class: "results-wrap" }, el("h3", { text: T.results }), list,
     el("p", { class: "help", text: T.results_order }), // in the reader's language, not the closer's
     el("p", {}, el("a", { href: `/api/rounds/${r.id}/results.csv`, text: T.csv })));
-  if (board().viewer.can_curate) {
+  if (adopt && board().viewer.can_curate) {
     const count = el("input", { type: "number", min: 1, max: rows.length, value: Math.min(3, rows.length), class: "small-input", "aria-label": T.adopt });
     wrap.append(el("form", { class: "adopt", onsubmit: async (event) => {
       event.preventDefault();
@@ -236,12 +238,25 @@ function render() {
   panel.hidden = !r && !viewer.can_run_rounds;
   if (setup) setup.hidden = Boolean(active);
   view.replaceChildren();
+  panel.classList.toggle("round-panel--closed", Boolean(r && r.state === "closed"));
   if (!r || r.state === "cancelled") return;
-  view.append(el("p", { class: "round-question", dir: "auto", text: r.question }));
+  const question = el("p", { class: "round-question", dir: "auto", text: r.question });
   const facts = el("p", { class: "round-facts" },
     el("span", { class: `badge badge--round-${r.state}`, text: r.state === "open" ? T.open : r.state === "closed" ? T.closed_at : T.draft }),
     el("span", { text: r.anonymous ? T.anonymous : T.open_vote }));
-  view.append(facts);
+  if (r.state === "closed" && r.results) {
+    // Closed: the results fold under their question, open on wide screens, closed on a phone
+    // (so that the cards start on its first screen) until the reader opens them.
+    const details = el("details", { class: "round-closed" },
+      el("summary", {}, el("span", { class: "round-closed__label", text: T.results }), question),
+      facts, turnoutLine(r), drawResults(r));
+    details.open = resultsOpen ?? window.matchMedia("(min-width: 761px)").matches;
+    details.addEventListener("toggle", () => { resultsOpen = details.open; });
+    view.append(details);
+    if (viewer.can_run_rounds) view.append(facilitatorButtons(r));
+    return;
+  }
+  view.append(question, facts);
   if (r.state === "draft") {
     if (!viewer.can_run_rounds) view.append(el("p", { text: T.draft }));
   }
@@ -255,15 +270,55 @@ function render() {
     view.append(turnoutLine(r));
     if (!r.tally) view.append(el("p", { class: "help", text: T.hidden }));
   }
-  if (r.state === "closed" && r.results) {
-    view.append(turnoutLine(r), drawResults(r));
-  }
   if (viewer.can_run_rounds) view.append(facilitatorButtons(r));
 }
+
+// The board's other closed rounds, newest first: counted from the snapshot, their results fetched
+// when someone opens the list (and again when the list changed since).
+let earlierDrawn = "";
+
+function earlierIds() {
+  return (board().state.earlier_rounds || []).map((r) => r.id);
+}
+
+function drawEarlierSummary() {
+  const count = earlierIds().length;
+  earlier.hidden = count === 0;
+  earlier.querySelector("[data-earlier-summary]").textContent = text(T.earlier, { count });
+  if (earlier.open && earlierDrawn !== earlierIds().join(",")) loadEarlier();
+}
+
+async function loadEarlier() {
+  const { el, api, state } = board();
+  const list = earlier.querySelector("[data-earlier-list]");
+  const ids = earlierIds();
+  earlierDrawn = ids.join(",");
+  list.replaceChildren(el("p", { class: "help", text: T.loading }));
+  let rounds;
+  try {
+    rounds = await api("GET", `/api/boards/${state.board.id}/rounds/`);
+  } catch (err) {
+    earlierDrawn = "";
+    list.replaceChildren(el("p", { class: "error", role: "alert", text: err.message }));
+    return;
+  }
+  const byId = new Map(rounds.map((r) => [r.id, r]));
+  list.replaceChildren(...ids.map((id) => byId.get(id)).filter((r) => r && r.results).map((r) =>
+    el("section", { class: "earlier-round" },
+      el("h3", { class: "round-question", dir: "auto", text: r.question }),
+      el("p", { class: "help", text: text(T.closed_on, { time: formatTime(r.closed_at) }) }),
+      turnoutLine(r),
+      drawResults(r, { adopt: false }))));
+}
+
+earlier.addEventListener("toggle", () => {
+  if (earlier.open && earlierDrawn !== earlierIds().join(",")) loadEarlier();
+});
 
 function refresh() {
   render();
   decorateAll();
+  drawEarlierSummary();
 }
 
 function tick() {

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from charter import actions as charter_actions
+from facilitation import actions as facilitation_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
 from tests.factories import make_member
@@ -63,7 +64,11 @@ class TestRealContentOnAPhone(LiveServerTestCase):
         ]
         actions.add_comment(card=cards[0], by=author, body=f"{LONG_URL} {LONG_WORD}")
         actions.add_comment(card=cards[2], by=facilitator, body=DARI)
-        # A closed round whose results list those cards.
+        # An earlier closed round, then a closed round whose results list those cards.
+        earlier = voting_actions.create_round(board=self.board, by=facilitator, question="Which comes first, water?")
+        voting_actions.open_round(round_=earlier, by=facilitator)
+        voting_actions.place_dot(round_=earlier, voter=author, card_id=cards[3].pk)
+        voting_actions.close_round(round_=earlier, by=facilitator)
         round_ = voting_actions.create_round(board=self.board, by=facilitator, question=f"{LONG_WORD}?")
         voting_actions.open_round(round_=round_, by=facilitator)
         for card in cards:
@@ -77,6 +82,10 @@ class TestRealContentOnAPhone(LiveServerTestCase):
         # A published charter with all of it, read on the charter page.
         steward = Membership.objects.get(user__username="steward")
         charter_actions.publish_version(membership=steward, title=f"Хартия {LONG_WORD[:60]}", appendix=True)
+        # The room is busy: a live session, a message and "everyone to this board".
+        facilitation_actions.start_session(session=workspace.agenda.first(), by=facilitator)
+        facilitation_actions.post_message(workspace=workspace, by=facilitator, text=f"{DARI[:120]} {LONG_URL}")
+        facilitation_actions.summon_to_board(board=self.board, by=facilitator, text=LONG_WORD[:100])
         # 110 people on the board.
         for n in range(110):
             member = make_member(workspace, country=settings.COUNTRIES_FIRST[n % 7],
@@ -128,6 +137,19 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             compose = page.locator("form[data-compose] textarea")
             top = compose.bounding_box()["y"]
             assert top + 40 < PHONE["height"], f"the compose box starts {top:.0f} px down"
+            first_card = page.locator("[data-card]").first
+            card_top = first_card.bounding_box()["y"]
+            assert card_top + 40 < PHONE["height"], f"the first card starts {card_top:.0f} px down"
+            # One strip for the room: the most pressing line (the message: "everyone to this board"
+            # is done, they are here), the rest (the summons, the live session) behind one button.
+            expect(page.locator("[data-room-banner]")).to_be_visible()
+            expect(page.locator("[data-room-summon]")).to_be_hidden()
+            expect(page.locator("[data-room-session]")).to_be_hidden()
+            page.get_by_role("button", name="2 more").click()
+            expect(page.locator("[data-room-summon]")).to_be_visible()
+            expect(page.locator("[data-room-session]")).to_be_visible()
+            page.get_by_role("button", name="Show less").click()
+            expect(page.locator("[data-room-session]")).to_be_hidden()
             page.get_by_text("+106 more").click()
             expect(page.locator("[data-presence-full] .person")).to_have_count(111)
             expect(page.locator("[data-presence-countries]")).to_contain_text("AF")
@@ -172,3 +194,44 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             page.locator("#language-switch").select_option("ru")
             expect(page.locator("html")).to_have_attribute("lang", "ru")
             expect(page.locator("[data-connection]")).to_have_text("На связи")
+
+    def test_every_closed_round_is_there_newest_first(self):
+        """The newer round's results show; the earlier round is listed under it and its results come
+        when the list is opened."""
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+            expect(page.locator("[data-round-view] .round-question")).to_contain_text(LONG_WORD[:30])
+            page.locator(".round-closed > summary").click()  # on a phone the results start folded
+            expect(page.locator(".round-closed .results__row")).to_have_count(4)
+            earlier = page.locator("[data-earlier-rounds]")
+            expect(earlier.locator("summary")).to_have_text("Earlier rounds on this board (1)")
+            earlier.locator("summary").click()
+            expect(earlier.locator(".round-question")).to_have_text("Which comes first, water?")
+            expect(earlier.locator(".results__row")).to_have_count(4)  # every card of the round
+            expect(earlier.locator(".results__row").first).to_contain_text("water first")
+            expect(earlier.locator(".adopt")).to_have_count(0)  # adopting is for the round shown
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    def test_a_dari_reader_reads_the_board_in_dari(self):
+        """The board's title and guiding question in Dari (given by the stewards), and the empty
+        compose box's hint right to left."""
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.context.add_cookies([{"name": "django_language", "value": "fa-af", "url": base}])
+            page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+            expect(page.locator("[data-board-title]")).to_have_text(self.board.translations["fa-af"]["title"])
+            expect(page.locator("[data-board-question]")).to_have_text(
+                self.board.translations["fa-af"]["guiding_question"]
+            )
+            expect(page.locator(".boardnav")).to_contain_text(self.board.translations["fa-af"]["title"])
+            compose = page.locator("form[data-compose] textarea")
+            assert compose.evaluate("el => getComputedStyle(el).direction") == "rtl"
+            compose.fill("Water first")  # what is typed decides its own direction
+            assert compose.evaluate("el => getComputedStyle(el).direction") == "ltr"
