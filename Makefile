@@ -47,7 +47,7 @@ run: install system-packages var/secret_key
 	echo "" && echo "codesign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && echo "" && \
 	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) codesign.asgi:application
 
-SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext
+SYSTEM_PACKAGES := fonts-noto-core fonts-dejavu-core fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 gettext
 TEST_PACKAGES   := chromium poppler-utils nginx
 
 system-packages:

@@ -7,6 +7,7 @@ made: dates come from the version, not the clock.
 """
 
 import io
+import re
 import unicodedata
 import zipfile
 from datetime import UTC, datetime
@@ -277,7 +278,8 @@ class DocxWriter(HTMLParser):
         self.document = document
         self.paragraph = None
         self.paragraph_text: list[str] = []
-        self.bold = self.italic = self.code = 0
+        self.bold = self.italic = self.code = self.pre = 0
+        self.after_break = False  # a <br> was just written: the line's leading whitespace goes
         self.link: str | None = None
         self.link_text: list[str] = []
         self.lists: list[str] = []
@@ -310,6 +312,7 @@ class DocxWriter(HTMLParser):
             self._new_paragraph(self.BLOCK_STYLES[tag])
             if tag == "pre":
                 self.code += 1
+                self.pre += 1
         elif tag == "blockquote":
             self.block = "blockquote"
         elif tag in ("strong", "b"):
@@ -322,6 +325,7 @@ class DocxWriter(HTMLParser):
             self.link, self.link_text = attrs.get("href"), []
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.add_run().add_break()
+            self.after_break = True
         elif tag == "table":
             self._finish_paragraph()
             self.table, self.rows = None, []
@@ -339,6 +343,7 @@ class DocxWriter(HTMLParser):
         elif tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre"):
             if tag == "pre":
                 self.code -= 1
+                self.pre -= 1
             if tag != "p" or self.block != "li":
                 self._finish_paragraph()
             if tag == "li":
@@ -381,7 +386,16 @@ class DocxWriter(HTMLParser):
         if self.link is not None:
             self.link_text.append(data)
             return
+        if not self.pre:
+            # HTML's whitespace: a line end in the source is a space (python-docx would write it as
+            # a second line break after a <br>: one line break in the draft became two in Word).
+            data = re.sub(r"\s*\n\s*", " ", data)
+            if self.after_break:
+                data = data.lstrip()
+        self.after_break = self.after_break and not data
         if not data.strip() and self.paragraph is None:
+            return
+        if not data:
             return
         if self.paragraph is None:
             self._new_paragraph()

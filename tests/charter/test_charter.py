@@ -296,3 +296,30 @@ def test_an_adopted_dari_card_keeps_the_tally_on_the_charters_side(api, charter_
     sentence = line.text.split("\u2069", 1)[1].removeprefix(" — ")  # "1 dot from 1 supporter", translated
     visible = "".join(char for char in pdf_line if char not in "\u202a\u202b\u202c\u2066\u2067\u2068\u2069")
     assert visible.startswith("1.") and visible.endswith(sentence)  # number left, tally right, card between
+
+
+EMOJI = "💧🌍 Вода и климат 👨‍👩‍👧‍👦🇰🇬🇹🇯 — water first 🙌🏽"
+
+
+def test_emoji_are_drawn_in_the_pdf_and_line_breaks_stay_single_in_word(api, charter_ws):
+    """A draft with emoji and a line broken once: the PDF embeds an emoji font (not boxes), its text
+    keeps the emoji; Word gets one line break where the draft has one, and no stray space."""
+    import tempfile
+
+    workspace, boards, people = charter_ws
+    type_into(boards["vision"], people["mn"], f"{EMOJI}\nsecond line\nthird line\n\nNext paragraph")
+    client = api.as_user(people["steward"].user)
+
+    document = Document(io.BytesIO(client.get(url(workspace, "preview.docx")).content))
+    (paragraph,) = [p for p in document.paragraphs if EMOJI in p.text]
+    assert paragraph.text == f"{EMOJI}\nsecond line\nthird line"  # python-docx reads a w:br as "\n"
+    assert len(paragraph._p.findall(".//" + qn("w:br"))) == 2
+
+    pdf = client.get(url(workspace, "preview.pdf")).content
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
+    assert "Color-Emoji" in fonts, fonts
+    assert "💧🌍" in text and "🙌🏽" in text
