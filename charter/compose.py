@@ -9,6 +9,8 @@ import hashlib
 from collections import Counter
 from datetime import datetime
 
+from django.conf import settings as conf
+from django.utils import translation
 from django.utils.translation import get_language, get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -138,11 +140,18 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
             section["adopted"] = _adopted(board, round_)
         sections.append(section)
     with_appendix = settings.appendix if appendix is None else appendix
-    own_title = settings.title or _("Charter of %(name)s") % {"name": workspace.name}
+    own_title = settings.title or _("Charter of %(name)s") % {"name": workspace.localized("name")}
+    if settings.title:
+        titles = _titles(settings)
+    else:  # no title chosen: "Charter of …" in every language, with the workspace's name in it
+        titles = {}
+        for code, _name in conf.LANGUAGES:
+            with translation.override(code):
+                titles[code] = _("Charter of %(name)s") % {"name": workspace.localized("name", code)}
     return {
         "title": title or own_title,
         # The composition's title in other languages, unless this version was given another title.
-        "titles": _titles(settings) if (title or own_title) == own_title else {},
+        "titles": titles if (title or own_title) == own_title else {},
         "workspace": workspace.name,
         "sections": sections,
         "rounds": rounds,

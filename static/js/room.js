@@ -164,6 +164,10 @@ function drawStrip() {
   const first = shown[0]?.querySelector(".room__text");
   const cut = Boolean(first && first.scrollHeight > first.clientHeight + 1); // a long note, clamped
   toggleEl.hidden = shown.length < 2 && !cut && !expanded;
+  // The button sits at the end of the first line, not on a line of its own.
+  if (shown[0] && toggleEl.parentElement !== shown[0].querySelector(".room__inner")) {
+    shown[0].querySelector(".room__inner").append(toggleEl);
+  }
   toggleEl.textContent = expanded ? T.show_less : shown.length > 1 ? format(T.show_more, { count: shown.length - 1 }) : T.show_all;
   toggleEl.setAttribute("aria-expanded", String(expanded));
 }
