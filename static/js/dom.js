@@ -21,6 +21,22 @@ export function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
 }
 
+/** format() into an element, each value in its own <bdi>: a Latin name in a Dari sentence (or a
+ * Dari title in an English one) keeps its place, and the sentence's punctuation stays its own. */
+export function formatInto(node, template, values) {
+  node.replaceChildren();
+  let last = 0;
+  for (const match of template.matchAll(/%\((\w+)\)s/g)) {
+    node.append(template.slice(last, match.index));
+    const bdi = document.createElement("bdi");
+    bdi.textContent = values[match[1]] ?? "";
+    node.append(bdi);
+    last = match.index + match[0].length;
+  }
+  node.append(template.slice(last));
+  return node;
+}
+
 /** A text people gave in several languages (workspace/translations.py): in the page's language,
  * else its base language ("fa" for "fa-af"), else the text as given. */
 export function localized(obj, field) {

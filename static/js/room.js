@@ -7,7 +7,7 @@
 // the difference to this device's clock is applied to every countdown, so a device whose clock is
 // wrong still shows what every other screen shows.
 
-import { clock, cookie, format, localized } from "./dom.js";
+import { clock, cookie, format, formatInto, localized } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-room]");
@@ -101,7 +101,7 @@ function drawNotices() {
   const message = state.notices.find((n) => n.kind === "message");
   bannerEl.hidden = !message || message.id <= dismissed("banner");
   if (!bannerEl.hidden) {
-    bannerEl.querySelector("[data-banner-from]").textContent = `${format(T.message_from, { name: authorName(message) })}:`;
+    formatInto(bannerEl.querySelector("[data-banner-from]"), `${T.message_from}:`, { name: authorName(message) });
     bannerEl.querySelector("[data-banner-text]").textContent = message.text;
     bannerEl.dataset.notice = message.id;
   }
@@ -112,14 +112,13 @@ function drawNotices() {
   if (summonEl.hidden) return;
   const here = location.pathname === summon.board.url;
   summonEl.dataset.notice = summon.id;
-  summonEl.querySelector("[data-summon-text]").textContent = here
-    ? format(T.summon_here, { name: authorName(summon) })
-    : format(T.summon, { name: authorName(summon), board: localized(summon.board, "title") });
+  formatInto(summonEl.querySelector("[data-summon-text]"), here ? T.summon_here : T.summon,
+    { name: authorName(summon), board: localized(summon.board, "title") });
   summonEl.querySelector("[data-summon-note]").textContent = summon.text;
   const link = summonEl.querySelector("[data-summon-link]");
   link.hidden = here;
   link.href = summon.board.url;
-  link.textContent = format(T.go_to_board, { board: localized(summon.board, "title") });
+  formatInto(link, T.go_to_board, { board: localized(summon.board, "title") });
 }
 
 function drawOffer() {
