@@ -100,6 +100,7 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             "console": "/w/gs-think-tank/facilitate/",
             "fishbowl": "/w/gs-think-tank/fishbowl/",
             "invitations": "/w/gs-think-tank/invitations/",
+            "texts": "/w/gs-think-tank/texts/?language=fa-af",
             "preferences": "/preferences/",
         }
 
