@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from charter.compose import charter_settings, compose, sha256
 from charter.exports import Charter
 from charter.models import CharterSettings, CharterVersion
+from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.models import AuditEntry, Board, BoardKind, DraftRevision, Membership
+from workspace.models import Board, BoardKind, DraftRevision, Membership
 from workspace.roles import require
 from workspace.translations import TextField, merged_translations
 
@@ -90,19 +91,18 @@ def publish_version(*, membership: Membership, title: str = "", appendix: bool |
             markdown=markdown,
             sha256=sha256(markdown),
         )
-        AuditEntry.objects.create(
-            workspace=workspace, actor=membership, action="charter.published", details={"version": number}
-        )
+        audit(workspace, membership, "charter.published", version, {"version": number, "sha256": version.sha256})
     return version
 
 
 def record_export(*, membership: Membership, version: CharterVersion | None, fmt: str) -> None:
     """Note in the workspace's audit log who exported what, and when."""
-    AuditEntry.objects.create(
-        workspace=membership.workspace,
-        actor=membership,
-        action="charter.exported",
-        details={"version": version.number if version else None, "format": fmt},
+    audit(
+        membership.workspace,
+        membership,
+        "charter.exported",
+        version,
+        {"version": version.number if version else None, "format": fmt},
     )
 
 

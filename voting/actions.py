@@ -23,6 +23,7 @@ from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
 from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
 from voting.timers import tally_changed
 from workspace.actions import set_board_voting, update_card
+from workspace.audit import audit
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, BoardState, Card, CardStatus, Membership
 from workspace.roles import require
@@ -41,8 +42,15 @@ def _locked(round_: Round) -> tuple[Board, Round]:
     return board, round_
 
 
-def _announce(board: Board, round_: Round, kind: str, actor=None) -> None:
-    record_event(board=board, type=kind, payload={"round": round_public(round_)}, actor=actor)
+def _announce(board: Board, round_: Round, kind: str, by: Membership | None = None, *, extended=None) -> None:
+    """The board's event for a round's step, and (for every step but a tally) its audit entry:
+    never a voter, so an anonymous round stays anonymous in the audit trail too."""
+    record_event(board=board, type=kind, payload={"round": round_public(round_)}, actor=by.user if by else None)
+    if kind != "round.updated" or extended:
+        details = {"board": board.title, "anonymous": round_.anonymous, "results": round_.results_visibility}
+        if extended:
+            details["seconds"] = extended
+        audit(board.workspace, by, "round.extended" if extended else kind, round_, details)
 
 
 def _clean_cards(board: Board, card_ids) -> list[int]:
@@ -107,7 +115,7 @@ def create_round(
         )
         if chosen:
             round_.cards.set(chosen)
-        _announce(board, round_, "round.created", by.user)
+        _announce(board, round_, "round.created", by)
     return round_
 
 
@@ -136,7 +144,7 @@ def open_round(*, round_: Round, by: Membership) -> Round:
             raise VotingError(_("The round's end time has passed; set a new one."), kind=VotingError.CONFLICT)
         round_.save(update_fields=["state", "opened_at", "ends_at"])
         set_board_voting(board=board, voting=True, actor=by.user)
-        _announce(board, round_, "round.opened", by.user)
+        _announce(board, round_, "round.opened", by)
     return round_
 
 
@@ -152,7 +160,7 @@ def extend_round(*, round_: Round, by: Membership, seconds: int) -> Round:
         base = max(round_.ends_at or timezone.now(), timezone.now())
         round_.ends_at = base + timedelta(seconds=seconds)
         round_.save(update_fields=["ends_at"])
-        _announce(board, round_, "round.updated", by.user)
+        _announce(board, round_, "round.updated", by, extended=seconds)
     return round_
 
 
@@ -163,7 +171,7 @@ def _finish(board: Board, round_: Round, *, state: str, by: Membership | None) -
         round_.results = compute_results(round_)
     round_.save(update_fields=["state", "closed_at", "closed_by_timer", "results"])
     set_board_voting(board=board, voting=False, actor=by.user if by else None)
-    _announce(board, round_, f"round.{state}", by.user if by else None)
+    _announce(board, round_, f"round.{state}", by)
     return round_
 
 
@@ -191,7 +199,7 @@ def cancel_round(*, round_: Round, by: Membership) -> Round:
         if round_.state == RoundState.DRAFT:
             round_.state = RoundState.CANCELLED
             round_.save(update_fields=["state"])
-            _announce(board, round_, "round.cancelled", by.user)
+            _announce(board, round_, "round.cancelled", by)
             return round_
         return _finish(board, round_, state=RoundState.CANCELLED, by=by)
 
@@ -392,6 +400,7 @@ def adopt_results(
     with transaction.atomic():
         for position, card_id in enumerate(chosen):
             update_card(card=live[card_id], by=by, status=CardStatus.ADOPTED, position=position)
+        audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": chosen})
         for position, card in enumerate(others.order_by("position", "id"), start=len(chosen)):
             if card.position != position:
                 update_card(card=card, by=by, position=position)

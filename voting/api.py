@@ -30,6 +30,7 @@ from voting.serializers import (
 from workspace.access import access_board
 from workspace.api import validated
 from workspace.roles import require
+from workspace.text import spreadsheet_safe
 
 
 def access_round(user, round_id) -> tuple[Round, object]:
@@ -154,11 +155,6 @@ class ResultsView(GenericAPIView):
         return Response(_results_or_refuse(round_))
 
 
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class ResultsCsvView(GenericAPIView):
     """The final results of a closed round as CSV (one row per card, with the country breakdown)."""
 
@@ -180,14 +176,14 @@ class ResultsCsvView(GenericAPIView):
             header.append("voters")
         writer.writerow(header)
         for row in results["cards"]:
-            line = [row["rank"], row["card"], _spreadsheet_safe(row["body"]), row["dots"], row["supporters"]]
+            line = [row["rank"], row["card"], spreadsheet_safe(row["body"]), row["dots"], row["supporters"]]
             for code in countries:
                 counts = row["by_country"].get(code, {})
                 line += [counts.get("dots", 0), counts.get("voters", 0)]
             if not round_.anonymous:
                 line.append(
                     "; ".join(
-                        _spreadsheet_safe(f"{v['display_name']} ({v['country'] or '-'}): {v['dots']}")
+                        spreadsheet_safe(f"{v['display_name']} ({v['country'] or '-'}): {v['dots']}")
                         for v in row["voters"]
                     )
                 )

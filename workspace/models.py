@@ -91,6 +91,9 @@ class Membership(models.Model):
     # Consent to be named in the published charter (the default is no names).
     show_name_in_charter = models.BooleanField(_("name me in the charter"), default=False)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    # When they last left a board (their connection closed); the members page shows "here now"
+    # for whoever is on a board at the moment.
+    last_seen_at = models.DateTimeField(_("last here"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -451,16 +454,23 @@ class DraftRevision(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who did what in a workspace, for the stewards' record (e.g. each charter export)."""
+    """Who did what in a workspace, for the stewards' record (``workspace.audit.audit``): memberships,
+    roles, invitations, board states, round steps, the charter. Names are kept as they were, so an
+    entry still says who acted after that person left."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_log")
     actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=60)
+    actor_name = models.CharField(max_length=120, blank=True)
+    verb = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="audit_by_workspace_time")]
 
     def __str__(self) -> str:
-        return f"{self.action} in {self.workspace_id}"
+        return f"{self.verb} in {self.workspace_id}"

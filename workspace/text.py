@@ -55,3 +55,9 @@ def mixes_scripts(name: str) -> bool:
     from confusable_homoglyphs import confusables
 
     return any(confusables.is_dangerous(word) for word in clean_name(name).split())
+
+
+def spreadsheet_safe(text) -> str:
+    """A CSV cell that a spreadsheet shows as text: one starting with = + - @ would run as a formula."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace import account_views, views
+from workspace import account_views, people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("w/<slug:slug>/", views.workspace_home, name="workspace"),
     path("w/<slug:slug>/boards/<int:board_id>/", views.board_page, name="board"),
     path("w/<slug:slug>/invitations/", views.invitations_page, name="invitations"),
+    path("w/<slug:slug>/members/", people_views.members_page, name="members"),
+    path("w/<slug:slug>/members/<int:member_id>/remove/", people_views.remove_member_page, name="remove-member"),
+    path("w/<slug:slug>/audit/", people_views.audit_page, name="audit"),
     path(
         "w/<slug:slug>/invitations/<int:invitation_id>/revoke/",
         views.revoke_invitation_page,

@@ -58,6 +58,7 @@ def workspace_context(request, membership, **extra) -> dict:
         "can_invite": can(membership.role, "invite"),
         "can_facilitate": can(membership.role, "facilitate"),
         "can_describe": can(membership.role, "describe_workspace"),
+        "can_manage_members": can(membership.role, "manage_members"),
         **extra,
     }
 

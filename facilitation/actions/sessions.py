@@ -13,6 +13,7 @@ from facilitation.actions.common import locked_workspace
 from facilitation.errors import FacilitationError
 from facilitation.selectors import session_data
 from workspace.actions.members import SESSION_TEXTS
+from workspace.audit import audit
 from workspace.events import record_workspace_event
 from workspace.models import AgendaSession, Membership, SessionState
 from workspace.roles import require
@@ -22,10 +23,11 @@ from workspace.translations import clean_one, merged_translations
 EXTEND_MAX_MINUTES = 240
 
 
-def _announce(session: AgendaSession, by: Membership) -> None:
+def _announce(session: AgendaSession, by: Membership, verb: str) -> None:
     record_workspace_event(
         workspace=session.workspace, type="session.updated", payload={"session": session_data(session)}, actor=by.user
     )
+    audit(session.workspace, by, verb, session, {"ends_at": session.ends_at.isoformat()})
 
 
 def _locked(session: AgendaSession) -> AgendaSession:
@@ -54,7 +56,7 @@ def start_session(*, session: AgendaSession, by: Membership) -> AgendaSession:
             session.ends_at = now + (session.ends_at - session.starts_at)
         session.state, session.started_at, session.ended_at = SessionState.LIVE, now, None
         session.save(update_fields=["state", "started_at", "ended_at", "ends_at"])
-        _announce(session, by)
+        _announce(session, by, "session.started")
     return session
 
 
@@ -69,7 +71,7 @@ def extend_session(*, session: AgendaSession, by: Membership, minutes: int) -> A
             raise FacilitationError(_("Only a live session can be extended."), kind=FacilitationError.CONFLICT)
         session.ends_at = max(session.ends_at, timezone.now()) + timedelta(minutes=minutes)
         session.save(update_fields=["ends_at"])
-        _announce(session, by)
+        _announce(session, by, "session.extended")
     return session
 
 
@@ -82,7 +84,7 @@ def end_session(*, session: AgendaSession, by: Membership) -> AgendaSession:
             raise FacilitationError(_("Only a live session can be ended."), kind=FacilitationError.CONFLICT)
         session.state, session.ended_at = SessionState.ENDED, timezone.now()
         session.save(update_fields=["state", "ended_at"])
-        _announce(session, by)
+        _announce(session, by, "session.ended")
     return session
 
 
@@ -108,5 +110,5 @@ def retitle_session(
             for field, value in changed.items():
                 setattr(session, field, value)
             session.save(update_fields=list(changed))
-            _announce(session, by)
+            _announce(session, by, "session.renamed")
     return session

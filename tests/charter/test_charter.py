@@ -201,7 +201,7 @@ def test_exports_are_audited(api, charter_ws):
     client.post(url(workspace, "versions/"), {}, format="json")
     client.get(url(workspace, "versions/1/export.docx"))
     client.get(url(workspace, "preview.md"))
-    entries = AuditEntry.objects.filter(workspace=workspace, action="charter.exported").order_by("id")
+    entries = AuditEntry.objects.filter(workspace=workspace, verb="charter.exported").order_by("id")
     assert [(e.actor_id, e.details) for e in entries] == [
         (people["steward"].pk, {"version": 1, "format": "docx"}),
         (people["steward"].pk, {"version": None, "format": "md"}),

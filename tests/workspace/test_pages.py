@@ -137,11 +137,13 @@ def test_stranger_gets_404_page(client, workspace):
 
 
 def test_invite_button_only_for_stewards(client, workspace, steward, facilitator):
-    """Stewards see "Invite people"; facilitators do not."""
+    """Stewards see "Invite people" and "Manage members"; facilitators see neither."""
     client.force_login(steward.user)
-    assert "Invite people" in client.get(reverse("workspace", args=[workspace.slug])).text
+    page = client.get(reverse("workspace", args=[workspace.slug])).text
+    assert "Invite people" in page and "Manage members" in page
     client.force_login(facilitator.user)
-    assert "Invite people" not in client.get(reverse("workspace", args=[workspace.slug])).text
+    page = client.get(reverse("workspace", args=[workspace.slug])).text
+    assert "Invite people" not in page and "Manage members" not in page
 
 
 def test_user_text_is_escaped(client, workspace):

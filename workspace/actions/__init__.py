@@ -20,6 +20,7 @@ from workspace.actions.cards import (
 from workspace.actions.members import (
     accept_invitation,
     add_member,
+    change_role,
     create_invitation,
     create_workspace,
     remove_member,
@@ -40,6 +41,7 @@ __all__ = [
     "add_comment",
     "add_member",
     "announce_presence",
+    "change_role",
     "create_board",
     "create_card",
     "create_invitation",

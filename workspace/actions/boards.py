@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import record_event
 from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
@@ -49,6 +50,7 @@ def create_board(*, workspace: Workspace, by: Membership, title: str, guiding_qu
             workspace=workspace, kind=BoardKind.CUSTOM, position=0 if last is None else last + 1, **fields
         )
         record_event(board=board, type="board.created", payload={"board": board_data(board)}, actor=by.user)
+        audit(workspace, by, "board.created", board)
     return board
 
 
@@ -99,6 +101,7 @@ def update_board(
             payload={"board": board_data(board), "changed": sorted(changed)},
             actor=by.user,
         )
+        audit(board.workspace, by, "board.updated", board, {"changed": sorted(changed), "state": board.state})
     return board
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from workspace.actions.boards import BOARD_TEXTS
+from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import record_workspace_event
 from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Profile, Workspace
@@ -134,6 +135,7 @@ def update_workspace(
             },
             actor=by.user,
         )
+        audit(workspace, by, "workspace.updated", workspace, {"changed": sorted(changed)})
     return workspace
 
 
@@ -144,13 +146,15 @@ def add_member(*, workspace: Workspace, user, role: str, display_name: str, coun
     with transaction.atomic():
         if Membership.objects.filter(user=user, workspace=workspace).exists():
             raise WorkspaceError(_("This person is already a member."), kind=WorkspaceError.CONFLICT)
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             user=user,
             workspace=workspace,
             role=role,
             display_name=_clean_display_name(display_name, workspace_id=workspace.pk),
             country=_clean_country(country),
         )
+        audit(workspace, None, "member.added", membership, {"role": role})
+    return membership
 
 
 # Invitations ----------------------------------------------------------------------------------
@@ -179,15 +183,18 @@ def create_invitation(
         raise WorkspaceError(_("The expiry time must be in the future."))
     if expires_at > now + timedelta(days=366):
         raise WorkspaceError(_("An invitation can last at most a year."))
-    return Invitation.objects.create(
-        workspace=workspace,
-        role=role,
-        country=_clean_country(country),
-        max_uses=max_uses,
-        expires_at=expires_at,
-        note=note,
-        created_by=by.user,
-    )
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            workspace=workspace,
+            role=role,
+            country=_clean_country(country),
+            max_uses=max_uses,
+            expires_at=expires_at,
+            note=note,
+            created_by=by.user,
+        )
+        audit(workspace, by, "invitation.created", invitation, {"role": role, "max_uses": max_uses})
+    return invitation
 
 
 def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
@@ -195,6 +202,7 @@ def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
     require(by, "invite")
     with transaction.atomic():
         Invitation.objects.filter(pk=invitation.pk).update(revoked=True)
+        audit(invitation.workspace, by, "invitation.revoked", invitation, {"role": invitation.role})
     invitation.revoked = True
     return invitation
 
@@ -253,6 +261,13 @@ def _join(invitation: Invitation, user, display_name: str, country: str) -> Memb
     )
     invitation.uses += 1
     Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses)
+    audit(
+        invitation.workspace,
+        membership,
+        "member.joined",
+        membership,
+        {"role": membership.role, "invitation": invitation.pk},
+    )
     return membership
 
 
@@ -342,6 +357,7 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         ):
             raise WorkspaceError(_("The last steward cannot be removed."), kind=WorkspaceError.CONFLICT)
         board_ids = set(membership.presence_entries.values_list("board_id", flat=True))
+        audit(membership.workspace_id, by, "member.removed", membership, {"role": membership.role})
         for hook in _member_removal_hooks:
             hook(membership, by)
         membership_id = membership.pk
@@ -349,6 +365,36 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         transaction.on_commit(lambda: disconnect_member(membership_id))
         for board_id in board_ids:
             transaction.on_commit(lambda board_id=board_id: announce_presence(board_id))
+
+
+def change_role(*, membership: Membership, by: Membership, role: str) -> Membership:
+    """A steward gives a member another role. A workspace always keeps a steward: the last one
+    cannot be made anything else (by themselves or anyone)."""
+    require(by, "manage_members")
+    if role not in Role.values:
+        raise WorkspaceError(_("Unknown role: %(role)s.") % {"role": role})
+    if membership.workspace_id != by.workspace_id:
+        raise WorkspaceError.not_found(_("No such member."))
+    with transaction.atomic():
+        # Every steward row locked: two stewards demoting each other at once cannot both succeed.
+        stewards = list(
+            Membership.objects.select_for_update()
+            .filter(workspace_id=membership.workspace_id, role=Role.STEWARD)
+            .values_list("pk", flat=True)
+        )
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        before = membership.role
+        if before == role:
+            return membership
+        if before == Role.STEWARD and stewards == [membership.pk]:
+            raise WorkspaceError(
+                _("This is the workspace's last steward: make someone else a steward first."),
+                kind=WorkspaceError.CONFLICT,
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit(membership.workspace_id, by, "member.role_changed", membership, {"from": before, "to": role})
+    return membership
 
 
 def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:

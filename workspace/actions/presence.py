@@ -129,6 +129,7 @@ def leave_board(*, board_id: int, channel_name: str) -> None:
         if row is None:
             return
         row.delete()
+        Membership.objects.filter(pk=row.membership_id).update(last_seen_at=timezone.now())
         still_here = live_presence(board_id).filter(membership_id=row.membership_id).exists()
     if not still_here:
         announce_presence(board_id)
