@@ -16,6 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs
 
 from codesign.routing import websocket_urlpatterns  # noqa: E402
 from voting.timers import start_round_timer_when_served  # noqa: E402
+from workspace.mail import start_mail_sender_when_served  # noqa: E402
 from workspace.timers import start_presence_batcher_when_served  # noqa: E402
 from workspace.ws_auth import TokenOrSessionAuth  # noqa: E402
 
@@ -28,3 +29,4 @@ application = ProtocolTypeRouter(
 
 start_round_timer_when_served()
 start_presence_batcher_when_served()
+start_mail_sender_when_served()

@@ -322,6 +322,52 @@ COUNTRIES_OVERRIDE = {"KG": gettext_lazy("Kyrgyzstan")}
 # Invitations last this long unless the steward says otherwise.
 INVITATION_DEFAULT_DAYS = 14
 
+# Email. EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps://… for TLS from the first byte)
+# or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL.
+# Without either, mails are written to var/mail/ (one file per batch), so that a newcomer running
+# `make run` can read the invitation they just sent. Mails leave through the outbox
+# (workspace.mail), never from inside a request.
+def _email_settings() -> dict:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    url = os.environ.get("EMAIL_URL", "")
+    if url:
+        parts = urlsplit(url)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        if parts.scheme not in {"smtp", "smtps", "submission"}:
+            raise ValueError(f"EMAIL_URL must start with smtp://, smtps:// or submission://, not {parts.scheme}://")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or {"smtps": 465, "submission": 587}.get(parts.scheme, 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_USE_TLS": parts.scheme == "submission" or query.get("tls", "") in {"1", "true", "yes"},
+        }
+    if os.environ.get("EMAIL_HOST"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": os.environ["EMAIL_HOST"],
+            "EMAIL_PORT": int(os.environ.get("EMAIL_PORT", "25")),
+            "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+            "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS"),
+            "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL"),
+        }
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(BASE_DIR / "var" / "mail"),
+    }
+
+
+globals().update(_email_settings())
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "codesign <codesign@localhost>")
+# Each server process sends what is in the outbox (like the round timer); off for a process that
+# should not, e.g. when `manage.py send_mail_outbox` runs on its own.
+MAIL_SENDER = env_bool("MAIL_SENDER", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

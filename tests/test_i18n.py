@@ -64,7 +64,8 @@ class PageText(HTMLParser):
             self.segments.append(attrs[name] or "")
         if tag == "input" and attrs.get("type") in {"submit", "button"}:
             self.segments.append(attrs.get("value") or "")
-        if tag in {"script", "style", "code"}:  # code: identifiers (a token's first characters)
+        # code: identifiers (a token's first characters); textarea: what the person typed themselves
+        if tag in {"script", "style", "code", "textarea"}:
             self._in.append((tag, attrs))
 
     def handle_endtag(self, tag):
@@ -181,6 +182,11 @@ def pages(world):
         ("api-tokens", reverse("api-tokens"), farid, None),
         ("api-tokens", reverse("api-tokens"), farid, {"name": ""}),
         ("console", reverse("console", args=[ws.slug]), world["facilitator"].user, None),
+        ("password_reset", reverse("password_reset"), None, None),
+        ("password_reset_done", reverse("password_reset_done"), None, None),
+        ("password_reset_confirm", reverse("password_reset_confirm", args=["MQ", "set-password"]), None, None),
+        ("invitations", reverse("invitations", args=[ws.slug]), steward,
+         {"do": "preview", "people": "Айгуль, aigul@example.org, KG, participant, ru\nБахром, нет, TJ, x, ru"}),
         ("members", reverse("members", args=[ws.slug]), steward, None),
         ("members", reverse("members", args=[ws.slug]) + "?q=zzz&role=steward", steward, None),
         ("remove-member", reverse("remove-member", args=[ws.slug, world["farid"].pk]), steward, None),

@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspace import actions
 from workspace.errors import WorkspaceError
 from workspace.forms import ApiTokenForm, SignInForm
-from workspace.models import ApiToken
+from workspace.mail import queue_mail
+from workspace.models import ApiToken, Profile
 
 NEW_KEY = "new_api_token"
 
@@ -53,6 +55,45 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form (no word on whether the address is known), its mail put in the outbox
+    in the account's own language instead of sent from inside the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        user = context["user"]
+        profile = Profile.objects.filter(user=user).first()
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        queue_mail(
+            to=to_email,
+            template="password_reset",
+            context={"username": user.get_username(), "link": f"{context['protocol']}://{context['domain']}{path}"},
+            language=(profile.language if profile and profile.language else "") or self.language,
+            kind="password_reset",
+        )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+
+    def form_valid(self, form):
+        form.language = self.request.LANGUAGE_CODE
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's link check; the new password is saved by our action, which also signs the account
+    out everywhere else (whoever knew the old password is out)."""
+
+    template_name = "registration/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your new password is set. Sign in with it."))
+        return redirect("login")
 
 
 @login_required

@@ -172,6 +172,13 @@ class Invitation(models.Model):
     uses = models.PositiveIntegerField(_("uses"), default=0)
     expires_at = models.DateTimeField(_("expires at"))
     revoked = models.BooleanField(_("revoked"), default=False)
+    # A personal invitation, mailed to one person (the join form starts from their name, country
+    # and language); a link to pass on by hand has none of these.
+    email = models.EmailField(_("email"), blank=True)
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -474,3 +481,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} in {self.workspace_id}"
+
+
+class MailState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class OutgoingMail(models.Model):
+    """A mail in the outbox (``workspace.mail``): written with the change that needs it, sent by a
+    worker, tried again with back-off, its state visible to stewards."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=40)  # invitation, reminder, password_reset, …
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+    )
+    to = models.EmailField()
+    language = models.CharField(max_length=10)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    state = models.CharField(max_length=10, choices=MailState.choices, default=MailState.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to} ({self.state})"

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from workspace import account_views, people_views, views
@@ -8,6 +9,17 @@ urlpatterns = [
     path("preferences/", views.preferences_page, name="preferences"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/tokens/", account_views.api_tokens_page, name="api-tokens"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/tokens/<int:token_id>/revoke/", account_views.revoke_api_token_page, name="revoke-api-token"),
     path("join/<str:token>/", views.join, name="join"),
     path("w/<slug:slug>/", views.workspace_home, name="workspace"),

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspace import actions
 from workspace.access import access_board, access_workspace
+from workspace.actions import invitations as invitation_actions
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
 from workspace.middleware import viewer_profile
-from workspace.models import Card, Comment, Invitation, Membership
+from workspace.models import Card, Comment, Invitation, MailState, Membership
 from workspace.roles import can
 from workspace.selectors import agenda_for_viewer, board_panels, board_state, members_by_country, workspace_boards
 
@@ -170,32 +171,107 @@ def board_page(request, slug, board_id):
     return render(request, "workspace/board.html", context)
 
 
+def _personal_state(invitation: Invitation) -> tuple[str, str]:
+    """(state, detail) of a personal invitation, for its row on the invitations page."""
+    mails = sorted(invitation.mails.all(), key=lambda mail: mail.pk)
+    latest = mails[-1] if mails else None
+    if invitation.revoked:
+        return "revoked", ""
+    if invitation.uses:
+        return "joined", ""
+    if invitation.status == "expired":
+        return "expired", ""
+    if latest is not None and latest.state == MailState.FAILED:
+        return "failed", latest.last_error
+    if invitation.opened_at:
+        return "opened", ""
+    if latest is not None and latest.state == MailState.SENT:
+        return "sent", ""
+    return "queued", latest.last_error if latest else ""
+
+
 @member_page
 @require_http_methods(["GET", "POST"])
 def invitations_page(request, slug):
     membership = access_workspace(request.user, slug)
     if not can(membership.role, "invite"):
         raise PermissionDenied(_("Only stewards can invite people."))
-    form = InvitationForm(request.POST or None)
-    created = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    workspace = membership.workspace
+    base_url = f"{request.scheme}://{request.get_host()}"
+    do = request.POST.get("do", "link")
+    form = InvitationForm(request.POST if do == "link" else None)
+    created = preview = None
+    people = request.POST.get("people", "")
+    if request.method == "POST":
         try:
-            created = actions.create_invitation(
-                workspace=membership.workspace,
-                by=membership,
-                role=data["role"],
-                country=data["country"],
-                max_uses=data["max_uses"],
-                expires_at=timezone.now() + timedelta(days=data["days"]),
-                note=data["note"],
-            )
+            if do == "link" and form.is_valid():
+                data = form.cleaned_data
+                created = actions.create_invitation(
+                    workspace=workspace,
+                    by=membership,
+                    role=data["role"],
+                    country=data["country"],
+                    max_uses=data["max_uses"],
+                    expires_at=timezone.now() + timedelta(days=data["days"]),
+                    note=data["note"],
+                )
+                form = InvitationForm()
+            elif do in ("preview", "send"):
+                upload = request.FILES.get("file")
+                if upload is not None:
+                    if upload.size > 512 * 1024:
+                        raise WorkspaceError(_("The file is too large (at most 512 KB)."))
+                    people = upload.read().decode("utf-8-sig", errors="replace")
+                if do == "send":
+                    sent = invitation_actions.invite_people(
+                        workspace=workspace, by=membership, text=people, base_url=base_url
+                    )
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)s invitation is on its way.", "%(count)s invitations are on their way.", len(sent)
+                        )
+                        % {"count": len(sent)},
+                    )
+                    return redirect("invitations", slug=slug)
+                preview = invitation_actions.preview_invitations(workspace, people)
+            elif do in ("resend", "remind"):
+                if do == "resend":
+                    invitation = Invitation.objects.filter(
+                        workspace=workspace, pk=request.POST.get("invitation")
+                    ).first()
+                    if invitation is None:
+                        raise Http404(_("No such invitation."))
+                    invitation_actions.resend_invitation(invitation=invitation, by=membership, base_url=base_url)
+                    messages.success(request, _("The invitation is on its way again."))
+                else:
+                    count = invitation_actions.remind_unjoined(workspace=workspace, by=membership, base_url=base_url)
+                    messages.success(
+                        request,
+                        ngettext("%(count)s reminder is on its way.", "%(count)s reminders are on their way.", count)
+                        % {"count": count},
+                    )
+                return redirect("invitations", slug=slug)
         except WorkspaceError as error:
-            form.add_error(None, error.message)
-        else:
-            form = InvitationForm()
-    invitations = Invitation.objects.filter(workspace=membership.workspace)
-    context = workspace_context(request, membership, form=form, invitations=invitations, created=created)
+            messages.error(request, error.message)
+    invitations = Invitation.objects.filter(workspace=workspace).prefetch_related("mails")
+    personal = [(invitation, *_personal_state(invitation)) for invitation in invitations if invitation.email]
+    links = [invitation for invitation in invitations if not invitation.email]
+    counts = {}
+    for row in preview or []:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    context = workspace_context(
+        request,
+        membership,
+        form=form,
+        invitations=links,
+        personal=personal,
+        created=created,
+        preview=preview,
+        preview_counts=counts,
+        people=people,
+        base_url=base_url,
+    )
     return render(request, "workspace/invitations.html", context, status=400 if form.errors else 200)
 
 
@@ -237,10 +313,17 @@ def join(request, token):
     reason = invitation.unusable_reason()
     if reason:
         return render(request, "workspace/join_unusable.html", {"reason": reason}, status=410)
+    if request.method == "GET":
+        invitation_actions.mark_invitation_opened(invitation=invitation)
+    # A personal invitation speaks its person's language until they choose another.
+    invited_language = invitation.language if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES else ""
+    if invited_language:
+        translation.activate(invited_language)
+        request.LANGUAGE_CODE = invited_language
 
     form_class = JoinForm if request.user.is_authenticated else SignUpForm
-    initial = {"country": invitation.country.code}
-    if request.user.is_authenticated:
+    initial = {"country": invitation.country.code, "display_name": invitation.name}
+    if request.user.is_authenticated and not invitation.name:
         other = Membership.objects.filter(user=request.user).order_by("-joined_at").first()
         initial["display_name"] = other.display_name if other else request.user.get_username()
     form = form_class(request.POST or None, initial=initial)
@@ -260,6 +343,8 @@ def join(request, token):
                     country=data["country"],
                 )
                 login(request, user, backend="workspace.signin.ThrottledModelBackend")
+                if invitation.language:
+                    actions.set_preferences(user=user, language=invitation.language)
         except WorkspaceError as error:
             if error.kind == WorkspaceError.GONE:
                 return render(request, "workspace/join_unusable.html", {"reason": error.message}, status=410)
@@ -268,7 +353,8 @@ def join(request, token):
             messages.success(request, _("Welcome, %(name)s. You have joined.") % {"name": membership.display_name})
             return redirect("workspace", slug=membership.workspace.slug)
     context = {"invitation": invitation, "workspace": invitation.workspace, "form": form}
-    return render(request, "workspace/join.html", context, status=400 if form.errors else 200)
+    response = render(request, "workspace/join.html", context, status=400 if form.errors else 200)
+    return remember_language(response, invited_language) if invited_language else response
 
 
 # A person's own settings ------------------------------------------------------------------------

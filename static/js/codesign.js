@@ -17,6 +17,24 @@ for (const input of document.querySelectorAll("[data-select-on-focus]")) {
   input.addEventListener("focus", () => input.select());
 }
 
+// Copy buttons (links given by other channels: messengers are common in the region): copy the
+// value of the field they name and say so; where the clipboard is refused, select it instead.
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(field.value);
+      button.textContent = button.dataset.copied;
+      setTimeout(() => { button.textContent = label; }, 2000);
+    } catch {
+      field.focus();
+      field.select();
+    }
+  });
+}
+
 // The language switcher switches as soon as a language is chosen; its button is for pages
 // without scripts.
 for (const form of document.querySelectorAll(".language-switch")) {

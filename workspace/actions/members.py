@@ -261,6 +261,9 @@ def _join(invitation: Invitation, user, display_name: str, country: str) -> Memb
     )
     invitation.uses += 1
     Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses)
+    if invitation.email and not user.email:  # a personal invitation: their address, for password resets
+        user.email = invitation.email
+        user.save(update_fields=["email"])
     audit(
         invitation.workspace,
         membership,
