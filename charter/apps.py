@@ -9,3 +9,26 @@ class CharterConfig(AppConfig):
     name = "charter"
     verbose_name = _("Charter")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The stewards' workspace archive carries every published version, as published.
+        from workspace.data_export import register_archive_files
+
+        register_archive_files(charter_files)
+
+
+def charter_files(workspace):
+    import json
+
+    from charter.models import CharterVersion
+
+    for version in CharterVersion.objects.filter(workspace=workspace).order_by("number"):
+        yield f"charter/v{version.number}.md", version.markdown.encode()
+        meta = {
+            "number": version.number,
+            "title": version.title,
+            "published_at": version.published_at.isoformat(),
+            "sha256": version.sha256,
+            "content": version.content,
+        }
+        yield f"charter/v{version.number}.json", json.dumps(meta, ensure_ascii=False, indent=2).encode()

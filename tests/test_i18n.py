@@ -36,6 +36,7 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 # Words that are the same in every language.
 SAME_EVERYWHERE = {
     "codesign", "CSV", "PDF", "HTML", "DOCX", "Word", "Markdown", "JavaScript", "English", "UTC", "SHA", "API",
+    "JSON", "ZIP",
 }  # fmt: skip
 # Time zone names (Asia/Kabul) are identifiers, shown as they are; so are the scripts' placeholders.
 ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
@@ -206,7 +207,10 @@ def pages(world):
 
 
 # URL names that are not pages: they act and redirect, answer JSON, or are Django's admin.
-NOT_PAGES = {"logout", "set-language", "revoke-invitation", "revoke-api-token", "api-schema", "api-docs"}
+NOT_PAGES = {
+    "logout", "set-language", "revoke-invitation", "revoke-api-token", "api-schema", "api-docs",
+    "my-data", "workspace-archive",  # downloads (JSON, ZIP) of people's own words
+}  # fmt: skip
 
 
 def page_url_names():

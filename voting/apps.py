@@ -17,5 +17,11 @@ class VotingConfig(AppConfig):
         register_snapshot_section("round", board_round)
         register_snapshot_section("earlier_rounds", earlier_rounds)
         register_board_panel("voting/round_panel.html")
+        # A member's own dots in their data download; every round in the workspace archive.
+        from voting.selectors import member_dots, workspace_rounds
+        from workspace.data_export import register_member_section, register_workspace_section
+
+        register_member_section("dots", member_dots)
+        register_workspace_section("rounds", workspace_rounds)
         # Voters place their dots over the board socket (voting.sockets registers the frame).
         import voting.sockets  # noqa: F401

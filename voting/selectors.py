@@ -50,9 +50,7 @@ def tally_visible(round_: Round) -> bool:
 
 def turnout(round_: Round) -> dict:
     """How many eligible members have placed at least one dot, in all and per country."""
-    voters = dict(
-        Dot.objects.filter(round=round_).values_list("country").annotate(n=Count("voter_key", distinct=True))
-    )
+    voters = dict(Dot.objects.filter(round=round_).values_list("country").annotate(n=Count("voter_key", distinct=True)))
     eligible = Counter(code or "" for code in eligible_voters(round_).values_list("country", flat=True))
     countries = sorted(set(eligible) | set(voters))
     data = {
@@ -238,3 +236,20 @@ def earlier_rounds(board) -> list[dict]:
         {"id": r["id"], "question": r["question"], "closed_at": r["closed_at"].isoformat() if r["closed_at"] else None}
         for r in closed
     ]
+
+
+def member_dots(membership) -> list[dict]:
+    """A member's own dots, for their data download (their own, so an anonymous round's too)."""
+    counts = Counter(
+        Dot.objects.filter(voter=membership).values_list("round__question", "round__board__title", "card_id")
+    )
+    return [
+        {"round": question, "board": board, "card": card, "dots": n} for (question, board, card), n in counts.items()
+    ]
+
+
+def workspace_rounds(workspace) -> list[dict]:
+    """Every round of the workspace as everyone on its board may see it (anonymous and hidden rules
+    as on the page), for the stewards' archive."""
+    rounds = Round.objects.filter(board__workspace=workspace).select_related("board").order_by("created_at", "id")
+    return [{**round_public(r), "board_title": r.board.title} for r in rounds]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("preferences/", views.preferences_page, name="preferences"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/tokens/", account_views.api_tokens_page, name="api-tokens"),
+    path("accounts/my-data.json", views.my_data, name="my-data"),
     path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
@@ -28,6 +29,7 @@ urlpatterns = [
     path("w/<slug:slug>/members/", people_views.members_page, name="members"),
     path("w/<slug:slug>/members/<int:member_id>/remove/", people_views.remove_member_page, name="remove-member"),
     path("w/<slug:slug>/audit/", people_views.audit_page, name="audit"),
+    path("w/<slug:slug>/archive.zip", views.workspace_archive_download, name="workspace-archive"),
     path(
         "w/<slug:slug>/invitations/<int:invitation_id>/revoke/",
         views.revoke_invitation_page,

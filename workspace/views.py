@@ -1,14 +1,15 @@
 """Pages of the workspace app. Each one reads through selectors and writes through actions."""
 
 import functools
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,10 +17,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
+from django_countries import countries
 
 from workspace import actions
 from workspace.access import access_board, access_workspace
 from workspace.actions import invitations as invitation_actions
+from workspace.audit import audit
+from workspace.data_export import member_data, workspace_archive
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
 from workspace.middleware import viewer_profile
@@ -394,7 +398,10 @@ def set_language(request):
 def preferences_page(request):
     profile = viewer_profile(request)
     initial = {"language": profile.language, "time_zone": profile.time_zone} if profile else {}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    do = request.POST.get("do", "preferences")
+    form = PreferencesForm(request.POST if do == "preferences" else None, initial=initial)
+    if request.method == "POST" and do != "preferences":
+        return _account_step(request, do)
     if request.method == "POST" and form.is_valid():
         try:
             profile = actions.set_preferences(user=request.user, **form.cleaned_data)
@@ -412,5 +419,60 @@ def preferences_page(request):
         "form": form,
         "browser_zone": getattr(request, "browser_zone", None),
         "next": safe_next(request),
+        "my_memberships": Membership.objects.filter(user=request.user).select_related("workspace"),
+        "country_choices": list(countries),
     }
     return render(request, "workspace/preferences.html", context, status=400 if form.errors else 200)
+
+
+def _account_step(request, do: str):
+    """The account's other forms on the settings page: the email address, how one appears in a
+    workspace, signing out everywhere."""
+    try:
+        if do == "email":
+            actions.set_email(user=request.user, email=request.POST.get("email", ""))
+            messages.success(request, _("Your email address is saved."))
+        elif do == "membership":
+            membership = Membership.objects.filter(user=request.user, pk=request.POST.get("membership")).first()
+            if membership is None:
+                raise Http404(_("No such membership."))
+            actions.update_my_membership(
+                membership=membership,
+                display_name=request.POST.get("display_name", ""),
+                country=request.POST.get("country", ""),
+                consent=request.POST.get("consent") == "on",
+            )
+            messages.success(
+                request, _("How you appear in %(workspace)s is saved.") % {"workspace": membership.workspace}
+            )
+        elif do == "sign_out_everywhere":
+            actions.sign_out_everywhere(user=request.user)
+            logout(request)
+            messages.success(request, _("You are signed out on every browser and device."))
+            return redirect("login")
+        else:
+            raise WorkspaceError(_("Unknown request."))
+    except WorkspaceError as error:
+        messages.error(request, error.message)
+    return redirect("preferences")
+
+
+@login_required
+def my_data(request):
+    """Everything the person wrote and what we keep about them, as JSON."""
+    response = HttpResponse(
+        json.dumps(member_data(request.user), ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="codesign-{request.user.get_username()}.json"'
+    return response
+
+
+@member_page
+def workspace_archive_download(request, slug):
+    membership = access_workspace(request.user, slug)
+    if not can(membership.role, "manage_members"):
+        raise PermissionDenied(_("Only stewards can manage members."))
+    response = HttpResponse(workspace_archive(membership.workspace), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{membership.workspace.slug}.zip"'
+    audit(membership.workspace, membership, "workspace.archived")
+    return response

@@ -6,7 +6,14 @@ made. Views, the API, consumers, management commands and tests all call these; n
 the models. One module per noun; everything is importable from ``workspace.actions``.
 """
 
-from workspace.actions.accounts import change_password, create_api_token, revoke_api_token, signed_out
+from workspace.actions.accounts import (
+    change_password,
+    create_api_token,
+    revoke_api_token,
+    set_email,
+    sign_out_everywhere,
+    signed_out,
+)
 from workspace.actions.boards import create_board, set_board_voting, update_board
 from workspace.actions.cards import (
     add_comment,
@@ -28,6 +35,7 @@ from workspace.actions.members import (
     set_charter_consent,
     set_preferences,
     sign_up_with_invitation,
+    update_my_membership,
     update_workspace,
 )
 from workspace.actions.presence import announce_presence, join_board, leave_board, touch_presence
@@ -62,4 +70,7 @@ __all__ = [
     "update_board",
     "update_card",
     "update_workspace",
+    "update_my_membership",
+    "set_email",
+    "sign_out_everywhere",
 ]

@@ -76,3 +76,37 @@ def signed_out(*, session_key: str | None) -> None:
     """A browser session signed out: its open sockets close (the session itself is Django's)."""
     if session_key:
         end_sockets(session_group(session_key))
+
+
+def set_email(*, user, email: str) -> None:
+    """The address password resets go to (an invitation by email sets it when the person joins)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise WorkspaceError(_("“%(value)s” is not an email address.") % {"value": email}) from None
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=user.pk).update(email=email)
+    user.email = email
+
+
+def sign_out_everywhere(*, user) -> int:
+    """End every session of the person (every browser and device, this one too) and close their
+    sockets; API tokens are not sessions (revoke those on the tokens page). How many ended."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            ended.append(session.session_key)
+    with transaction.atomic():
+        Session.objects.filter(session_key__in=ended).delete()
+        user_id = user.pk
+        transaction.on_commit(lambda: end_sockets(user_group(user_id)))
+    return len(ended)

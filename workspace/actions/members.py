@@ -400,6 +400,27 @@ def change_role(*, membership: Membership, by: Membership, role: str) -> Members
     return membership
 
 
+def update_my_membership(
+    *, membership: Membership, display_name: str | None = None, country: str | None = None, consent: bool | None = None
+) -> Membership:
+    """A member changes how they appear in one workspace: their name, their country, and whether
+    the published charter may name them. Only the person themselves calls this."""
+    changes = {}
+    if display_name is not None:
+        changes["display_name"] = _clean_display_name(
+            display_name, workspace_id=membership.workspace_id, member_id=membership.pk
+        )
+    if country is not None:
+        changes["country"] = _clean_country(country)
+    if consent is not None:
+        changes["show_name_in_charter"] = bool(consent)
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(membership, field, value)
+    return membership
+
+
 def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:
     """A member says whether the published charter may name them among its contributors."""
     with transaction.atomic():

@@ -1,0 +1,173 @@
+"""Data to take away: a member downloads everything they wrote and their membership data (JSON);
+a steward downloads the whole workspace (a zip: JSON and, from the charter app, its versions).
+
+Higher apps add their part from their AppConfig.ready() (voting: a member's dots and the rounds;
+charter: the published versions), so imports still only look down.
+"""
+
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+
+from django.utils import timezone
+
+from workspace.drafts import draft_markdown
+from workspace.models import AuditEntry, Board, Card, Comment, DraftContributor, Membership, Profile, Workspace
+
+_member_sections: dict[str, Callable[[Membership], object]] = {}
+_workspace_sections: dict[str, Callable[[Workspace], object]] = {}
+_archive_files: list[Callable[[Workspace], Iterable[tuple[str, bytes]]]] = []
+
+
+def register_member_section(name: str, build: Callable[[Membership], object]) -> None:
+    _member_sections[name] = build
+
+
+def register_workspace_section(name: str, build: Callable[[Workspace], object]) -> None:
+    _workspace_sections[name] = build
+
+
+def register_archive_files(build: Callable[[Workspace], Iterable[tuple[str, bytes]]]) -> None:
+    if build not in _archive_files:
+        _archive_files.append(build)
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _card(card: Card) -> dict:
+    return {
+        "id": card.pk,
+        "board": card.board.title,
+        "text": card.body,
+        "status": card.status,
+        "created_at": _iso(card.created_at),
+        "edited_at": _iso(card.edited_at),
+        "removed_at": _iso(card.removed_at),
+    }
+
+
+def _comment(comment: Comment) -> dict:
+    return {
+        "id": comment.pk,
+        "card": comment.card_id,
+        "reply_to": comment.parent_id,
+        "text": comment.body,
+        "created_at": _iso(comment.created_at),
+        "edited_at": _iso(comment.edited_at),
+        "removed_at": _iso(comment.removed_at),
+        "hidden_at": _iso(comment.hidden_at),
+    }
+
+
+def member_data(user) -> dict:
+    """Everything a person wrote in every workspace they are in, and what we keep about them."""
+    profile = Profile.objects.filter(user=user).first()
+    memberships = []
+    for membership in Membership.objects.filter(user=user).select_related("workspace"):
+        entry = {
+            "workspace": {"slug": membership.workspace.slug, "name": membership.workspace.name},
+            "display_name": membership.display_name,
+            "country": membership.country.code or None,
+            "role": membership.role,
+            "named_in_the_charter": membership.show_name_in_charter,
+            "joined_at": _iso(membership.joined_at),
+            "last_here_at": _iso(membership.last_seen_at),
+            "cards": [_card(c) for c in Card.objects.filter(author=membership).select_related("board")],
+            "comments": [_comment(c) for c in Comment.objects.filter(author=membership)],
+            "drafts_edited": [
+                {"board": row.board.title, "last_edit_at": _iso(row.last_edit_at)}
+                for row in DraftContributor.objects.filter(membership=membership).select_related("board")
+            ],
+        }
+        for name, build in _member_sections.items():
+            entry[name] = build(membership)
+        memberships.append(entry)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "language": profile.language if profile else "",
+            "time_zone": profile.time_zone if profile else "",
+        },
+        "memberships": memberships,
+    }
+
+
+def workspace_data(workspace: Workspace) -> dict:
+    boards = []
+    for board in Board.objects.filter(workspace=workspace).order_by("position", "id"):
+        cards = Card.objects.filter(board=board, removed_at=None).select_related("author")
+        boards.append(
+            {
+                "id": board.pk,
+                "kind": board.kind,
+                "title": board.title,
+                "guiding_question": board.guiding_question,
+                "translations": board.translations,
+                "state": board.state,
+                "draft": draft_markdown(board.pk),
+                "cards": [
+                    {
+                        **_card(card),
+                        "author": card.author.display_name if card.author else None,
+                        "comments": [
+                            {**_comment(c), "author": c.author.display_name if c.author else None}
+                            for c in card.comments.filter(removed_at=None, hidden_at=None).select_related("author")
+                        ],
+                    }
+                    for card in cards
+                ],
+            }
+        )
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "workspace": {
+            "slug": workspace.slug,
+            "name": workspace.name,
+            "description": workspace.description,
+            "translations": workspace.translations,
+            "time_zone": workspace.time_zone,
+        },
+        "members": [
+            {
+                "display_name": m.display_name,
+                "country": m.country.code or None,
+                "role": m.role,
+                "joined_at": _iso(m.joined_at),
+            }
+            for m in Membership.objects.filter(workspace=workspace)
+        ],
+        "boards": boards,
+        "audit": [
+            {
+                "at": _iso(e.created_at),
+                "who": e.actor_name,
+                "what": e.verb,
+                "target": e.target_label,
+                "details": e.details,
+            }
+            for e in AuditEntry.objects.filter(workspace=workspace).order_by("created_at", "id")
+        ],
+    }
+    for name, build in _workspace_sections.items():
+        data[name] = build(workspace)
+    return data
+
+
+def workspace_archive(workspace: Workspace) -> bytes:
+    """The whole workspace as a zip: ``workspace.json`` and the higher apps' files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"{workspace.slug}/workspace.json", json.dumps(workspace_data(workspace), ensure_ascii=False, indent=2)
+        )
+        for build in _archive_files:
+            for path, content in build(workspace):
+                archive.writestr(f"{workspace.slug}/{path}", content)
+    return buffer.getvalue()
