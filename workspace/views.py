@@ -203,7 +203,7 @@ def invitations_page(request, slug):
     workspace = membership.workspace
     base_url = f"{request.scheme}://{request.get_host()}"
     do = request.POST.get("do", "link")
-    form = InvitationForm(request.POST if do == "link" else None)
+    form = InvitationForm(request.POST if request.method == "POST" and do == "link" else None)
     created = preview = None
     people = request.POST.get("people", "")
     if request.method == "POST":

@@ -87,15 +87,18 @@ def screenshot(page, name: str) -> Path:
 
 def _application_with_timers(get_application):
     """In the forked server process, after Daphne installed its new reactor: the application, with
-    the server's timers (round closing and counts, presence batches) registered on that reactor.
+    the server's timers (round closing and counts, presence batches, the mail sender) registered on
+    that reactor.
     The application module may have been imported before the fork, by a test without a server, and
     is not imported again here."""
     application = get_application()
     from voting.timers import start_round_timer_when_served
+    from workspace.mail import start_mail_sender_when_served
     from workspace.timers import start_presence_batcher_when_served
 
     start_round_timer_when_served()
     start_presence_batcher_when_served()
+    start_mail_sender_when_served()
     return application
 
 

@@ -101,6 +101,8 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             "fishbowl": "/w/gs-think-tank/fishbowl/",
             "invitations": "/w/gs-think-tank/invitations/",
             "texts": "/w/gs-think-tank/texts/?language=fa-af",
+            "members": "/w/gs-think-tank/members/",
+            "audit": "/w/gs-think-tank/audit/",
             "preferences": "/preferences/",
         }
 

@@ -268,3 +268,20 @@ def test_a_password_reset_mail_in_the_accounts_language(client, smtp):
     assert client.login(username="farida", password="Kabul-Spring-2026")
     again = client.get(link.removeprefix(BASE), follow=True)
     assert "new_password1" not in again.text and "/accounts/password/reset/" in again.text  # it works once
+
+
+def test_the_invitations_page_opens_without_complaints(client, workspace, steward):
+    """Opening the page shows no errors on the link form (it has not been sent)."""
+    client.force_login(steward.user)
+    page = client.get(reverse("invitations", args=[workspace.slug]))
+    assert page.status_code == 200 and 'role="alert">' not in page.text.split('id="new-heading"')[1]
+
+
+def test_110_people_all_valid_make_110_mails(workspace, steward, smtp):
+    text = "\n".join(
+        f"Участник {n}, p{n}@example.org, {['AF', 'KZ', 'KG', 'MN', 'TJ', 'TM', 'UZ'][n % 7]}, participant, ru"
+        for n in range(110)
+    )
+    assert len(invite(workspace, steward, text)) == 110
+    assert mail.send_due(limit=500)["sent"] == 110
+    assert len(smtp.messages) == 110 and OutgoingMail.objects.filter(state=MailState.SENT).count() == 110
