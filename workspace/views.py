@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from workspace.data_export import member_data, workspace_archive
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
 from workspace.middleware import viewer_profile
-from workspace.models import Card, Comment, Invitation, MailState, Membership
+from workspace.models import Card, Comment, Invitation, MailState, Membership, OutgoingMail
 from workspace.roles import can
 from workspace.selectors import agenda_for_viewer, board_panels, board_state, members_by_country, workspace_boards
 
@@ -261,6 +262,12 @@ def invitations_page(request, slug):
     invitations = Invitation.objects.filter(workspace=workspace).prefetch_related("mails")
     personal = [(invitation, *_personal_state(invitation)) for invitation in invitations if invitation.email]
     links = [invitation for invitation in invitations if not invitation.email]
+    outbox = dict(
+        OutgoingMail.objects.filter(workspace=workspace, state__in=[MailState.QUEUED, MailState.FAILED])
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
     counts = {}
     for row in preview or []:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -275,6 +282,8 @@ def invitations_page(request, slug):
         preview_counts=counts,
         people=people,
         base_url=base_url,
+        outbox_waiting=outbox.get(MailState.QUEUED, 0),
+        outbox_failed=outbox.get(MailState.FAILED, 0),
     )
     return render(request, "workspace/invitations.html", context, status=400 if form.errors else 200)
 

@@ -121,6 +121,7 @@ def test_a_failed_delivery_is_retried_with_back_off_then_shown_as_failed(client,
     client.force_login(steward.user)
     page = client.get(reverse("invitations", args=[workspace.slug])).text
     assert 'data-state="failed"' in page and "Could not be sent" in page
+    assert "0 mails waiting to be sent · 1 could not be sent" in page
 
 
 def test_send_again_after_a_failure(client, workspace, steward, settings):
