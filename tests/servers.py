@@ -206,3 +206,33 @@ def served_many(database_url: str, count: int, **env):
     finally:
         for server in servers:
             server.stop()
+
+
+class Inbox:
+    """An SMTP server's handler (aiosmtpd) that keeps every message it is given, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server(port: int | None = None):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, in a thread of this process): yields its inbox
+    (``.messages``) and port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
+    controller.start()
+    inbox.port = controller.port
+    try:
+        yield inbox
+    finally:
+        controller.stop()

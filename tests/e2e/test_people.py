@@ -5,7 +5,6 @@ without serious accessibility faults in Russian and Dari."""
 import io
 import json
 import re
-import socket
 import time
 
 import pytest
@@ -14,31 +13,13 @@ from django.test import override_settings
 
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_everyone import serious
+from tests.servers import free_port, smtp_server
 from workspace import actions
 from workspace.actions import invitations as invitation_actions
 from workspace.management.commands.seed_demo import DEMO_PASSWORD
 from workspace.models import MailState, Membership, OutgoingMail, Workspace
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-SMTP_PORT = _free_port()
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        import email
-        from email import policy
-
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
+SMTP_PORT = free_port()
 
 
 @pytest.mark.e2e
@@ -53,17 +34,14 @@ class Inbox:
 class TestPeople(LiveServerTestCase):
     @classmethod
     def setUpClass(cls):
-        from aiosmtpd.controller import Controller
-
-        cls.inbox = Inbox()
-        cls.smtp = Controller(cls.inbox, hostname="127.0.0.1", port=SMTP_PORT)
-        cls.smtp.start()
+        cls.smtp = smtp_server(SMTP_PORT)
+        cls.inbox = cls.smtp.__enter__()
         super().setUpClass()
 
     @classmethod
     def tearDownClass(cls):
         super().tearDownClass()
-        cls.smtp.stop()
+        cls.smtp.__exit__(None, None, None)
 
     def setUp(self):
         super().setUp()

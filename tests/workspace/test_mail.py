@@ -4,18 +4,15 @@ Invitations in the person's language with a link that works, a password reset en
 resend, a delivery that fails, is retried with back-off and then shown as failed, and a worker
 that stops mid-batch sending nothing twice. A CSV of 110 rows previews exactly and sends 95."""
 
-import email
-import socket
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_member, make_user
+from tests.servers import free_port, smtp_server
 from workspace import mail
 from workspace.actions import invitations as invitation_actions
 from workspace.models import Invitation, MailState, Membership, OutgoingMail
@@ -25,39 +22,24 @@ pytestmark = pytest.mark.django_db
 BASE = "http://testserver"
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def use_smtp(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
 
 
 @pytest.fixture
 def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield inbox
-    controller.stop()
+    with smtp_server() as inbox:
+        use_smtp(settings, inbox.port)
+        yield inbox
 
 
 @pytest.fixture
 def no_smtp(settings):
     """A mail server that is not there: the port refuses connections."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    use_smtp(settings, free_port())
 
 
 def body(message, kind="plain") -> str:
@@ -127,12 +109,8 @@ def test_a_failed_delivery_is_retried_with_back_off_then_shown_as_failed(client,
 def test_send_again_after_a_failure(client, workspace, steward, settings):
     [invitation] = invite(workspace, steward, "Бахром, bahrom@example.org, TJ, participant, ru")
     OutgoingMail.objects.filter(invitation=invitation).update(state=MailState.FAILED, last_error="refused")
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    with smtp_server() as inbox:
+        use_smtp(settings, inbox.port)
         client.force_login(steward.user)
         response = client.post(
             reverse("invitations", args=[workspace.slug]), {"do": "resend", "invitation": invitation.pk}
@@ -140,8 +118,6 @@ def test_send_again_after_a_failure(client, workspace, steward, settings):
         assert response.status_code == 302
         assert mail.send_due()["sent"] == 1
         assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "bahrom@example.org"
-    finally:
-        controller.stop()
     page = client.get(reverse("invitations", args=[workspace.slug])).text
     assert 'data-state="sent"' in page
 
