@@ -408,7 +408,7 @@ def preferences_page(request):
     profile = viewer_profile(request)
     initial = {"language": profile.language, "time_zone": profile.time_zone} if profile else {}
     do = request.POST.get("do", "preferences")
-    form = PreferencesForm(request.POST if do == "preferences" else None, initial=initial)
+    form = PreferencesForm(request.POST if request.method == "POST" and do == "preferences" else None, initial=initial)
     if request.method == "POST" and do != "preferences":
         return _account_step(request, do)
     if request.method == "POST" and form.is_valid():

@@ -40,6 +40,15 @@ def test_a_member_changes_how_they_appear_and_their_email(client, workspace, par
     assert participant.user.email == "farida@example.org"
 
 
+def test_the_settings_page_opens_with_what_is_set(client, participant):
+    from workspace import actions
+
+    actions.set_preferences(user=participant.user, language="ru", time_zone="Asia/Kabul")
+    client.force_login(participant.user)
+    page = client.get(reverse("preferences")).text
+    assert '<option value="ru" selected>' in page and '<option value="Asia/Kabul" selected>' in page
+
+
 def test_someone_elses_membership_cannot_be_changed_from_the_settings(client, workspace, participant):
     other = make_member(workspace, Role.PARTICIPANT, display_name="Бахром")
     client.force_login(participant.user)
