@@ -3,6 +3,10 @@
 Views shape input and call ``workspace.actions``; the sign-in counters live in ``workspace.signin``.
 """
 
+import hashlib
+import logging
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -19,6 +23,9 @@ from workspace.errors import WorkspaceError
 from workspace.forms import ApiTokenForm, SignInForm
 from workspace.mail import queue_mail
 from workspace.models import ApiToken, Profile
+from workspace.ratelimit import count_in_window
+
+logger = logging.getLogger(__name__)
 
 NEW_KEY = "new_api_token"
 
@@ -61,7 +68,15 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form (no word on whether the address is known), its mail put in the outbox
     in the account's own language instead of sent from inside the request."""
 
+    # A person's inbox is not a target: at most this many reset mails per address an hour (the
+    # page still says "check your mail", so nobody learns which addresses have accounts).
+    MAILS_PER_HOUR = 3
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        key = hashlib.sha256(to_email.casefold().encode()).hexdigest()[:32]
+        if count_in_window(f"password-reset:{key}:{int(time.time() // 3600)}", 3600) > self.MAILS_PER_HOUR:
+            logger.warning("Password reset mails for one address are coming too fast; this one is not sent.")
+            return
         user = context["user"]
         profile = Profile.objects.filter(user=user).first()
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})

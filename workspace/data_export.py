@@ -10,6 +10,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from workspace.drafts import draft_markdown
@@ -102,7 +103,12 @@ def member_data(user) -> dict:
 def workspace_data(workspace: Workspace) -> dict:
     boards = []
     for board in Board.objects.filter(workspace=workspace).order_by("position", "id"):
-        cards = Card.objects.filter(board=board, removed_at=None).select_related("author")
+        visible = Comment.objects.filter(removed_at=None, hidden_at=None).select_related("author")
+        cards = (
+            Card.objects.filter(board=board, removed_at=None)
+            .select_related("author", "board")
+            .prefetch_related(Prefetch("comments", queryset=visible, to_attr="visible_comments"))
+        )
         boards.append(
             {
                 "id": board.pk,
@@ -118,7 +124,7 @@ def workspace_data(workspace: Workspace) -> dict:
                         "author": card.author.display_name if card.author else None,
                         "comments": [
                             {**_comment(c), "author": c.author.display_name if c.author else None}
-                            for c in card.comments.filter(removed_at=None, hidden_at=None).select_related("author")
+                            for c in card.visible_comments
                         ],
                     }
                     for card in cards

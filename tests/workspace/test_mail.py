@@ -262,3 +262,14 @@ def test_110_people_all_valid_make_110_mails(workspace, steward, smtp):
     assert len(invite(workspace, steward, text)) == 110
     assert mail.send_due(limit=500)["sent"] == 110
     assert len(smtp.messages) == 110 and OutgoingMail.objects.filter(state=MailState.SENT).count() == 110
+
+
+def test_password_reset_mails_to_one_address_are_limited(client, smtp):
+    """Asking again and again does not flood someone's inbox: three mails an hour, and the page
+    answers the same every time."""
+    user = make_user("nodira")
+    user.email = "nodira@example.org"
+    user.save()
+    for _n in range(5):
+        assert client.post(reverse("password_reset"), {"email": "nodira@example.org"}).status_code == 302
+    assert mail.send_due()["sent"] == 3
