@@ -452,7 +452,8 @@ def _account_step(request, do: str):
                 consent=request.POST.get("consent") == "on",
             )
             messages.success(
-                request, _("How you appear in %(workspace)s is saved.") % {"workspace": membership.workspace}
+                request,
+                _("How you appear in %(workspace)s is saved.") % {"workspace": membership.workspace.localized("name")},
             )
         elif do == "sign_out_everywhere":
             actions.sign_out_everywhere(user=request.user)
