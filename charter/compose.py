@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.conf import settings as conf
 from django.utils import translation
-from django.utils.translation import get_language, get_language_bidi, ngettext
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -19,6 +19,7 @@ from charter.models import CharterSettings
 from voting.models import Round, RoundState
 from workspace.drafts import draft_markdown
 from workspace.models import Board, BoardKind, Card, CardStatus, Comment, DraftContributor, DraftRevision, Workspace
+from workspace.translations import in_language
 
 CHARTER_KINDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
 
@@ -113,9 +114,7 @@ def _titles(obj) -> dict:
 
 def shown_title(content: dict, language: str | None = None) -> str:
     """A version's (or a section's) title in the reader's language, else the one it was published with."""
-    language = (language or get_language() or "").lower()
-    titles = content.get("titles") or {}
-    return titles.get(language) or titles.get(language.split("-")[0]) or content["title"]
+    return in_language(content.get("titles") or {}, language) or content["title"]
 
 
 def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | None = None) -> dict:

@@ -14,7 +14,8 @@ from django_countries import countries
 
 from workspace import actions
 from workspace.access import access_workspace
-from workspace.audit import describe
+from workspace.audit import audit, describe
+from workspace.data_export import workspace_archive
 from workspace.errors import WorkspaceError
 from workspace.models import AuditEntry, Membership
 from workspace.roles import Role, can
@@ -159,4 +160,14 @@ def _audit_csv(workspace, entries) -> HttpResponse:
                 spreadsheet_safe(",".join(f"{key}={value}" for key, value in sorted(entry.details.items()))),
             ]
         )
+    return response
+
+
+@member_page
+def workspace_archive_download(request, slug):
+    """The whole workspace as a ZIP (workspace.data_export), for stewards."""
+    membership = _steward(request, slug)
+    response = HttpResponse(workspace_archive(membership.workspace), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{membership.workspace.slug}.zip"'
+    audit(membership.workspace, membership, "workspace.archived")
     return response

@@ -29,17 +29,19 @@ class Translated(models.Model):
         return localized(self, field, language)
 
 
+def in_language(by_language: dict, language: str | None = None):
+    """``by_language[language]``, else its base language's ("fa" for "fa-af"), else None; the active
+    language when none is given."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return by_language.get(language) or by_language.get(language.split("-")[0]) or None
+
+
 def localized(obj, field: str, language: str | None = None) -> str:
     """``obj.<field>`` (or ``obj[field]`` of an event's dict) in ``language`` (the active one when not
     given), with the fallbacks above."""
-    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
     read = obj.get if isinstance(obj, dict) else lambda name, default=None: getattr(obj, name, default)
-    translations = read("translations") or {}
-    for code in dict.fromkeys((language, language.split("-")[0])):
-        text = (translations.get(code) or {}).get(field)
-        if text:
-            return text
-    return read(field)
+    texts = {code: given.get(field) for code, given in (read("translations") or {}).items() if given}
+    return in_language(texts, language) or read(field)
 
 
 def translation_languages() -> list[tuple[str, str]]:

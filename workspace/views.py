@@ -2,6 +2,7 @@
 
 import functools
 import json
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,8 +24,7 @@ from django_countries import countries
 from workspace import actions
 from workspace.access import access_board, access_workspace
 from workspace.actions import invitations as invitation_actions
-from workspace.audit import audit
-from workspace.data_export import member_data, workspace_archive
+from workspace.data_export import member_data
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
 from workspace.middleware import viewer_profile
@@ -268,9 +268,7 @@ def invitations_page(request, slug):
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    counts = {}
-    for row in preview or []:
-        counts[row.status] = counts.get(row.status, 0) + 1
+    counts = Counter(row.status for row in preview or [])
     context = workspace_context(
         request,
         membership,
@@ -474,15 +472,4 @@ def my_data(request):
         json.dumps(member_data(request.user), ensure_ascii=False, indent=2), content_type="application/json"
     )
     response["Content-Disposition"] = f'attachment; filename="codesign-{request.user.get_username()}.json"'
-    return response
-
-
-@member_page
-def workspace_archive_download(request, slug):
-    membership = access_workspace(request.user, slug)
-    if not can(membership.role, "manage_members"):
-        raise PermissionDenied(_("Only stewards can manage members."))
-    response = HttpResponse(workspace_archive(membership.workspace), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{membership.workspace.slug}.zip"'
-    audit(membership.workspace, membership, "workspace.archived")
     return response
