@@ -45,7 +45,8 @@ import django  # noqa: E402
 
 django.setup()  # the y-websocket message helpers live in the app (no database is used here)
 
-from workspace.drafts import MESSAGE_SYNC, YSyncMessageType, new_doc, parse_message, sync_step2  # noqa: E402
+from drafts.documents import new_doc  # noqa: E402
+from drafts.protocol import MESSAGE_SYNC, YSyncMessageType, parse_message, sync_step2  # noqa: E402
 
 KEYS_PER_SECOND = 5
 

@@ -44,9 +44,9 @@ def inner(profile: bool) -> dict:
 
     from charter.compose import compose
     from charter.exports import Charter
+    from drafts import actions as drafts
+    from drafts.documents import new_doc, replace_text
     from workspace import actions
-    from workspace.actions import drafts
-    from workspace.drafts import new_doc, replace_text
     from workspace.models import Board, CardStatus, Membership, Workspace
 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "card": (1000, 60)}  # one author posts all 50 areas here

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from charter.compose import charter_settings, compose, sha256
 from charter.exports import Charter
 from charter.models import CharterSettings, CharterVersion
+from drafts.models import DraftRevision
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.models import Board, BoardKind, DraftRevision, Membership
+from workspace.models import Board, BoardKind, Membership
 from workspace.roles import require
 from workspace.translations import TextField, merged_translations
 

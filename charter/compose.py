@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from charter.models import CharterSettings
+from drafts.documents import draft_markdown
+from drafts.models import DraftContributor, DraftRevision
 from voting.models import Round, RoundState
-from workspace.drafts import draft_markdown
-from workspace.models import Board, BoardKind, Card, CardStatus, Comment, DraftContributor, DraftRevision, Workspace
+from workspace.models import Board, BoardKind, Card, CardStatus, Comment, Workspace
 from workspace.translations import in_language
 
 CHARTER_KINDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]

@@ -9,10 +9,10 @@ from charter import actions
 from charter.compose import charter_boards, charter_settings, compose, version_diff
 from charter.exports import Charter
 from charter.models import CharterVersion
+from drafts.models import DraftRevision
 from workspace import actions as workspace_actions
 from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
-from workspace.models import DraftRevision
 from workspace.ratelimit import check_rate
 from workspace.roles import can
 from workspace.translations import is_rtl, translation_languages

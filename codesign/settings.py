@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "workspace",
+    "drafts",
     "voting",
     "charter",
     "facilitation",

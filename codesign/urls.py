@@ -25,6 +25,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("workspace.api_urls")),
+    path("api/", include("drafts.api_urls")),
     path("api/", include("voting.api_urls")),
     path("api/", include("charter.api_urls")),
     path("api/", include("facilitation.api_urls")),

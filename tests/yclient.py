@@ -7,16 +7,8 @@ import random
 import websockets
 from pycrdt import create_sync_message, create_update_message
 
-from workspace.drafts import (
-    MESSAGE_AUTH,
-    MESSAGE_SYNC,
-    YSyncMessageType,
-    awareness_message,
-    byte_offset,
-    new_doc,
-    parse_message,
-    sync_step2,
-)
+from drafts.documents import byte_offset, new_doc
+from drafts.protocol import MESSAGE_AUTH, MESSAGE_SYNC, YSyncMessageType, awareness_message, parse_message, sync_step2
 
 ALPHABET = "абвгдежзийклмнопрстуфхцчшщыэюя ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی abcxyz,.\n"
 

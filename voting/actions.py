@@ -22,10 +22,11 @@ from voting.errors import VotingError
 from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
 from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
 from voting.timers import tally_changed
+from workspace import board_rules
 from workspace.actions import set_board_voting, update_card
 from workspace.audit import audit
 from workspace.events import publish_to_member, record_event
-from workspace.models import Board, BoardState, Card, CardStatus, Membership
+from workspace.models import Board, Card, CardStatus, Membership
 from workspace.roles import require
 from workspace.transactions import write_transaction
 
@@ -126,10 +127,11 @@ def open_round(*, round_: Round, by: Membership) -> Round:
         board, round_ = _locked(round_)
         if round_.state != RoundState.DRAFT:
             raise VotingError(_("Only a draft round can be opened."), kind=VotingError.CONFLICT)
-        if board.state == BoardState.LOCKED:
-            raise VotingError(_("This board is locked: unlock it before opening a round."), kind=VotingError.CONFLICT)
-        if Round.objects.filter(board=board, state=RoundState.OPEN).exists():
-            raise VotingError(_("Another round is already open on this board."), kind=VotingError.CONFLICT)
+        refusal = board_rules.refusal(board.state, board_rules.OPEN_ROUND)
+        if refusal is None and Round.objects.filter(board=board, state=RoundState.OPEN).exists():
+            refusal = _("Another round is already open on this board.")
+        if refusal:
+            raise VotingError(refusal, kind=VotingError.CONFLICT)
         chosen = round_card_ids(round_)
         live = set(Card.objects.filter(pk__in=chosen, removed_at=None).values_list("id", flat=True))
         card_ids = [card_id for card_id in chosen if card_id in live]

@@ -16,20 +16,14 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from workspace import actions
 from workspace.access import access_board, access_card, access_comment, access_workspace
-from workspace.actions import drafts as drafts_actions
-from workspace.drafts import draft_markdown
 from workspace.errors import WorkspaceError
 from workspace.idempotency import idempotent
-from workspace.markdown import render_markdown
-from workspace.models import Comment, DraftRevision, Invitation, Membership
-from workspace.ratelimit import check_rate
+from workspace.models import Comment, Invitation, Membership
 from workspace.roles import require
 from workspace.selectors import (
     board_state,
     card_data,
     comment_data,
-    line_diff,
-    revision_data,
     workspace_boards,
     workspace_members,
 )
@@ -46,16 +40,11 @@ from workspace.serializers import (
     CommentHideSerializer,
     CommentSerializer,
     CommentUpdateSerializer,
-    DiffSerializer,
-    DraftSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
     LoginSerializer,
     MemberSerializer,
-    RevisionCreateSerializer,
-    RevisionDetailSerializer,
-    RevisionSerializer,
     TokenSerializer,
     WorkspaceSerializer,
 )
@@ -388,90 +377,3 @@ class MemberDetailView(GenericAPIView):
             raise WorkspaceError.not_found(_("No such member."))
         actions.remove_member(membership=member, by=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# Drafts -----------------------------------------------------------------------------------------
-
-
-def _revision(board, number) -> DraftRevision:
-    revision = DraftRevision.objects.filter(board=board, number=number).first()
-    if revision is None:
-        raise WorkspaceError.not_found(_("No such revision."))
-    return revision
-
-
-class DraftView(GenericAPIView):
-    """The board's draft as stored now: markdown, sanitized HTML and the latest revision."""
-
-    serializer_class = DraftSerializer
-
-    def get(self, request, board_id):
-        board, _membership = access_board(request.user, board_id)
-        markdown = draft_markdown(board.pk)
-        latest = DraftRevision.objects.filter(board=board).order_by("-number").first()
-        return Response(
-            {
-                "markdown": markdown,
-                "html": render_markdown(markdown),
-                "length": len(markdown),
-                "latest_revision": revision_data(latest) if latest else None,
-            }
-        )
-
-
-class RevisionListView(GenericAPIView):
-    """The draft's revisions, oldest first; facilitators save one now, with an optional name."""
-
-    serializer_class = RevisionSerializer
-    pagination_class = None
-
-    @extend_schema(responses=RevisionSerializer(many=True), operation_id="boards_draft_revisions_list")
-    def get(self, request, board_id):
-        board, _membership = access_board(request.user, board_id)
-        return Response([revision_data(r) for r in DraftRevision.objects.filter(board=board).order_by("number")])
-
-    @extend_schema(request=RevisionCreateSerializer, responses={201: RevisionSerializer})
-    def post(self, request, board_id):
-        board, membership = access_board(request.user, board_id)
-        require(membership, "manage_boards")
-        data = validated(RevisionCreateSerializer, request) if request.data else {}
-        revision = drafts_actions.save_revision(board=board, by=membership, name=data.get("name", ""))
-        return Response(revision_data(revision), status=status.HTTP_201_CREATED)
-
-
-class RevisionDetailView(GenericAPIView):
-    """One revision with its markdown and its rendered HTML."""
-
-    serializer_class = RevisionDetailSerializer
-
-    def get(self, request, board_id, number):
-        board, _membership = access_board(request.user, board_id)
-        revision = _revision(board, number)
-        return Response(
-            {**revision_data(revision), "markdown": revision.markdown, "html": render_markdown(revision.markdown)}
-        )
-
-
-class RevisionDiffView(GenericAPIView):
-    """Two revisions compared line by line."""
-
-    serializer_class = DiffSerializer
-
-    def get(self, request, board_id, number, other):
-        board, membership = access_board(request.user, board_id)
-        check_rate("diff", membership.pk)
-        source, target = _revision(board, number), _revision(board, other)
-        return Response({"source": number, "target": other, "lines": line_diff(source.markdown, target.markdown)})
-
-
-class RevisionRestoreView(GenericAPIView):
-    """Bring a revision's text back, as a new edit on top (history is kept)."""
-
-    serializer_class = RevisionSerializer
-
-    @extend_schema(request=None, responses={200: RevisionSerializer})
-    def post(self, request, board_id, number):
-        board, membership = access_board(request.user, board_id)
-        require(membership, "manage_boards")
-        revision = drafts_actions.restore_revision(board=board, by=membership, number=number)
-        return Response(revision_data(revision))

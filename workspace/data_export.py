@@ -1,8 +1,9 @@
 """Data to take away: a member downloads everything they wrote and their membership data (JSON);
 a steward downloads the whole workspace (a zip: JSON and, from the charter app, its versions).
 
-Higher apps add their part from their AppConfig.ready() (voting: a member's dots and the rounds;
-charter: the published versions), so imports still only look down.
+Higher apps add their part from their AppConfig.ready() (drafts: each board's draft and who edited
+it; voting: a member's dots and the rounds; charter: the published versions), so imports still only
+look down.
 """
 
 import io
@@ -13,11 +14,11 @@ from collections.abc import Callable, Iterable
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from workspace.drafts import draft_markdown
-from workspace.models import AuditEntry, Board, Card, Comment, DraftContributor, Membership, Profile, Workspace
+from workspace.models import AuditEntry, Board, Card, Comment, Membership, Profile, Workspace
 
 _member_sections: dict[str, Callable[[Membership], object]] = {}
 _workspace_sections: dict[str, Callable[[Workspace], object]] = {}
+_board_sections: dict[str, Callable[[Board], object]] = {}
 _archive_files: list[Callable[[Workspace], Iterable[tuple[str, bytes]]]] = []
 
 
@@ -27,6 +28,10 @@ def register_member_section(name: str, build: Callable[[Membership], object]) ->
 
 def register_workspace_section(name: str, build: Callable[[Workspace], object]) -> None:
     _workspace_sections[name] = build
+
+
+def register_board_section(name: str, build: Callable[[Board], object]) -> None:
+    _board_sections[name] = build
 
 
 def register_archive_files(build: Callable[[Workspace], Iterable[tuple[str, bytes]]]) -> None:
@@ -78,10 +83,6 @@ def member_data(user) -> dict:
             "last_here_at": _iso(membership.last_seen_at),
             "cards": [_card(c) for c in Card.objects.filter(author=membership).select_related("board")],
             "comments": [_comment(c) for c in Comment.objects.filter(author=membership)],
-            "drafts_edited": [
-                {"board": row.board.title, "last_edit_at": _iso(row.last_edit_at)}
-                for row in DraftContributor.objects.filter(membership=membership).select_related("board")
-            ],
         }
         for name, build in _member_sections.items():
             entry[name] = build(membership)
@@ -117,7 +118,7 @@ def workspace_data(workspace: Workspace) -> dict:
                 "guiding_question": board.guiding_question,
                 "translations": board.translations,
                 "state": board.state,
-                "draft": draft_markdown(board.pk),
+                **{name: build(board) for name, build in _board_sections.items()},
                 "cards": [
                     {
                         **_card(card),

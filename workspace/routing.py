@@ -1,9 +1,7 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from workspace.consumers import BoardConsumer, DraftConsumer
+from workspace.consumers import BoardConsumer
 
 websocket_urlpatterns = [
     path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi()),
-    # y-websocket clients connect to serverUrl + "/" + room: with or without a trailing slash.
-    re_path(r"^ws/drafts/(?P<board_id>[0-9]+)/?$", DraftConsumer.as_asgi()),
 ]

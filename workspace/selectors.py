@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_countries import countries
 
+from workspace.board_rules import allowed_activities
 from workspace.events import event_frame
 from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Membership, SessionState, Workspace
 
@@ -26,6 +27,7 @@ def board_data(board: Board) -> dict:
         "guiding_question": board.guiding_question,
         "translations": board.translations,
         "state": board.state,
+        "allows": allowed_activities(board.state),
         "position": board.position,
     }
 
@@ -88,7 +90,7 @@ def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> l
 # The board snapshot and the event payloads ------------------------------------------------------
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
@@ -110,8 +112,8 @@ def card_data(card: Card) -> dict:
         "status": card.status,
         "group_label": card.group_label,
         "position": card.position,
-        "created_at": _iso(card.created_at),
-        "edited_at": _iso(card.edited_at),
+        "created_at": iso(card.created_at),
+        "edited_at": iso(card.edited_at),
     }
 
 
@@ -142,8 +144,8 @@ def comment_data(comment: Comment) -> dict:
         "body": comment.body if visible else "",
         "body_html": comment.body_html if visible else "",
         "hidden_reason": comment.hidden_reason if state == "hidden" else "",
-        "created_at": _iso(comment.created_at),
-        "edited_at": _iso(comment.edited_at),
+        "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
     }
 
 
@@ -222,18 +224,6 @@ def events_after(board_id: int, after: int, *, limit: int) -> list[dict] | None:
     if len(events) != current - after:
         return None
     return [event_frame(event) for event in events]
-
-
-def revision_data(revision) -> dict:
-    """A draft revision in lists and events (its markdown comes with the single revision)."""
-    return {
-        "number": revision.number,
-        "name": revision.name,
-        "automatic": revision.automatic,
-        "created_at": _iso(revision.created_at),
-        "editors": revision.editors,
-        "length": len(revision.markdown),
-    }
 
 
 DIFF_SECONDS = 0.5

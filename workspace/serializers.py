@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from workspace.board_rules import allowed_activities
 from workspace.models import Board, BoardState, Card, CardStatus, Comment, Invitation, Membership
 from workspace.roles import Role
 from workspace.selectors import card_data, comment_data
@@ -83,14 +84,30 @@ class TranslationsField(serializers.JSONField):
     """Texts in other languages, ``{language: {field: text}}`` (checked by workspace.translations)."""
 
 
+class BoardAllowsSerializer(serializers.Serializer):
+    """What the board's state allows now (``workspace.board_rules``)."""
+
+    cards = serializers.BooleanField(help_text="post, edit, move and remove cards")
+    comments = serializers.BooleanField(help_text="comment, reply, edit and remove comments")
+    draft = serializers.BooleanField(help_text="edit the shared draft, restore a revision")
+    amendments = serializers.BooleanField(help_text="propose, refresh and support amendments")
+    votes = serializers.BooleanField(help_text="place and take back dots in the open round")
+    open_round = serializers.BooleanField(help_text="a facilitator may open a round")
+
+
 class BoardSerializer(serializers.ModelSerializer):
     translations = TranslationsField(read_only=True)
 
     workspace = serializers.SlugField(source="workspace.slug", read_only=True)
+    allows = serializers.SerializerMethodField()
 
     class Meta:
         model = Board
-        fields = ["id", "workspace", "kind", "title", "guiding_question", "translations", "state", "position"]
+        fields = ["id", "workspace", "kind", "title", "guiding_question", "translations", "state", "allows", "position"]
+
+    @extend_schema_field(BoardAllowsSerializer)
+    def get_allows(self, board) -> dict:
+        return allowed_activities(board.state)
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -264,44 +281,3 @@ class CommentHideSerializer(StrictInputSerializer):
 
 
 # Drafts ---------------------------------------------------------------------------------------
-
-
-class EditorSerializer(serializers.Serializer):
-    display_name = serializers.CharField()
-    country = serializers.CharField(allow_null=True)
-
-
-class RevisionSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    name = serializers.CharField()
-    automatic = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
-    editors = EditorSerializer(many=True, help_text="who edited since the previous revision")
-    length = serializers.IntegerField()
-
-
-class RevisionDetailSerializer(RevisionSerializer):
-    markdown = serializers.CharField()
-    html = serializers.CharField()
-
-
-class DraftSerializer(serializers.Serializer):
-    markdown = serializers.CharField()
-    html = serializers.CharField(help_text="sanitized")
-    length = serializers.IntegerField()
-    latest_revision = RevisionSerializer(allow_null=True)
-
-
-class DiffLineSerializer(serializers.Serializer):
-    op = serializers.ChoiceField(choices=["same", "added", "removed"])
-    text = serializers.CharField()
-
-
-class DiffSerializer(serializers.Serializer):
-    source = serializers.IntegerField(help_text="revision number compared from")
-    target = serializers.IntegerField(help_text="revision number compared to")
-    lines = DiffLineSerializer(many=True)
-
-
-class RevisionCreateSerializer(StrictInputSerializer):
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")

@@ -167,12 +167,13 @@ function authorLine(author, createdAt, editedAt) {
   );
 }
 
+// What the board's state allows comes with the board (workspace/board_rules.py), never derived here.
 function canChangeCards() {
-  return state.board.state === "open";
+  return Boolean(state.board.allows?.cards);
 }
 
 function canComment() {
-  return state.board.state !== "locked";
+  return Boolean(state.board.allows?.comments);
 }
 
 function commentsOf(cardId) {

@@ -14,10 +14,9 @@ const boardId = board.state.board.id;
 const COLORS = ["#0f5f63", "#a34a13", "#5b3d99", "#1f6b35", "#a4262c", "#1a56db", "#7a4b00"];
 
 function readOnlyReason() {
-  const state = board.state.board.state;
-  if (state === "locked") return t.draft_read_only_locked;
-  if (state === "voting") return t.draft_read_only_voting;
-  return "";
+  const { state, allows } = board.state.board;
+  if (allows?.draft) return "";
+  return state === "voting" ? t.draft_read_only_voting : t.draft_read_only_locked;
 }
 
 function showReadOnly() {

@@ -13,10 +13,10 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from charter.exports import text_direction
+from drafts import actions as drafts
+from drafts.documents import new_doc, replace_text, stored_updates
 from tests.factories import make_card, make_member, make_round, make_workspace
 from voting import actions as voting_actions
-from workspace.actions import drafts
-from workspace.drafts import new_doc, replace_text, stored_updates
 from workspace.models import AuditEntry, Board
 from workspace.roles import Role
 

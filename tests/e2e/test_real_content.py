@@ -11,14 +11,14 @@ from django.conf import settings
 from django.core.management import call_command
 
 from charter import actions as charter_actions
+from drafts import actions as drafts_actions
+from drafts.documents import new_doc
 from facilitation import actions as facilitation_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
 from tests.factories import make_member
 from voting import actions as voting_actions
 from workspace import actions
-from workspace.actions import drafts as drafts_actions
-from workspace.drafts import new_doc
 from workspace.models import Board, BoardPresence, Membership, Workspace
 
 PHONE = {"width": 360, "height": 740}

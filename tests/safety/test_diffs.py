@@ -29,7 +29,7 @@ def test_a_diff_of_thousands_of_similar_lines_comes_back():
 
 def test_revision_diffs_are_rate_limited(api, board, participant, facilitator, settings):
     """Past the allowance a member gets 429 with Retry-After, not another comparison."""
-    from workspace.actions import drafts
+    from drafts import actions as drafts
 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "diff": (3, 60)}
     drafts.save_revision(board=board, by=facilitator, name="one")

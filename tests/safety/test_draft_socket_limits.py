@@ -9,20 +9,13 @@ from asgiref.sync import async_to_sync
 from django.test import override_settings
 from pycrdt import Array, Doc, Map, Text, create_update_message, write_var_uint
 
-from tests.workspace.test_draft_socket import connect, drain, edit
-from tests.workspace.test_draft_socket import room as room_fixture
+from drafts import rooms
+from drafts.documents import DRAFT_MAX_BYTES, draft_markdown, stored_updates
+from drafts.models import DraftUpdate
+from drafts.protocol import MESSAGE_AUTH, MESSAGE_AWARENESS, awareness_message, decode_awareness, parse_message
+from tests.drafts.test_socket import connect, drain, edit
+from tests.drafts.test_socket import room as room_fixture
 from workspace import consumers
-from workspace.drafts import (
-    DRAFT_MAX_BYTES,
-    MESSAGE_AUTH,
-    MESSAGE_AWARENESS,
-    awareness_message,
-    decode_awareness,
-    draft_markdown,
-    parse_message,
-    stored_updates,
-)
-from workspace.models import DraftUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 room = room_fixture
@@ -101,7 +94,7 @@ def test_only_the_draft_text_may_be_at_the_root(room, kind):
 def test_the_size_limit_counts_the_whole_document(room, monkeypatch):
     """Formatting weighs too: a document past DRAFT_MAX_BYTES in all is refused, though its text
     is a few characters long."""
-    monkeypatch.setattr("workspace.drafts.DRAFT_MAX_BYTES", 50_000)
+    monkeypatch.setattr("drafts.rooms.DRAFT_MAX_BYTES", 50_000)
     board, alice = room["board"], room["alice"]
     doc = Doc()
     text = doc.get("draft", type=Text)
@@ -218,7 +211,7 @@ def test_fuzzed_messages_never_crash_the_socket_or_leave_a_cursor(room):
         await drain(a)
         await a.disconnect()
         seen = await drain(b)
-        leftover = dict(consumers._rooms[board.pk].awareness)
+        leftover = dict(rooms._rooms[board.pk].awareness)
         await b.disconnect()
         return closed, seen, leftover
 
@@ -228,4 +221,4 @@ def test_fuzzed_messages_never_crash_the_socket_or_leave_a_cursor(room):
     assert 99 not in leftover
     gone = [decode_awareness(parse_message(m)[2]) for m in seen if parse_message(m)[0] == MESSAGE_AWARENESS]
     assert any(state is None for entries in gone for client_id, _clock, state in entries if client_id == 99)
-    assert board.pk not in consumers._rooms
+    assert board.pk not in rooms._rooms

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.workspace.test_draft_live import board_id, draft_url
+from tests.drafts.test_live import board_id, draft_url
 from tests.yclient import YClient, edit_together
 
 pytestmark = pytest.mark.scale

@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workspace.board_rules import CARDS, COMMENTS, locked_board
 from workspace.errors import WorkspaceError
 from workspace.events import record_event, rewrite_events
 from workspace.markdown import render_markdown
-from workspace.models import Board, BoardState, Card, CardStatus, Comment, Membership
+from workspace.models import Board, Card, CardStatus, Comment, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.selectors import card_data, comment_data, removed_card_data
@@ -41,18 +42,6 @@ def _clean_body(body, limit: int) -> str:
     return body
 
 
-def _locked_board(board_id: int, *, allowed: tuple[str, ...]) -> Board:
-    """The board, locked for this transaction, if its state allows the change."""
-    board = Board.objects.select_for_update().select_related("workspace").get(pk=board_id)
-    if board.state not in allowed:
-        if board.state == BoardState.LOCKED:
-            message = _("This board is locked: nothing on it can change until a facilitator unlocks it.")
-        else:
-            message = _("A voting round is running on this board: cards cannot change until it closes.")
-        raise WorkspaceError(message, kind=WorkspaceError.CONFLICT, code=f"board_{board.state}")
-    return board
-
-
 def _live_card(card_id: int) -> Card:
     card = Card.objects.select_related("author").filter(pk=card_id).first()
     if card is None or card.removed_at is not None:
@@ -69,7 +58,7 @@ def create_card(*, board: Board, by: Membership, body: str) -> Card:
     body = _clean_body(body, Card.BODY_MAX)
     check_rate("card", by.pk)
     with transaction.atomic():
-        board = _locked_board(board.pk, allowed=(BoardState.OPEN,))
+        board = locked_board(board.pk, CARDS)
         last = Card.objects.filter(board=board).aggregate(last=Max("position"))["last"]
         card = Card.objects.create(
             board=board,
@@ -115,7 +104,7 @@ def update_card(
     if set(changes) - {"body", "body_html"}:
         require(by, "curate_cards")
     with transaction.atomic():
-        board = _locked_board(card.board_id, allowed=(BoardState.OPEN,))
+        board = locked_board(card.board_id, CARDS)
         card = _live_card(card.pk)
         if card.author_id != by.pk:
             require(by, "curate_cards")
@@ -142,7 +131,7 @@ def remove_card(*, card: Card, by: Membership) -> None:
     """Remove a card (its author, or a facilitator or steward). It leaves the board with its
     comments; the history keeps a "removed" event."""
     with transaction.atomic():
-        board = _locked_board(card.board_id, allowed=(BoardState.OPEN,))
+        board = locked_board(card.board_id, CARDS)
         card = _live_card(card.pk)
         if card.author_id != by.pk:
             require(by, "curate_cards")
@@ -176,9 +165,6 @@ def _forgotten_comment(comment: Comment) -> dict:
 
 # Comments -------------------------------------------------------------------------------------
 
-COMMENTING_STATES = (BoardState.OPEN, BoardState.VOTING)
-
-
 def add_comment(*, card: Card, by: Membership, body: str, parent: Comment | None = None) -> Comment:
     """A member comments on a card, or replies to a comment (a reply to a reply joins its thread)."""
     require(by, "contribute")
@@ -187,7 +173,7 @@ def add_comment(*, card: Card, by: Membership, body: str, parent: Comment | None
         raise WorkspaceError(_("You can only reply to a comment on the same card."))
     check_rate("comment", by.pk)
     with transaction.atomic():
-        board = _locked_board(card.board_id, allowed=COMMENTING_STATES)
+        board = locked_board(card.board_id, COMMENTS)
         card = _live_card(card.pk)
         if parent is not None and parent.parent_id is not None:
             parent = parent.parent
@@ -213,7 +199,7 @@ def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
     """The author rewrites their comment; everyone sees it marked as edited."""
     body = _clean_body(body, Comment.BODY_MAX)
     with transaction.atomic():
-        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        board = locked_board(comment.card.board_id, COMMENTS)
         comment = _own_visible_comment(comment, by)
         if comment.body == body:
             return comment
@@ -227,7 +213,7 @@ def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
 def remove_comment(*, comment: Comment, by: Membership) -> Comment:
     """The author removes their comment: it shows as removed, and replies to it stay."""
     with transaction.atomic():
-        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        board = locked_board(comment.card.board_id, COMMENTS)
         comment = _own_visible_comment(comment, by)
         comment.removed_at = timezone.now()
         comment.save(update_fields=["removed_at"])
@@ -245,7 +231,7 @@ def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
     if len(reason) > HIDDEN_REASON_MAX:
         raise WorkspaceError(_("A reason can be at most %(max)d characters long.") % {"max": HIDDEN_REASON_MAX})
     with transaction.atomic():
-        board = _locked_board(comment.card.board_id, allowed=COMMENTING_STATES)
+        board = locked_board(comment.card.board_id, COMMENTS)
         comment = Comment.objects.select_related("author", "card").get(pk=comment.pk)
         if comment.card.removed_at is not None:
             raise WorkspaceError.not_found(_("This card was removed."))

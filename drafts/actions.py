@@ -13,20 +13,14 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace.drafts import new_doc, replace_text, stored_updates
+from drafts.documents import new_doc, replace_text, stored_updates
+from drafts.models import DraftContributor, DraftRevision, DraftSnapshot, DraftUpdate
+from drafts.selectors import revision_data
+from workspace import board_rules
 from workspace.errors import WorkspaceError
 from workspace.events import publish_draft_update, record_event
-from workspace.models import (
-    Board,
-    BoardState,
-    DraftContributor,
-    DraftRevision,
-    DraftSnapshot,
-    DraftUpdate,
-    Membership,
-)
+from workspace.models import Board, Membership
 from workspace.roles import can, require
-from workspace.selectors import revision_data
 
 COMPACT_AFTER_UPDATES = 500
 AUTO_REVISION_EVERY = timedelta(minutes=10)
@@ -37,11 +31,7 @@ def draft_refusal(board: Board, membership: Membership) -> str | None:
     """Why this member may not edit the board's draft now; None if they may."""
     if not can(membership.role, "contribute"):
         return _("Your role cannot edit drafts.")
-    if board.state == BoardState.LOCKED:
-        return _("This board is locked: the draft is read-only until a facilitator unlocks it.")
-    if board.state == BoardState.VOTING:
-        return _("A voting round is running: the draft is read-only until it closes.")
-    return None
+    return board_rules.refusal(board.state, board_rules.DRAFT)
 
 
 def store_draft_update(*, board_id: int, by: Membership, update: bytes) -> int:
@@ -61,7 +51,9 @@ def store_draft_updates(*, board_id: int, updates: list[tuple[Membership, bytes]
     id, or the reason it was refused (the member may not edit the board now).
     """
     with transaction.atomic():
-        board = Board.objects.get(pk=board_id)
+        # The board's row is locked: a round opening (or the board locking) waits for this batch,
+        # and a batch that comes after it sees the new state, so no edit lands once voting began.
+        board = Board.objects.select_for_update().get(pk=board_id)
         results: list[int | str] = []
         rows = []
         for membership, update in updates:

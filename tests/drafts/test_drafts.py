@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from drafts import actions as drafts
+from drafts.documents import byte_offset, draft_markdown, new_doc, replace_text, stored_updates
+from drafts.models import DraftRevision, DraftUpdate
 from tests.factories import make_member, make_workspace
-from workspace.actions import drafts
-from workspace.drafts import byte_offset, draft_markdown, new_doc, replace_text, stored_updates
 from workspace.errors import WorkspaceError
-from workspace.models import DraftRevision, DraftUpdate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,22 +7,21 @@ from channels.testing import WebsocketCommunicator
 from pycrdt import create_sync_message, create_update_message
 
 from codesign.asgi import application
-from tests.factories import make_member, make_token, make_workspace
-from workspace import actions
-from workspace.actions import drafts as drafts_actions
-from workspace.drafts import (
-    DRAFT_MAX_CHARS,
+from drafts import actions as drafts_actions
+from drafts.documents import DRAFT_MAX_CHARS, draft_markdown, new_doc
+from drafts.models import DraftUpdate
+from drafts.protocol import (
     MESSAGE_AUTH,
     MESSAGE_AWARENESS,
     MESSAGE_SYNC,
     PALETTE,
     YSyncMessageType,
     decode_awareness,
-    draft_markdown,
-    new_doc,
     parse_message,
 )
-from workspace.models import Board, DraftUpdate
+from tests.factories import make_member, make_token, make_workspace
+from workspace import actions
+from workspace.models import Board
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,7 +205,7 @@ def test_awareness_names_come_from_the_server(room):
         b = await connect(board.pk, bek.user)
         await drain(a)
         await drain(b)
-        from workspace.drafts import awareness_message
+        from drafts.protocol import awareness_message
 
         await a.send_to(bytes_data=awareness_message([(42, 1, {"user": {"name": "The Steward", "color": "#f00"}})]))
         received = await drain(b)
@@ -247,7 +246,7 @@ def test_an_editor_who_drops_mid_store_fails_nobody(room):
     import time
     from unittest import mock
 
-    from workspace import consumers
+    from drafts import rooms
 
     board, alice, bek = room["board"], room["alice"], room["bek"]
     store = drafts_actions.store_draft_updates
@@ -256,7 +255,7 @@ def test_an_editor_who_drops_mid_store_fails_nobody(room):
         time.sleep(0.2)  # a busy database: the next keystrokes queue meanwhile
         return store(**kwargs)
 
-    relay = consumers.relay_to_draft
+    relay = rooms.relay_to_draft
 
     async def slow_relay(*args, **kwargs):
         await asyncio.sleep(0.1)  # relaying the first batch: the dropped socket's disconnect runs now
@@ -283,7 +282,7 @@ def test_an_editor_who_drops_mid_store_fails_nobody(room):
 
     with (
         mock.patch.object(drafts_actions, "store_draft_updates", slow_store),
-        mock.patch.object(consumers, "relay_to_draft", slow_relay),
+        mock.patch.object(rooms, "relay_to_draft", slow_relay),
     ):
         closes, authors, text = run(scenario)
     assert closes == []
@@ -301,16 +300,20 @@ def test_a_batch_reaches_each_editor_as_one_frame_without_their_own_part(room):
     """Keystrokes stored together (one batch) reach every other editor as one merged update (a
     hundred typists would otherwise cost each editor a frame per keystroke); an editor whose
     keystroke is in the batch gets only the others' part of it, never its own back."""
-    import time
+    import threading
     from unittest import mock
+
+    from drafts import rooms
 
     board, alice, bek = room["board"], room["alice"], room["bek"]
     store = drafts_actions.store_draft_updates
     batches = []
+    queued = threading.Event()
 
     def slow_store(**kwargs):
         batches.append(len(kwargs["updates"]))
-        time.sleep(0.2)  # a busy database: the next keystrokes queue meanwhile
+        if len(batches) == 1:  # a busy database: the next keystrokes queue meanwhile
+            queued.wait(timeout=10)
         return store(**kwargs)
 
     async def scenario():
@@ -326,6 +329,11 @@ def test_a_batch_reaches_each_editor_as_one_frame_without_their_own_part(room):
             await comm_settle()
         await a.send_to(bytes_data=create_update_message(edit("a1 ")))  # …these two queue behind it
         await b.send_to(bytes_data=create_update_message(edit("b1 ")))
+        for _n in range(200):  # both are in the room's queue before the first store ends
+            if len(rooms._rooms[board.pk].queue) == 2:
+                break
+            await comm_settle()
+        queued.set()
         received = {name: await drain(comm, wait=1.0) for name, comm in (("a", a), ("b", b), ("c", c))}
         for comm in (a, b, c):
             await comm.disconnect()

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DraftsConfig(AppConfig):
+    """Boards' shared drafts: the co-edited Yjs documents, their socket, storage and revisions
+    (above workspace, below voting and charter; nothing below imports it)."""
+
+    name = "drafts"
+    verbose_name = _("Drafts")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # A member's data and the workspace archive carry the drafts.
+        from workspace.data_export import register_board_section, register_member_section
+
+        register_member_section("drafts_edited", drafts_edited)
+        register_board_section("draft", board_draft)
+
+
+def drafts_edited(membership) -> list[dict]:
+    from drafts.models import DraftContributor
+    from workspace.selectors import iso
+
+    rows = DraftContributor.objects.filter(membership=membership).select_related("board")
+    return [{"board": row.board.title, "last_edit_at": iso(row.last_edit_at)} for row in rows]
+
+
+def board_draft(board) -> str:
+    from drafts.documents import draft_markdown
+
+    return draft_markdown(board.pk)

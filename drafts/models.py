@@ -1,0 +1,81 @@
+"""A board's draft as stored: the append log of Yjs updates, its compacted snapshot, who edited
+it, and its named revisions. (The tables keep the names they had in the workspace app.)"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workspace.models import Board, Membership
+
+
+class DraftUpdate(models.Model):
+    """One accepted Yjs update to a board's draft, in the order it was stored (the append log)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="draft_updates")
+    data = models.BinaryField()
+    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "workspace_draftupdate"  # made in the workspace app, before drafts had their own
+        ordering = ["id"]
+        indexes = [models.Index(fields=["board", "id"])]
+
+    def __str__(self) -> str:
+        return f"draft update {self.pk} of board {self.board_id}"
+
+
+class DraftSnapshot(models.Model):
+    """The compacted state of a board's draft: the updates merged so far, as one.
+
+    The updates merged are deleted in the same transaction, so the draft is always this snapshot
+    plus every ``DraftUpdate`` row left. ``version`` goes up with each compaction, which tells a
+    reader that a compaction committed while it was reading.
+    """
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="draft_snapshot")
+    state = models.BinaryField()
+    version = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "workspace_draftsnapshot"  # made in the workspace app, before drafts had their own
+
+    def __str__(self) -> str:
+        return f"draft snapshot of board {self.board_id}"
+
+
+class DraftContributor(models.Model):
+    """When a member last edited a board's draft (names the editors of each revision)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    last_edit_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "workspace_draftcontributor"  # made in the workspace app, before drafts had their own
+        constraints = [models.UniqueConstraint(fields=["board", "membership"], name="one_contributor_row")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} on board {self.board_id}"
+
+
+class DraftRevision(models.Model):
+    """A named version of a board's draft: its markdown then, and who had edited since the last one."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="draft_revisions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    markdown = models.TextField()
+    editors = models.JSONField(default=list)
+    automatic = models.BooleanField(default=False)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "workspace_draftrevision"  # made in the workspace app, before drafts had their own
+        ordering = ["board", "number"]
+        constraints = [models.UniqueConstraint(fields=["board", "number"], name="one_revision_number_per_board")]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of board {self.board_id}"

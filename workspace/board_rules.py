@@ -1,0 +1,71 @@
+"""What each board state allows: the one table that cards, comments, drafts, votes and amendments
+read, on the server (under the board's row lock, in the action that changes something) and in the
+browser (``board_data`` sends ``allows`` with the board, so the page never re-derives it).
+
+- open: everything: cards, comments, the draft, amendments, opening a round;
+- voting (a round is running): comments and dots only; cards, the draft and amendments wait, so
+  what people vote on cannot change under them;
+- locked: nothing changes (the board is read-only until a facilitator unlocks it).
+"""
+
+from django.utils.translation import gettext as _
+
+from workspace.errors import WorkspaceError
+from workspace.models import Board, BoardState
+
+CARDS = "cards"  # post, edit, move, remove cards
+COMMENTS = "comments"  # comment and reply, edit and remove comments
+DRAFT = "draft"  # edit the shared draft, restore a revision
+AMENDMENTS = "amendments"  # propose, refresh and support amendments to the draft
+VOTES = "votes"  # place and take back dots (in the open round)
+OPEN_ROUND = "open_round"  # a facilitator opens a round
+
+ALLOWS: dict[str, frozenset[str]] = {
+    BoardState.OPEN: frozenset({CARDS, COMMENTS, DRAFT, AMENDMENTS, OPEN_ROUND}),
+    BoardState.VOTING: frozenset({COMMENTS, VOTES}),
+    BoardState.LOCKED: frozenset(),
+}
+ACTIVITIES = (CARDS, COMMENTS, DRAFT, AMENDMENTS, VOTES, OPEN_ROUND)
+
+
+def allows(state: str, activity: str) -> bool:
+    return activity in ALLOWS.get(state, frozenset())
+
+
+def allowed_activities(state: str) -> dict[str, bool]:
+    """Every activity and whether the state allows it (what the page is sent with the board)."""
+    return {activity: allows(state, activity) for activity in ACTIVITIES}
+
+
+def refusal(state: str, activity: str) -> str | None:
+    """Why the state does not allow the activity, in the reader's words; None if it does."""
+    if allows(state, activity):
+        return None
+    if state == BoardState.LOCKED:
+        return {
+            DRAFT: _("This board is locked: the draft is read-only until a facilitator unlocks it."),
+            AMENDMENTS: _("This board is locked: amendments wait until a facilitator unlocks it."),
+            OPEN_ROUND: _("This board is locked: unlock it before opening a round."),
+        }.get(activity, _("This board is locked: nothing on it can change until a facilitator unlocks it."))
+    if state == BoardState.VOTING:
+        return {
+            DRAFT: _("A voting round is running: the draft is read-only until it closes."),
+            AMENDMENTS: _("A voting round is running on this board: amendments wait until it closes."),
+            OPEN_ROUND: _("Another round is already open on this board."),
+        }.get(activity, _("A voting round is running on this board: cards cannot change until it closes."))
+    return _("No round is open on this board.")  # votes on an open board
+
+
+def check(board: Board, activity: str) -> None:
+    """Raise (409, code ``board_<state>``) unless the board's state allows the activity. Call it on
+    a board row locked for the transaction (``select_for_update``), so a state change waits for it."""
+    message = refusal(board.state, activity)
+    if message is not None:
+        raise WorkspaceError(message, kind=WorkspaceError.CONFLICT, code=f"board_{board.state}")
+
+
+def locked_board(board_id: int, activity: str) -> Board:
+    """The board, its row locked for this transaction, if its state allows the activity."""
+    board = Board.objects.select_for_update().select_related("workspace").get(pk=board_id)
+    check(board, activity)
+    return board
