@@ -17,9 +17,9 @@ from django_countries import countries
 
 from charter.models import CharterSettings
 from drafts.documents import draft_markdown
-from drafts.models import DraftContributor, DraftRevision
+from drafts.models import Amendment, AmendmentState, DraftContributor, DraftRevision
 from voting.models import Round, RoundState
-from workspace.models import Board, BoardKind, Card, CardStatus, Comment, Workspace
+from workspace.models import Board, BoardKind, Card, CardKind, CardStatus, Comment, Workspace
 from workspace.translations import in_language
 
 CHARTER_KINDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
@@ -74,7 +74,8 @@ def _round_summary(round_: Round) -> dict:
 
 def _adopted(board: Board, round_: Round | None) -> list[dict]:
     results = {row["card"]: row for row in (round_.results["cards"] if round_ else [])}
-    cards = Card.objects.filter(board=board, status=CardStatus.ADOPTED, removed_at=None).order_by("position", "id")
+    cards = Card.objects.filter(board=board, kind=CardKind.IDEA, status=CardStatus.ADOPTED, removed_at=None)
+    cards = cards.order_by("position", "id")
     return [
         {
             "card": card.pk,
@@ -85,6 +86,42 @@ def _adopted(board: Board, round_: Round | None) -> list[dict]:
         }
         for card in cards
     ]
+
+
+def _accepted_amendments(boards: list[Board]) -> list[dict]:
+    """Each section's accepted amendments, in the order they were accepted; who proposed one is
+    named only with their consent (as contributors are)."""
+    amendments = (
+        Amendment.objects.filter(board__in=boards, state=AmendmentState.ACCEPTED, card__removed_at=None)
+        .select_related("card__author", "board")
+        .order_by("decided_at", "id")
+    )
+    sections: dict[int, dict] = {}
+    for amendment in amendments:
+        author = amendment.card.author
+        named = author is not None and author.show_name_in_charter
+        section = sections.setdefault(
+            amendment.board_id,
+            {
+                "board": amendment.board_id,
+                "title": amendment.board.title,
+                "titles": _titles(amendment.board),
+                "items": [],
+            },
+        )
+        section["items"].append(
+            {
+                "number": amendment.number,
+                "original": amendment.original,
+                "proposed": amendment.proposed,
+                "reason": amendment.reason,
+                "decided_at": amendment.decided_at.isoformat() if amendment.decided_at else None,
+                "proposer": author.display_name if named else None,
+                "country": (author.country.code or None) if named else None,
+            }
+        )
+    order = [board.pk for board in boards]
+    return sorted(sections.values(), key=lambda section: order.index(section["board"]))
 
 
 def _contributors(workspace: Workspace) -> dict:
@@ -122,7 +159,8 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
     """The charter as it stands now (the preview), as content a version freezes."""
     settings = charter_settings(workspace)
     sections, rounds = [], []
-    for board in charter_boards(workspace, settings):
+    boards = charter_boards(workspace, settings)
+    for board in boards:
         number = (settings.revisions or {}).get(str(board.pk))
         revision = DraftRevision.objects.filter(board=board, number=number).first() if number else None
         section = {
@@ -155,7 +193,11 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
         "workspace": workspace.name,
         "sections": sections,
         "rounds": rounds,
-        "appendix": {"contributors": _contributors(workspace)} if with_appendix else None,
+        "appendix": (
+            {"contributors": _contributors(workspace), "amendments": _accepted_amendments(boards)}
+            if with_appendix
+            else None
+        ),
     }
 
 
@@ -199,6 +241,29 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
     return result
 
 
+def amendment_line(item: dict) -> str:
+    """One accepted amendment in the appendix: what it changed, why, and (with consent) who
+    proposed it; every piece of people's text isolated, as adopted cards' are."""
+    original, proposed = (f"{FSI}{one_line(item[key])}{PDI}" for key in ("original", "proposed"))
+    if not item["original"]:
+        change = _("Amendment %(number)s inserted “%(proposed)s”.") % {"number": item["number"], "proposed": proposed}
+    elif not item["proposed"]:
+        change = _("Amendment %(number)s deleted “%(original)s”.") % {"number": item["number"], "original": original}
+    else:
+        change = _("Amendment %(number)s changed “%(original)s” to “%(proposed)s”.") % {
+            "number": item["number"],
+            "original": original,
+            "proposed": proposed,
+        }
+    line = (RLM if get_language_bidi() else LRM) + change
+    if item["reason"]:
+        line += " " + _("Reason: %(reason)s") % {"reason": f"{FSI}{one_line(item['reason'])}{PDI}"}
+    if item["proposer"]:
+        who = item["proposer"] + (f" ({item['country']})" if item["country"] else "")
+        line += " " + _("Proposed by %(name)s.") % {"name": f"{FSI}{who}{PDI}"}
+    return line
+
+
 def country_label(code: str) -> str:
     """A country's name in the reader's language (the appendix stores codes)."""
     if code == "other":
@@ -224,6 +289,15 @@ def appendix_markdown(content: dict) -> str:
                 + (" " + _("By country: %(countries)s.") % {"countries": countries} if countries else ""),
                 "",
             ]
+    accepted = content["appendix"].get("amendments") or []  # versions published before amendments have none
+    if accepted:
+        heading = _("Accepted amendments")
+        lines += [f"### {heading}", ""]
+        for section in accepted:
+            lines += [f"#### {one_line(shown_title(section))}", ""]
+            for item in section["items"]:
+                lines.append(f"- {amendment_line(item)}")
+            lines.append("")
     contributors = content["appendix"]["contributors"]
     countries = ", ".join(f"{country_label(code)} {count}" for code, count in contributors["by_country"].items())
     heading = _("Contributors")

@@ -72,11 +72,14 @@ class Charter:
 
     def html_parts(self, *, for_print: bool = False) -> list[dict]:
         result = []
+        sections = self.content["sections"]
         for anchor, heading, body in parts(self.content):
             html = render_markdown(body)
             if for_print:
                 html = resolve_directions(html)
-            result.append({"anchor": anchor, "heading": one_line(heading), "html": html})
+            index = int(anchor.removeprefix("section-")) - 1 if anchor.startswith("section-") else None
+            board = sections[index].get("board") if index is not None else None
+            result.append({"anchor": anchor, "heading": one_line(heading), "html": html, "board": board})
         return result
 
     def filename(self, fmt: str) -> str:

@@ -78,7 +78,9 @@ def charter_page(request, slug):
             messages.error(request, error.message)
         return redirect("charter", slug=slug)
 
-    context = workspace_context(request, membership, can_compose=can_compose)
+    context = workspace_context(
+        request, membership, can_compose=can_compose, can_suggest=can(membership.role, "contribute")
+    )
     versions = list(
         CharterVersion.objects.filter(workspace=workspace).select_related("published_by").order_by("-number")
     )

@@ -166,6 +166,8 @@ RATE_LIMITS = {
     "diff": (20, 60),  # comparisons of revisions and charter versions
     "fishbowl": (30, 60),  # one's own raise/lower/take/decline/leave (each one is shown to everyone)
     "notice": (20, 60),  # a facilitator's messages and summonses to everyone
+    "amendment": (10, 600),  # proposals to change a draft: each one lands on everyone's board
+    "amendment_support": (60, 60),
 }
 # Open WebSocket connections one member may hold at once in one server process (tabs, phones).
 MAX_SOCKETS_PER_MEMBER = int(os.environ.get("MAX_SOCKETS_PER_MEMBER", "12"))

@@ -1,4 +1,5 @@
-"""The drafts REST API: a board's draft as stored now, its revisions, their diffs and restores.
+"""The drafts REST API: a board's draft as stored now, its revisions, their diffs and restores,
+and its amendments (propose, change, support, accept, reject).
 
 Editing itself goes through the draft socket (``drafts.consumers``); a board the caller is not a
 member of answers 404, as everywhere.
@@ -12,19 +13,24 @@ from rest_framework.response import Response
 
 from drafts import actions
 from drafts.documents import draft_markdown
-from drafts.models import DraftRevision
-from drafts.selectors import revision_data
+from drafts.models import Amendment, DraftRevision
+from drafts.selectors import amendment_data, board_amendments, revision_data
 from drafts.serializers import (
+    AmendmentCreateSerializer,
+    AmendmentDecisionSerializer,
+    AmendmentSerializer,
+    AmendmentUpdateSerializer,
     DiffSerializer,
     DraftSerializer,
     RevisionCreateSerializer,
     RevisionDetailSerializer,
     RevisionSerializer,
 )
-from workspace.access import access_board
+from workspace.access import access_board, as_id
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.markdown import render_markdown
+from workspace.models import Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.selectors import line_diff
@@ -112,3 +118,101 @@ class RevisionRestoreView(GenericAPIView):
         require(membership, "manage_boards")
         revision = actions.restore_revision(board=board, by=membership, number=number)
         return Response(revision_data(revision))
+
+
+# Amendments ---------------------------------------------------------------------------------------
+
+
+def access_amendment(user, amendment_id) -> tuple[Amendment, Membership]:
+    """The amendment and the caller's membership; 404 for one that does not exist or is not theirs
+    to see (another workspace's), alike."""
+    amendment = (
+        Amendment.objects.select_related("card__author", "decided_by", "board")
+        .filter(pk=as_id(amendment_id), card__removed_at=None)
+        .first()
+    )
+    if amendment is None:
+        raise WorkspaceError.not_found(_("No such amendment."))
+    _board, membership = access_board(user, amendment.board_id, missing=_("No such amendment."))
+    return amendment, membership
+
+
+class AmendmentListView(GenericAPIView):
+    """The board's amendments, in order; members propose one (while the board is open)."""
+
+    serializer_class = AmendmentSerializer
+    pagination_class = None
+
+    @extend_schema(responses=AmendmentSerializer(many=True), operation_id="boards_amendments_list")
+    def get(self, request, board_id):
+        board, _membership = access_board(request.user, board_id)
+        return Response(board_amendments(board))
+
+    @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer})
+    def post(self, request, board_id):
+        board, membership = access_board(request.user, board_id)
+        data = validated(AmendmentCreateSerializer, request)
+        amendment = actions.propose_amendment(board=board, by=membership, **data)
+        return Response(amendment_data(amendment), status=status.HTTP_201_CREATED)
+
+
+class AmendmentDetailView(GenericAPIView):
+    """One amendment; its author changes the proposed words or the reason, or refreshes it."""
+
+    serializer_class = AmendmentSerializer
+
+    def get(self, request, amendment_id):
+        amendment, _membership = access_amendment(request.user, amendment_id)
+        return Response(amendment_data(amendment))
+
+    @extend_schema(request=AmendmentUpdateSerializer, responses={200: AmendmentSerializer})
+    def patch(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        data = validated(AmendmentUpdateSerializer, request)
+        amendment = actions.update_amendment(amendment=amendment, by=membership, **data)
+        return Response(amendment_data(amendment))
+
+
+class AmendmentSupportView(GenericAPIView):
+    """Support an amendment ("+1", once per person), or take the support back."""
+
+    serializer_class = AmendmentSerializer
+
+    @extend_schema(request=None, responses={200: AmendmentSerializer})
+    def post(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        amendment = actions.support_amendment(amendment=amendment, by=membership, support=True)
+        return Response(amendment_data(amendment))
+
+    @extend_schema(request=None, responses={200: AmendmentSerializer})
+    def delete(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        amendment = actions.support_amendment(amendment=amendment, by=membership, support=False)
+        return Response(amendment_data(amendment))
+
+
+class AmendmentAcceptView(GenericAPIView):
+    """A facilitator accepts an amendment: the change is applied to the draft (a revision is saved
+    first). 409 ``amendment_outdated`` when the passage changed meanwhile, unless ``anyway``."""
+
+    serializer_class = AmendmentSerializer
+
+    @extend_schema(request=AmendmentDecisionSerializer, responses={200: AmendmentSerializer})
+    def post(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        data = validated(AmendmentDecisionSerializer, request) if request.data else {}
+        amendment = actions.accept_amendment(amendment=amendment, by=membership, **data)
+        return Response(amendment_data(amendment))
+
+
+class AmendmentRejectView(GenericAPIView):
+    """A facilitator rejects an amendment, with a reason everyone sees."""
+
+    serializer_class = AmendmentSerializer
+
+    @extend_schema(request=AmendmentDecisionSerializer, responses={200: AmendmentSerializer})
+    def post(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        data = validated(AmendmentDecisionSerializer, request) if request.data else {}
+        amendment = actions.reject_amendment(amendment=amendment, by=membership, reason=data.get("reason", ""))
+        return Response(amendment_data(amendment))

@@ -16,4 +16,9 @@ urlpatterns = [
         api.RevisionRestoreView.as_view(),
         name="api-revision-restore",
     ),
+    path("boards/<int:board_id>/amendments/", api.AmendmentListView.as_view(), name="api-amendments"),
+    path("amendments/<int:amendment_id>/", api.AmendmentDetailView.as_view(), name="api-amendment"),
+    path("amendments/<int:amendment_id>/support/", api.AmendmentSupportView.as_view(), name="api-amendment-support"),
+    path("amendments/<int:amendment_id>/accept/", api.AmendmentAcceptView.as_view(), name="api-amendment-accept"),
+    path("amendments/<int:amendment_id>/reject/", api.AmendmentRejectView.as_view(), name="api-amendment-reject"),
 ]

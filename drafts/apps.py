@@ -11,6 +11,11 @@ class DraftsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The board snapshot (page, API, replay) carries the board's amendments.
+        from drafts.selectors import board_amendments
+        from workspace.selectors import register_snapshot_section
+
+        register_snapshot_section("amendments", board_amendments)
         # A member's data and the workspace archive carry the drafts.
         from workspace.data_export import register_board_section, register_member_section
 

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 # Open draft sockets per member in this server process (counted apart from board sockets).
 _open_draft_sockets: Counter = Counter()
 REVISION_CHECK_SECONDS = 60
+AMENDMENT_CHECK_SECONDS = 5
 # One y-websocket message: the largest is a client's first sync of a full draft.
 DRAFT_FRAME_MAX_BYTES = DRAFT_MAX_BYTES + 64 * 1024
 AWARENESS_CLIENTS_MAX = 4
@@ -207,6 +208,11 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
         if room.stored_since_compaction >= actions.COMPACT_AFTER_UPDATES:
             room.stored_since_compaction = 0
             await database_sync_to_async(actions.compact_draft)(board_id=self.board_id)
+        if time.monotonic() - room.last_amendment_check >= AMENDMENT_CHECK_SECONDS:
+            # Open amendments whose passage someone just typed over are marked outdated while it
+            # happens, not only when a facilitator tries to accept one.
+            room.last_amendment_check = time.monotonic()
+            await database_sync_to_async(actions.check_amendments)(board_id=self.board_id)
         if time.monotonic() - room.last_revision_check >= REVISION_CHECK_SECONDS:
             room.last_revision_check = time.monotonic()
             await database_sync_to_async(actions.save_revision_if_due)(board_id=self.board_id)

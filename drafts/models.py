@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Board, Membership
+from workspace.models import Board, Card, Membership
 
 
 class DraftUpdate(models.Model):
@@ -14,6 +14,8 @@ class DraftUpdate(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="draft_updates")
     data = models.BinaryField()
     author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The accepted amendment this edit applied (None: typed in an editor, or a restore).
+    amendment = models.ForeignKey("Amendment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -79,3 +81,63 @@ class DraftRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} of board {self.board_id}"
+
+
+class AmendmentState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Amendment(models.Model):
+    """A proposed change to a passage of a board's draft: replace its words, delete them, or insert
+    at a point (an empty passage).
+
+    The passage is anchored by two pycrdt sticky indices (Yjs relative positions) into the draft's
+    document, so it follows the text while people type around and inside it. ``original`` is what
+    the passage said when the amendment was written (or last refreshed); when the words between the
+    anchors differ from it the amendment is ``outdated`` and ``current`` holds them. Its card (kind
+    "amendment") carries the author, the comments and the dots of a round over amendments.
+    """
+
+    WORDS_MAX = 2000
+    REASON_MAX = 1000
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="amendments")
+    card = models.OneToOneField(Card, on_delete=models.CASCADE, related_name="amendment")
+    number = models.PositiveIntegerField()
+    start = models.BinaryField()
+    end = models.BinaryField()
+    original = models.TextField(blank=True)
+    proposed = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=AmendmentState.choices, default=AmendmentState.OPEN)
+    outdated = models.BooleanField(default=False)
+    current = models.TextField(blank=True)
+    decided_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    applied_anyway = models.BooleanField(default=False)  # accepted although outdated
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["board", "number"]
+        constraints = [models.UniqueConstraint(fields=["board", "number"], name="one_amendment_number_per_board")]
+
+    def __str__(self) -> str:
+        return f"amendment {self.number} of board {self.board_id}"
+
+
+class AmendmentSupport(models.Model):
+    """A member's "+1" to an amendment (one per person)."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["amendment", "member"], name="one_support_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} supports {self.amendment_id}"

@@ -38,6 +38,7 @@ class Room:
         self.awareness: dict[int, tuple[int, int, dict | None]] = {}  # client id -> entry
         self.stored_since_compaction = 0
         self.last_revision_check = 0.0
+        self.last_amendment_check = 0.0
         self.applied: dict[str, None] = {}  # ids of the last relayed updates applied here (ordered)
         self.queue: list = []  # updates waiting to be stored together (``store_queued``)
         self.storing = False

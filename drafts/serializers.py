@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from workspace.serializers import StrictInputSerializer
+from drafts.models import AmendmentState
+from drafts.selectors import amendment_data
+from workspace.serializers import AuthorSerializer, CardSerializer, PayloadSerializer, StrictInputSerializer
 
 
 class EditorSerializer(serializers.Serializer):
@@ -42,3 +44,62 @@ class DiffSerializer(serializers.Serializer):
 
 class RevisionCreateSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class AmendmentSerializer(PayloadSerializer):
+    payload = staticmethod(amendment_data)
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="per board: amendment 1, 2, …")
+    board = serializers.IntegerField()
+    card = CardSerializer(help_text="its card: author, status; comments and dots go to this card's id")
+    change = serializers.ChoiceField(choices=["replace", "delete", "insert"])
+    original = serializers.CharField(help_text="the passage's words when it was written (empty: an insertion)")
+    proposed = serializers.CharField(help_text="the words proposed instead (empty: a deletion)")
+    reason = serializers.CharField()
+    diff = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='word by word: [["same" | "removed" | "added", text], ...]',
+    )
+    state = serializers.ChoiceField(choices=AmendmentState.choices)
+    outdated = serializers.BooleanField(help_text="the passage's words changed since it was written")
+    current = serializers.CharField(allow_null=True, help_text="the passage's words now, when outdated")
+    anchor = serializers.DictField(help_text="start and end as Yjs relative positions (JSON)")
+    supported_by = serializers.ListField(child=serializers.IntegerField(), help_text="member ids of its \"+1\"s")
+    decided_by = AuthorSerializer(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField()
+    applied_anyway = serializers.BooleanField(help_text="accepted although outdated")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class AmendmentCreateSerializer(StrictInputSerializer):
+    original = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=2000, help_text="the selected words; empty to insert"
+    )
+    proposed = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=2000, help_text="the new words; empty to delete"
+    )
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+    start = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="where the selection starts in the draft as you saw it (characters; needed to insert)",
+    )
+
+
+class AmendmentUpdateSerializer(StrictInputSerializer):
+    proposed = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=2000, required=False)
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=1000)
+    refresh = serializers.BooleanField(
+        required=False, default=False, help_text="take the passage's words as they are now as the original"
+    )
+
+
+class AmendmentDecisionSerializer(StrictInputSerializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+    anyway = serializers.BooleanField(
+        required=False, default=False, help_text="accept: apply although the passage changed (having compared)"
+    )

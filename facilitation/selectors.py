@@ -11,7 +11,7 @@ from django.utils import timezone
 from facilitation.models import Fishbowl, Notice, Speaker, SpeakerState
 from voting.models import Round, RoundState
 from voting.selectors import round_public
-from workspace.models import AgendaSession, BoardPresence, Card, Comment, SessionState, Workspace
+from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, SessionState, Workspace
 from workspace.selectors import PRESENCE_STALE_AFTER, author_data, workspace_boards
 
 # How many past notices the room state carries (the console shows the whole history).
@@ -126,7 +126,7 @@ def console_state(workspace: Workspace) -> dict:
         presence[board_id][country or "none"] += 1
 
     new_cards = dict(
-        Card.objects.filter(board__in=board_ids, created_at__gte=since, removed_at=None)
+        Card.objects.filter(board__in=board_ids, kind=CardKind.IDEA, created_at__gte=since, removed_at=None)
         .values_list("board")
         .annotate(n=Count("id"))
         .values_list("board", "n")

@@ -8,13 +8,31 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import * as decoding from "lib0/decoding";
 import { yCollab, yRemoteSelections as relayedSelections, yUndoManagerKeymap } from "y-codemirror.next";
 import { yRemoteSelections } from "./remote-selections.js";
-import { Compartment, EditorState } from "@codemirror/state";
-import { EditorView, keymap, drawSelection, placeholder as placeholderText } from "@codemirror/view";
-import { defaultKeymap, indentWithTab } from "@codemirror/commands";
+import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, EditorView, keymap, drawSelection, placeholder as placeholderText } from "@codemirror/view";
+import { defaultKeymap } from "@codemirror/commands";
 import { markdown } from "@codemirror/lang-markdown";
 import { syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 
 const MESSAGE_AUTH = 2;
+
+// Amendments' passages, highlighted in the text: marks that move with every edit, recomputed from
+// their Yjs relative positions (sent by the server) whenever the shared text changes.
+const setPassages = StateEffect.define();
+const passagesField = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    marks = marks.map(tr.changes);
+    for (const effect of tr.effects) if (effect.is(setPassages)) marks = effect.value;
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+function absolute(doc, json) {
+  const position = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc);
+  return position ? position.index : null;
+}
 
 /**
  * Mount a shared draft editor.
@@ -49,7 +67,9 @@ export function mountDraftEditor(options) {
     state: EditorState.create({
       doc: text.toString(),
       extensions: [
-        keymap.of([...yUndoManagerKeymap, ...defaultKeymap, indentWithTab]),
+        // Tab is not taken: it moves on from the editor, as everywhere on the page (keyboard users
+        // select words, then Tab to "Suggest a change"). Markdown needs no tab characters.
+        keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
         drawSelection(),
         markdown(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
@@ -57,6 +77,10 @@ export function mountDraftEditor(options) {
         EditorView.contentAttributes.of({ "aria-label": options.label || "Draft", dir: "auto" }),
         placeholderText(options.placeholder || ""),
         editable.of(EditorView.editable.of(!options.readOnly)),
+        passagesField,
+        EditorView.updateListener.of((update) => {
+          if (update.selectionSet || update.docChanged) options.onSelection?.();
+        }),
         // y-codemirror's own cursors set style="" attributes, which the CSP refuses: ours instead.
         yCollab(text, provider.awareness).map((part) => (part === relayedSelections ? yRemoteSelections : part)),
         // CodeMirror writes its styles into a <style> element: it carries the page's CSP nonce.
@@ -65,11 +89,55 @@ export function mountDraftEditor(options) {
     }),
   });
 
+  let shown = [];
+  function drawPassages() {
+    const length = view.state.doc.length;
+    const ranges = [];
+    for (const passage of shown) {
+      const from = absolute(doc, passage.start);
+      const to = absolute(doc, passage.end);
+      if (from === null || to === null) continue;
+      const a = Math.min(from, length);
+      const b = Math.max(a, Math.min(to, length));
+      const mark = Decoration.mark({ class: passage.className, attributes: { "data-passage": String(passage.id) } });
+      // An insertion point (no words) shows as a thin mark on the character after it.
+      ranges.push(mark.range(a, b > a ? b : Math.min(a + 1, length)));
+    }
+    ranges.sort((x, y) => x.from - y.from || x.to - y.to);
+    view.dispatch({ effects: setPassages.of(Decoration.set(ranges.filter((r) => r.to > r.from), true)) });
+  }
+  let pending = false;
+  text.observe(() => {
+    if (pending || !shown.length) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; drawPassages(); });
+  });
+
   return {
     view,
     provider,
     doc,
     text,
+    /** The selected words, and where they start in code points (what the server counts). */
+    selection() {
+      const { from, to } = view.state.selection.main;
+      const value = view.state.doc.toString();
+      return { from, to, text: value.slice(from, to), start: [...value.slice(0, from)].length };
+    },
+    /** Highlight passages: [{ id, start, end, className }], start and end as Yjs relative positions (JSON). */
+    showPassages(passages) {
+      shown = passages;
+      drawPassages();
+    },
+    /** Select a passage (a relative-position pair) and bring it into view. */
+    selectPassage(start, end) {
+      const from = absolute(doc, start);
+      const to = absolute(doc, end);
+      if (from === null || to === null) return false;
+      view.dispatch({ selection: { anchor: from, head: Math.max(from, to) }, scrollIntoView: true });
+      view.focus();
+      return true;
+    },
     setReadOnly(readOnly) {
       view.dispatch({ effects: editable.reconfigure(EditorView.editable.of(!readOnly)) });
     },

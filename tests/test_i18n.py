@@ -36,7 +36,7 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 # Words that are the same in every language.
 SAME_EVERYWHERE = {
     "codesign", "CSV", "PDF", "HTML", "DOCX", "Word", "Markdown", "JavaScript", "English", "UTC", "SHA", "API",
-    "JSON", "ZIP",
+    "JSON", "ZIP", "Shift", "Tab",  # key names, as printed on every keyboard
 }  # fmt: skip
 # Time zone names (Asia/Kabul) are identifiers, shown as they are; so are the scripts' placeholders.
 ZONE_NAME = re.compile(r"\b[A-Z][A-Za-z]+/[A-Za-z_/+-]+")

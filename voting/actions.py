@@ -18,13 +18,24 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drafts import actions as drafts
+from drafts.models import Amendment
 from voting.errors import VotingError
-from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState
-from voting.selectors import compute_results, current_count, may_vote, my_dots, round_card_ids, round_public
+from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState, RoundSubject
+from voting.selectors import (
+    candidate_cards,
+    compute_results,
+    current_count,
+    may_vote,
+    my_dots,
+    round_card_ids,
+    round_public,
+)
 from voting.timers import tally_changed
 from workspace import board_rules
 from workspace.actions import set_board_voting, update_card
 from workspace.audit import audit
+from workspace.errors import WorkspaceError
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, Card, CardStatus, Membership
 from workspace.roles import require
@@ -54,12 +65,16 @@ def _announce(board: Board, round_: Round, kind: str, by: Membership | None = No
         audit(board.workspace, by, "round.extended" if extended else kind, round_, details)
 
 
-def _clean_cards(board: Board, card_ids) -> list[int]:
+def _clean_cards(board: Board, card_ids, subject: str) -> list[int]:
     ids = list(dict.fromkeys(int(card_id) for card_id in card_ids))
-    found = set(Card.objects.filter(board=board, pk__in=ids, removed_at=None).values_list("id", flat=True))
+    found = set(candidate_cards(board.pk, subject).filter(pk__in=ids).values_list("id", flat=True))
     missing = [card_id for card_id in ids if card_id not in found]
     if missing:
-        raise VotingError(_("These cards are not on this board: %(ids)s.") % {"ids": ", ".join(map(str, missing))})
+        if subject == RoundSubject.AMENDMENTS:
+            message = _("These are not open amendments of this board: %(ids)s.")
+        else:
+            message = _("These cards are not on this board: %(ids)s.")
+        raise VotingError(message % {"ids": ", ".join(map(str, missing))})
     return ids
 
 
@@ -76,9 +91,13 @@ def create_round(
     duration_seconds: int | None = None,
     ends_at: datetime | None = None,
     cards: list[int] | None = None,
+    subject: str = RoundSubject.CARDS,
 ) -> Round:
-    """A facilitator sets up a round (a draft, not yet open)."""
+    """A facilitator sets up a round (a draft, not yet open) over the board's cards or over its open
+    amendments (``subject``)."""
     require(by, "run_rounds")
+    if subject not in RoundSubject.values:
+        raise VotingError(_("A round is over cards or over amendments."))
     question = " ".join((question or "").split())
     if not question:
         raise VotingError(_("Ask the question people vote on."))
@@ -98,7 +117,7 @@ def create_round(
         raise VotingError(_("The end time must be in the future, within 2 days."))
     with transaction.atomic():
         board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
-        chosen = _clean_cards(board, cards) if cards is not None else None
+        chosen = _clean_cards(board, cards, subject) if cards is not None else None
         if chosen is not None and not chosen:
             raise VotingError(_("Choose at least one card, or leave the choice out to take every proposed card."))
         round_ = Round.objects.create(
@@ -112,6 +131,7 @@ def create_round(
             duration_seconds=duration_seconds,
             ends_at=ends_at,
             chosen_cards=chosen is not None,
+            subject=subject,
             created_by=by,
         )
         if chosen:
@@ -133,7 +153,7 @@ def open_round(*, round_: Round, by: Membership) -> Round:
         if refusal:
             raise VotingError(refusal, kind=VotingError.CONFLICT)
         chosen = round_card_ids(round_)
-        live = set(Card.objects.filter(pk__in=chosen, removed_at=None).values_list("id", flat=True))
+        live = set(candidate_cards(board.pk, round_.subject).filter(pk__in=chosen).values_list("id", flat=True))
         card_ids = [card_id for card_id in chosen if card_id in live]
         if not card_ids:
             raise VotingError(_("There are no cards to vote on."), kind=VotingError.CONFLICT)
@@ -396,9 +416,11 @@ def adopt_results(
         if unknown or not cards:
             raise VotingError(_("Choose cards that were in the round."))
         chosen = [card_id for card_id in ranked if card_id in set(cards)]
+    if round_.subject == RoundSubject.AMENDMENTS:
+        return _apply_amendments(round_, by, chosen)
     live = {card.pk: card for card in Card.objects.filter(pk__in=chosen, removed_at=None)}
     chosen = [card_id for card_id in chosen if card_id in live]
-    others = Card.objects.filter(board_id=round_.board_id, removed_at=None).exclude(pk__in=chosen)
+    others = candidate_cards(round_.board_id, RoundSubject.CARDS).exclude(pk__in=chosen)
     with transaction.atomic():
         for position, card_id in enumerate(chosen):
             update_card(card=live[card_id], by=by, status=CardStatus.ADOPTED, position=position)
@@ -407,3 +429,28 @@ def adopt_results(
             if card.position != position:
                 update_card(card=card, by=by, position=position)
     return [live[card_id] for card_id in chosen]
+
+
+def _apply_amendments(round_: Round, by: Membership, chosen: list[int]) -> list[Card]:
+    """Accept the chosen amendments in rank order, each applied to the draft as it is after the
+    ones before it. One whose passage an earlier one changed is marked outdated and left open (a
+    facilitator compares and decides); the others go on."""
+    amendments = {a.card_id: a for a in Amendment.objects.filter(card_id__in=chosen).select_related("card")}
+    accepted = []
+    for card_id in chosen:
+        amendment = amendments.get(card_id)
+        if amendment is None:
+            continue
+        try:
+            drafts.accept_amendment(
+                amendment=amendment,
+                by=by,
+                reason=_("Chosen in the round “%(question)s”.") % {"question": round_.question},
+            )
+        except WorkspaceError as error:
+            if error.kind != WorkspaceError.CONFLICT:
+                raise
+            continue  # outdated by an earlier one, or decided meanwhile
+        accepted.append(amendment.card)
+    audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": chosen})
+    return accepted

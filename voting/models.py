@@ -28,9 +28,16 @@ class ResultsVisibility(models.TextChoices):
     HIDDEN = "hidden", _("Hidden until closed")
 
 
+class RoundSubject(models.TextChoices):
+    CARDS = "cards", _("Cards")
+    AMENDMENTS = "amendments", _("Amendments to the draft")
+
+
 class Round(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="rounds")
     question = models.CharField(_("question"), max_length=300)
+    # What people vote on: the board's idea cards, or its open amendments (each through its card).
+    subject = models.CharField(_("vote on"), max_length=12, choices=RoundSubject.choices, default=RoundSubject.CARDS)
     state = models.CharField(_("state"), max_length=10, choices=RoundState.choices, default=RoundState.DRAFT)
     dots_per_voter = models.PositiveSmallIntegerField(
         _("dots per voter"), default=5, validators=[MinValueValidator(1), MaxValueValidator(BUDGET_MAX)]

@@ -17,9 +17,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voting.models import RESULTS_ORDER_NOTE, Dot, ResultsVisibility, Round, RoundState
+from drafts.models import AmendmentState
+from voting.models import RESULTS_ORDER_NOTE, Dot, ResultsVisibility, Round, RoundState, RoundSubject
 from voting.privacy import protect_results, protect_turnout
-from workspace.models import Card, CardStatus, Membership
+from workspace.models import Card, CardKind, CardStatus, Membership
 from workspace.roles import Role
 
 
@@ -34,10 +35,18 @@ def may_vote(round_: Round, membership: Membership) -> bool:
     return round_.facilitators_vote or membership.role == Role.PARTICIPANT
 
 
+def candidate_cards(board_id: int, subject: str):
+    """The cards a round over ``subject`` may hold: the board's ideas, or its open amendments."""
+    cards = Card.objects.filter(board_id=board_id, removed_at=None)
+    if subject == RoundSubject.AMENDMENTS:
+        return cards.filter(kind=CardKind.AMENDMENT, amendment__state=AmendmentState.OPEN)
+    return cards.filter(kind=CardKind.IDEA)
+
+
 def round_card_ids(round_: Round) -> list[int]:
     """The cards in the round: those chosen, or (a draft without a choice) every proposed card now."""
     if round_.state == RoundState.DRAFT and not round_.chosen_cards:
-        cards = Card.objects.filter(board_id=round_.board_id, removed_at=None, status=CardStatus.PROPOSED)
+        cards = candidate_cards(round_.board_id, round_.subject).filter(status=CardStatus.PROPOSED)
         return list(cards.order_by("position", "id").values_list("id", flat=True))
     return list(round_.cards.order_by("position", "id").values_list("id", flat=True))
 
@@ -86,6 +95,7 @@ def round_public(round_: Round) -> dict:
         "id": round_.pk,
         "board": round_.board_id,
         "question": round_.question,
+        "subject": round_.subject,
         "state": round_.state,
         "dots_per_voter": round_.dots_per_voter,
         "max_per_card": round_.max_per_card,

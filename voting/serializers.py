@@ -4,7 +4,7 @@ and events); input is checked for shape here and for rules in ``voting.actions``
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from voting.models import BUDGET_MAX, ResultsVisibility, RoundState
+from voting.models import BUDGET_MAX, ResultsVisibility, RoundState, RoundSubject
 from voting.selectors import round_public
 from workspace.serializers import PayloadSerializer, StrictInputSerializer
 
@@ -43,6 +43,7 @@ class RoundSerializer(PayloadSerializer):
     id = serializers.IntegerField()
     board = serializers.IntegerField()
     question = serializers.CharField()
+    subject = serializers.ChoiceField(choices=RoundSubject.choices, help_text="what people vote on")
     state = serializers.ChoiceField(choices=RoundState.choices)
     dots_per_voter = serializers.IntegerField()
     max_per_card = serializers.IntegerField()
@@ -83,6 +84,11 @@ class RoundCreateSerializer(StrictInputSerializer):
     duration_seconds = serializers.IntegerField(min_value=10, max_value=2 * 24 * 3600, required=False, allow_null=True)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     cards = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False)
+    subject = serializers.ChoiceField(
+        choices=RoundSubject.choices,
+        default=RoundSubject.CARDS,
+        help_text="cards: the board's ideas; amendments: its open amendments (``cards`` are then their card ids)",
+    )
 
     def validate(self, attrs):
         if "max_per_card" not in attrs:

@@ -4,8 +4,8 @@ the change does.
 
 Verbs are "<thing>.<what happened>": ``member.joined``, ``member.role_changed``, ``member.removed``,
 ``invitation.created``, ``invitation.revoked``, ``board.updated``, ``round.opened``,
-``round.closed``, ``charter.published``, ``charter.exported``, … Nothing about a single dot is ever
-recorded, so an anonymous round's entries carry no voter.
+``round.closed``, ``amendment.accepted``, ``charter.published``, ``charter.exported``, …
+Nothing about a single dot is ever recorded, so an anonymous round's entries carry no voter.
 """
 
 from django.utils.translation import gettext as _
@@ -62,6 +62,8 @@ _SENTENCES = {
     "round.closed_by_timer": lambda: _("the timer closed a round on %(board)s: %(target)s"),
     "round.cancelled": lambda: _("cancelled a round on %(board)s: %(target)s"),
     "round.adopted": lambda: _("adopted the results of a round on %(board)s: %(target)s"),
+    "amendment.accepted": lambda: _("accepted amendment %(number)s on %(board)s"),
+    "amendment.rejected": lambda: _("rejected amendment %(number)s on %(board)s"),
     "session.started": lambda: _("started the session %(target)s"),
     "session.extended": lambda: _("gave the session %(target)s more time"),
     "session.ended": lambda: _("ended the session %(target)s"),

@@ -304,6 +304,13 @@ class CardStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class CardKind(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    # The card of an amendment to the board's draft (``drafts.Amendment``): its comments, its dots in
+    # a round over amendments and its author are the card's; it changes only through the amendment.
+    AMENDMENT = "amendment", _("Amendment")
+
+
 class Card(models.Model):
     """An idea on a board: a proposed mission statement, a priority area, a thought on the concept."""
 
@@ -312,6 +319,7 @@ class Card(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
     # A member who leaves takes their name with them; the card stays, by "a former member".
     author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="cards")
+    kind = models.CharField(_("kind"), max_length=10, choices=CardKind.choices, default=CardKind.IDEA)
     body = models.TextField(_("text"))
     body_html = models.TextField(editable=False)
     status = models.CharField(_("status"), max_length=10, choices=CardStatus.choices, default=CardStatus.PROPOSED)

@@ -26,6 +26,7 @@ _FACILITATOR = _PARTICIPANT | {
     "curate_cards",  # edit, group, adopt, archive, move or remove anyone's card
     "moderate",  # hide comments
     "run_rounds",
+    "decide_amendments",  # accept (apply to the draft) or reject amendments
     "facilitate",  # the console: sessions, notices to everyone, fishbowl seats and overrides
 }
 _STEWARD = _FACILITATOR | {
@@ -49,6 +50,7 @@ CAPABILITY_DENIED = {
     ),
     "moderate": _("Only facilitators and stewards can hide comments."),
     "run_rounds": _("Only facilitators and stewards can run voting rounds."),
+    "decide_amendments": _("Only facilitators and stewards can accept or reject amendments."),
     "facilitate": _("Only facilitators and stewards can do this."),
     "invite": _("Only stewards can invite people."),
     "manage_members": _("Only stewards can manage members."),

@@ -106,6 +106,7 @@ def card_data(card: Card) -> dict:
     return {
         "id": card.pk,
         "board": card.board_id,
+        "kind": card.kind,
         "author": author_data(card.author),
         "body": card.body,
         "body_html": card.body_html,

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workspace.board_rules import allowed_activities
-from workspace.models import Board, BoardState, Card, CardStatus, Comment, Invitation, Membership
+from workspace.models import Board, BoardState, Card, CardKind, CardStatus, Comment, Invitation, Membership
 from workspace.roles import Role
 from workspace.selectors import card_data, comment_data
 
@@ -218,6 +218,7 @@ class CardSerializer(PayloadSerializer):
 
     id = serializers.IntegerField()
     board = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CardKind.choices, help_text="an idea, or the card of an amendment")
     author = AuthorSerializer(allow_null=True, help_text="null for a former member")
     body = serializers.CharField(help_text="markdown source")
     body_html = serializers.CharField(help_text="sanitized HTML")

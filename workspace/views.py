@@ -161,6 +161,7 @@ def board_page(request, slug, board_id):
         "can_curate": can(membership.role, "curate_cards"),
         "can_moderate": can(membership.role, "moderate"),
         "can_run_rounds": can(membership.role, "run_rounds"),
+        "can_decide_amendments": can(membership.role, "decide_amendments"),
     }
     context = workspace_context(
         request,

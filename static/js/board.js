@@ -17,6 +17,8 @@ const t = JSON.parse(document.getElementById("board-strings").textContent);
 let state = JSON.parse(document.getElementById("board-state").textContent);
 
 const cardsEl = root.querySelector("[data-cards]");
+// Amendments' cards (kind "amendment") sit beside the draft they change, not among the ideas.
+const amendmentsEl = root.querySelector("[data-amendment-list]");
 const emptyEl = root.querySelector("[data-empty]");
 const connectionEl = root.querySelector("[data-connection]");
 const announcer = root.querySelector("[data-announcer]");
@@ -346,7 +348,8 @@ function fillCard(cardEl, card) {
   const tools = cardEl.querySelector("[data-tools]");
   tools.replaceChildren();
   const mine = card.author && card.author.id === viewer.member;
-  if (canChangeCards() && (mine || viewer.can_curate)) {
+  const idea = card.kind !== "amendment"; // an amendment changes through its own buttons (amendments.js)
+  if (idea && canChangeCards() && (mine || viewer.can_curate)) {
     tools.append(
       el("button", { type: "button", class: "link-button", text: t.edit, onclick: () => {
         body.replaceChildren(inlineEditor(card.body, Number(root.dataset.cardMax),
@@ -359,7 +362,7 @@ function fillCard(cardEl, card) {
       } }),
     );
   }
-  if (canChangeCards() && viewer.can_curate) {
+  if (idea && canChangeCards() && viewer.can_curate) {
     const status = el("select", { "aria-label": t.status, class: "small-select" });
     for (const [value, label] of Object.entries(t.statuses)) {
       status.append(el("option", { value, text: label, selected: value === card.status }));
@@ -377,17 +380,22 @@ function fillCard(cardEl, card) {
   emit("board:card", { card, element: cardEl });
 }
 
+function containerOf(card) {
+  return card.kind === "amendment" ? amendmentsEl : cardsEl;
+}
+
 function placeCard(cardEl, card) {
-  const index = state.cards.findIndex((c) => c.id === card.id);
-  const next = state.cards[index + 1];
+  const container = containerOf(card);
+  if (!container) return;
+  const siblings = state.cards.filter((c) => c.kind === card.kind);
+  const next = siblings[siblings.findIndex((c) => c.id === card.id) + 1];
   const nextEl = next ? cardEls.get(next.id) : null;
-  if (nextEl && nextEl !== cardEl) cardsEl.insertBefore(cardEl, nextEl);
-  else if (!nextEl && cardEl.parentNode !== cardsEl) cardsEl.append(cardEl);
-  else if (!nextEl && cardsEl.lastElementChild !== cardEl) cardsEl.append(cardEl);
+  if (nextEl && nextEl !== cardEl) container.insertBefore(cardEl, nextEl);
+  else if (!nextEl && container.lastElementChild !== cardEl) container.append(cardEl);
 }
 
 function drawEmpty() {
-  emptyEl.hidden = state.cards.length > 0;
+  emptyEl.hidden = state.cards.some((c) => c.kind !== "amendment");
   emptyEl.textContent = t.no_cards;
 }
 
@@ -407,10 +415,11 @@ function drawBoard() {
 function drawAll() {
   cardEls.clear();
   cardsEl.replaceChildren();
+  amendmentsEl?.replaceChildren();
   for (const card of state.cards) {
     const cardEl = drawCard(card);
     cardEls.set(card.id, cardEl);
-    cardsEl.append(cardEl);
+    containerOf(card)?.append(cardEl);
   }
   drawBoard();
   drawEmpty();
@@ -563,6 +572,13 @@ function applyEvent(frame) {
       break;
     }
     default:
+      if (frame.amendment) {
+        // An amendment arrives with its card: the card is drawn (and its comments and dots work) like
+        // any other; amendments.js draws what only an amendment has.
+        state.amendments = (state.amendments || []).filter((a) => a.id !== frame.amendment.id).concat(frame.amendment);
+        state.amendments.sort((a, b) => a.number - b.number);
+        applyCard(frame.amendment.card);
+      }
       if (frame.type.startsWith("round.")) {
         // A new round takes the place of a closed one: that one joins the earlier rounds.
         const before = state.round;

@@ -388,6 +388,7 @@ if (form) {
       results_visibility: data.get("results_visibility"),
       anonymous: data.get("anonymous") === "on",
       facilitators_vote: data.get("facilitators_vote") === "on",
+      subject: data.get("subject") || "cards",
     };
     if (data.get("minutes")) body.duration_seconds = Math.round(Number(data.get("minutes")) * 60);
     const { api, state } = board();

@@ -323,3 +323,37 @@ def test_emoji_are_drawn_in_the_pdf_and_line_breaks_stay_single_in_word(api, cha
         text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
     assert "Color-Emoji" in fonts, fonts
     assert "💧🌍" in text and "🙌🏽" in text
+
+
+def test_a_version_lists_its_accepted_amendments_naming_only_with_consent(api, charter_ws):
+    """The appendix lists each section's accepted amendments (what changed, why); who proposed one
+    is named only with their consent; rejected and open ones are not listed. The exports carry it."""
+    from drafts import actions as amendments  # noqa: PLC0415
+
+    workspace, boards, people = charter_ws
+    mission = boards["mission"]
+    people["mn"].show_name_in_charter = True
+    people["mn"].save()
+    start = CYRILLIC.find("аналитический")
+    named = amendments.propose_amendment(board=mission, by=people["mn"], original="аналитический центр",
+                                         proposed="открытый аналитический центр", reason="Открытость важна.",
+                                         start=start)  # fmt: skip
+    unnamed = amendments.propose_amendment(board=mission, by=people["af"], original="- research",
+                                           proposed="- research and teaching", start=None)  # fmt: skip
+    rejected = amendments.propose_amendment(board=mission, by=people["af"], original="report", proposed="paper",
+                                            start=None)  # fmt: skip
+    for amendment in (named, unnamed):
+        amendments.accept_amendment(amendment=amendment, by=people["facilitator"])
+    amendments.reject_amendment(amendment=rejected, by=people["facilitator"], reason="Keep the link text.")
+
+    client = api.as_user(people["steward"].user)
+    client.post(url(workspace, "versions/"), {}, format="json")
+    markdown = client.get(url(workspace, "versions/1/export.md")).content.decode()
+    appendix = markdown.split("### Accepted amendments", 1)[1]
+    assert "открытый аналитический центр" in appendix and "Открытость важна." in appendix
+    assert "Oyuna (MN)" in appendix  # consented
+    assert "research and teaching" in appendix and "Farid" not in appendix  # did not consent
+    assert "paper" not in appendix
+    document = Document(io.BytesIO(client.get(url(workspace, "versions/1/export.docx")).content))
+    texts = "\n".join(p.text for p in document.paragraphs)
+    assert "Accepted amendments" in texts and "открытый аналитический центр" in texts

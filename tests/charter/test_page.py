@@ -66,3 +66,24 @@ def test_a_participant_reads_the_latest_published_version_on_the_page(client, ch
     assert CYRILLIC in reading and DARI.split()[0] in reading and "Устав" in reading
     assert "Not yet published." not in page
     assert version.sha256 in page and "Version 1" in page
+
+
+def test_a_reader_proposes_a_change_to_a_published_section(client, api, charter_ws):  # noqa: F811
+    """Each section of the published charter names its board, so that words a participant selects
+    there become an amendment on that board, found in its draft."""
+    from drafts.models import Amendment
+
+    workspace, boards, people = charter_ws
+    client.force_login(people["steward"].user)
+    client.post(reverse("charter", args=[workspace.slug]), {"do": "publish", "title": "First"})
+    client.force_login(people["af"].user)
+    page = client.get(reverse("charter", args=[workspace.slug])).text
+    assert f'data-suggest-board="{boards["mission"].pk}"' in page and "charter_suggest" in page
+    words = "гражданского общества"  # as a reader selects them on the page
+    created = api.as_user(people["af"].user).post(
+        f"/api/boards/{boards['mission'].pk}/amendments/",
+        {"original": words, "proposed": "гражданских организаций"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert Amendment.objects.get().board == boards["mission"]

@@ -13,13 +13,15 @@ from workspace.models import Board
 PASSWORD = "codesign-demo"
 
 
-def sign_in(browser, base_url, username, viewport=None):
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+def sign_in(browser, base_url, username, viewport=None, locale=None):
+    """A page signed in as ``username``; with ``locale``, a browser asking for that language."""
+    options = {"locale": locale} if locale else {}
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
     page.wait_for_url("**/w/gs-think-tank/")
     return page
 

@@ -18,7 +18,7 @@ from workspace.board_rules import CARDS, COMMENTS, locked_board
 from workspace.errors import WorkspaceError
 from workspace.events import record_event, rewrite_events
 from workspace.markdown import render_markdown
-from workspace.models import Board, Card, CardStatus, Comment, Membership
+from workspace.models import Board, Card, CardKind, CardStatus, Comment, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.selectors import card_data, comment_data, removed_card_data
@@ -40,6 +40,16 @@ def _clean_body(body, limit: int) -> str:
             % {"length": len(body), "limit": limit}
         )
     return body
+
+
+def _not_an_amendment(card: Card) -> None:
+    """An amendment's card changes only through the amendment (``drafts.actions``)."""
+    if card.kind == CardKind.AMENDMENT:
+        raise WorkspaceError(
+            _("This card is an amendment: its author changes it, and a facilitator accepts or rejects it."),
+            kind=WorkspaceError.CONFLICT,
+            code="amendment_card",
+        )
 
 
 def _live_card(card_id: int) -> Card:
@@ -106,6 +116,7 @@ def update_card(
     with transaction.atomic():
         board = locked_board(card.board_id, CARDS)
         card = _live_card(card.pk)
+        _not_an_amendment(card)
         if card.author_id != by.pk:
             require(by, "curate_cards")
         changed = {name: value for name, value in changes.items() if getattr(card, name) != value}
@@ -133,6 +144,7 @@ def remove_card(*, card: Card, by: Membership) -> None:
     with transaction.atomic():
         board = locked_board(card.board_id, CARDS)
         card = _live_card(card.pk)
+        _not_an_amendment(card)
         if card.author_id != by.pk:
             require(by, "curate_cards")
         card.removed_at = timezone.now()

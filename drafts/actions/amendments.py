@@ -1,0 +1,299 @@
+"""Amendments: anyone proposes a change to a passage of a board's draft; the room discusses and
+supports it; a facilitator accepts it (the change is applied to the draft on the server, as a
+CRDT edit every open editor receives) or rejects it with a reason, or puts several to a round.
+
+An amendment lives on a card of kind "amendment" (its author, comments and dots are the card's),
+and changes only through these actions. Each records a board event (``amendment.created``,
+``.updated``, ``.supported``, ``.accepted``, ``.rejected``, ``.outdated``) with the amendment as
+everyone sees it (``drafts.selectors.amendment_data``).
+
+The passage follows the text (``drafts.passages``). When its words are no longer those the
+amendment was written against it is *outdated*: accepting it then is refused unless a facilitator
+applies it anyway, having seen both; its author may refresh it against the words as they are now.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drafts import passages
+from drafts.actions.editing import save_revision
+from drafts.documents import DRAFT_MAX_CHARS, new_doc, stored_updates
+from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
+from drafts.selectors import amendment_data
+from workspace import board_rules
+from workspace.audit import audit
+from workspace.errors import WorkspaceError
+from workspace.events import publish_draft_update, record_event
+from workspace.markdown import render_markdown
+from workspace.models import Board, Card, CardKind, CardStatus, Membership
+from workspace.ratelimit import check_rate
+from workspace.roles import require
+from workspace.text import clean_text
+
+
+def _draft(board_id: int):
+    parts, _ids = stored_updates(board_id)
+    return new_doc(*parts)
+
+
+def _clean(value, limit: int, *, strip: bool = False) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise WorkspaceError(_("Send text."))
+    value = clean_text(value)
+    if strip:
+        value = value.strip()
+    if len(value) > limit:
+        message = _("This text is %(length)d characters long; the limit is %(limit)d.")
+        raise WorkspaceError(message % {"length": len(value), "limit": limit})
+    return value
+
+
+def _card_body(original: str, proposed: str) -> str:
+    """What the amendment's card says (in a round's results, the charter's appendix): the new words,
+    or the words struck out by a deletion."""
+    return proposed if proposed else f"~~{original}~~"
+
+
+def _publish(board: Board, amendment: Amendment, kind: str, by: Membership | None) -> None:
+    record_event(
+        board=board,
+        type=f"amendment.{kind}",
+        payload={"amendment": amendment_data(amendment)},
+        actor=by.user if by else None,
+    )
+
+
+def _locked_amendment(amendment: Amendment) -> Amendment:
+    return Amendment.objects.select_for_update().select_related("card__author", "decided_by").get(pk=amendment.pk)
+
+
+def propose_amendment(
+    *, board: Board, by: Membership, original: str, proposed: str, reason: str = "", start: int | None = None
+) -> Amendment:
+    """A member proposes to replace the passage ``original`` (found at ``start`` in the draft as they
+    saw it, or nearest to it) by ``proposed``; an empty ``proposed`` deletes it, an empty
+    ``original`` inserts at ``start``."""
+    require(by, "contribute")
+    if not isinstance(original, str):
+        raise WorkspaceError(_("Send text."))
+    proposed = _clean(proposed, Amendment.WORDS_MAX)
+    reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+    if len(original) > Amendment.WORDS_MAX:
+        raise WorkspaceError(_("Select at most %(max)d characters to amend.") % {"max": Amendment.WORDS_MAX})
+    if not original and not proposed:
+        raise WorkspaceError(_("Select the words to change, or write the words to insert."))
+    if original == proposed:
+        raise WorkspaceError(_("The proposed words are the same as the passage: nothing would change."))
+    if not original and start is None:
+        raise WorkspaceError(_("Say where to insert the words."))
+    check_rate("amendment", by.pk)
+    with transaction.atomic():
+        board = board_rules.locked_board(board.pk, board_rules.AMENDMENTS)
+        doc, text = _draft(board.pk)
+        value = str(text)
+        at = passages.locate(value, original, start)
+        if at is None:
+            raise WorkspaceError(
+                _("These words are no longer in the draft (someone changed them meanwhile). Select them again."),
+                kind=WorkspaceError.CONFLICT,
+                code="passage_not_found",
+            )
+        if len(value) - len(original) + len(proposed) > DRAFT_MAX_CHARS:
+            raise WorkspaceError(_("The draft would be longer than %(max)d characters.") % {"max": DRAFT_MAX_CHARS})
+        start_anchor, end_anchor = passages.Positions(doc, text).anchor(at, at + len(original))
+        body = _card_body(original, proposed)
+        last = Card.objects.filter(board=board).aggregate(last=Max("position"))["last"]
+        card = Card.objects.create(
+            board=board,
+            author=by,
+            kind=CardKind.AMENDMENT,
+            body=body,
+            body_html=render_markdown(body),
+            position=(last if last is not None else -1) + 1,
+        )
+        number = (Amendment.objects.filter(board=board).aggregate(last=Max("number"))["last"] or 0) + 1
+        amendment = Amendment.objects.create(
+            board=board,
+            card=card,
+            number=number,
+            start=start_anchor,
+            end=end_anchor,
+            original=original,
+            proposed=proposed,
+            reason=reason,
+        )
+        _publish(board, amendment, "created", by)
+    return amendment
+
+
+def update_amendment(
+    *,
+    amendment: Amendment,
+    by: Membership,
+    proposed: str | None = None,
+    reason: str | None = None,
+    refresh: bool = False,
+) -> Amendment:
+    """Its author changes the proposed words or the reason, or refreshes an outdated amendment
+    against the passage's words as they are now (which it then proposes to change)."""
+    with transaction.atomic():
+        board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
+        amendment = _locked_amendment(amendment)
+        if amendment.card.author_id != by.pk:
+            raise WorkspaceError.forbidden(_("Only its author can change an amendment."))
+        if amendment.state != AmendmentState.OPEN:
+            raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
+        if proposed is not None:
+            amendment.proposed = _clean(proposed, Amendment.WORDS_MAX)
+        if reason is not None:
+            amendment.reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+        if refresh:
+            amendment.original = passages.Positions(*_draft(board.pk)).words(amendment.start, amendment.end)
+            amendment.outdated, amendment.current = False, ""
+        if not amendment.original and not amendment.proposed:
+            raise WorkspaceError(_("The passage is gone: there is nothing left to change."))
+        if amendment.original == amendment.proposed:
+            raise WorkspaceError(_("The proposed words are the same as the passage: nothing would change."))
+        now = timezone.now()
+        amendment.updated_at = now
+        amendment.save()
+        card = amendment.card
+        card.body = _card_body(amendment.original, amendment.proposed)
+        card.body_html = render_markdown(card.body)
+        card.edited_at = now
+        card.save(update_fields=["body", "body_html", "edited_at"])
+        _publish(board, amendment, "updated", by)
+    return amendment
+
+
+def support_amendment(*, amendment: Amendment, by: Membership, support: bool = True) -> Amendment:
+    """A member gives an amendment their "+1" (once), or takes it back."""
+    require(by, "contribute")
+    check_rate("amendment_support", by.pk)
+    with transaction.atomic():
+        board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
+        amendment = _locked_amendment(amendment)
+        if amendment.state != AmendmentState.OPEN:
+            raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
+        supports = AmendmentSupport.objects.filter(amendment=amendment, member=by)
+        if support == supports.exists():
+            return amendment  # already so: nothing changes, nothing is announced
+        if support:
+            try:
+                with transaction.atomic():
+                    AmendmentSupport.objects.create(amendment=amendment, member=by)
+            except IntegrityError:
+                return amendment
+        else:
+            supports.delete()
+        _publish(board, amendment, "supported", by)
+    return amendment
+
+
+def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:
+    """Mark the amendment outdated (with the words there now); True if that is news."""
+    if amendment.outdated and amendment.current == current:
+        return False
+    amendment.outdated, amendment.current = True, current
+    amendment.save(update_fields=["outdated", "current"])
+    _publish(board, amendment, "outdated", None)
+    return True
+
+
+def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = None) -> None:
+    """Mark every open amendment of the board whose passage changed (``positions``: the draft now)."""
+    for other in Amendment.objects.select_for_update().filter(board=board, state=AmendmentState.OPEN):
+        if other.pk == skip:
+            continue
+        current = positions.words(other.start, other.end)
+        if current != other.original:
+            _mark_outdated(board, other, current)
+        elif other.outdated:  # typed back as it was
+            other.outdated, other.current = False, ""
+            other.save(update_fields=["outdated", "current"])
+            _publish(board, other, "updated", None)
+
+
+def check_amendments(*, board_id: int) -> None:
+    """Mark the board's open amendments whose passage changed since they were written (run from
+    time to time while people type, and after every accepted amendment)."""
+    if not Amendment.objects.filter(board_id=board_id, state=AmendmentState.OPEN).exists():
+        return
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=board_id)
+        _recheck(board, passages.Positions(*_draft(board.pk)))
+
+
+def accept_amendment(*, amendment: Amendment, by: Membership, reason: str = "", anyway: bool = False) -> Amendment:
+    """A facilitator accepts an amendment: a revision of the draft is saved, then the change is
+    applied on the server as one edit (stored, relayed to every editor, attributed to the
+    amendment). If the passage changed since the amendment was written, it is marked outdated and
+    the change is refused (409, code ``amendment_outdated``) unless ``anyway``."""
+    require(by, "decide_amendments")
+    reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+    outdated = False
+    with transaction.atomic():
+        board = board_rules.locked_board(amendment.board_id, board_rules.DRAFT)
+        amendment = _locked_amendment(amendment)
+        if amendment.state != AmendmentState.OPEN:
+            raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
+        doc, text = _draft(board.pk)
+        start, end = passages.Positions(doc, text).span(amendment.start, amendment.end)
+        current = str(text)[start:end]
+        if current != amendment.original and not anyway:
+            outdated = True
+            _mark_outdated(board, amendment, current)
+        else:
+            save_revision(board=board, by=None, name=_("Before amendment %(number)d") % {"number": amendment.number},
+                          automatic=True)  # fmt: skip
+            update = passages.replace(doc, text, start, end, amendment.proposed)
+            if update:
+                DraftUpdate.objects.create(board=board, data=update, author=by, amendment=amendment)
+                DraftContributor.objects.update_or_create(
+                    board=board, membership=by, defaults={"last_edit_at": timezone.now()}
+                )
+                transaction.on_commit(lambda: publish_draft_update(board.pk, update))
+            amendment.applied_anyway = current != amendment.original
+            _decide(board, amendment, by, AmendmentState.ACCEPTED, reason)
+            _recheck(board, passages.Positions(doc, text), skip=amendment.pk)
+    if outdated:
+        raise WorkspaceError(
+            _("The passage changed since this amendment was written; compare it with the words there now."),
+            kind=WorkspaceError.CONFLICT,
+            code="amendment_outdated",
+        )
+    return amendment
+
+
+def reject_amendment(*, amendment: Amendment, by: Membership, reason: str) -> Amendment:
+    """A facilitator rejects an amendment, with a reason everyone sees."""
+    require(by, "decide_amendments")
+    reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+    if not reason:
+        raise WorkspaceError(_("Say why the amendment is rejected: everyone will read it."))
+    with transaction.atomic():
+        board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
+        amendment = _locked_amendment(amendment)
+        if amendment.state != AmendmentState.OPEN:
+            raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
+        _decide(board, amendment, by, AmendmentState.REJECTED, reason)
+    return amendment
+
+
+def _decide(board: Board, amendment: Amendment, by: Membership, state: str, reason: str) -> None:
+    now = timezone.now()
+    amendment.state, amendment.decided_by, amendment.decided_at = state, by, now
+    amendment.decision_reason = reason
+    amendment.updated_at = now
+    amendment.save()
+    card = amendment.card
+    card.status = CardStatus.ADOPTED if state == AmendmentState.ACCEPTED else CardStatus.ARCHIVED
+    card.save(update_fields=["status"])
+    verb = "accepted" if state == AmendmentState.ACCEPTED else "rejected"
+    _publish(board, amendment, verb, by)
+    audit(board.workspace, by, f"amendment.{verb}", amendment,
+          {"board": board.title, "number": amendment.number, "anyway": amendment.applied_anyway})  # fmt: skip
