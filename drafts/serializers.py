@@ -65,7 +65,7 @@ class AmendmentSerializer(PayloadSerializer):
     outdated = serializers.BooleanField(help_text="the passage's words changed since it was written")
     current = serializers.CharField(allow_null=True, help_text="the passage's words now, when outdated")
     anchor = serializers.DictField(help_text="start and end as Yjs relative positions (JSON)")
-    supported_by = serializers.ListField(child=serializers.IntegerField(), help_text="member ids of its \"+1\"s")
+    supported_by = serializers.ListField(child=serializers.IntegerField(), help_text='member ids of its "+1"s')
     decided_by = AuthorSerializer(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()

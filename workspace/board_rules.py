@@ -66,6 +66,7 @@ def check(board: Board, activity: str) -> None:
 
 def locked_board(board_id: int, activity: str) -> Board:
     """The board, its row locked for this transaction, if its state allows the activity."""
-    board = Board.objects.select_for_update().select_related("workspace").get(pk=board_id)
+    # The board's row only: its workspace is read, not locked (other boards' changes go on).
+    board = Board.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=board_id)
     check(board, activity)
     return board

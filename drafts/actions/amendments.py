@@ -68,7 +68,9 @@ def _publish(board: Board, amendment: Amendment, kind: str, by: Membership | Non
 
 
 def _locked_amendment(amendment: Amendment) -> Amendment:
-    return Amendment.objects.select_for_update().select_related("card__author", "decided_by").get(pk=amendment.pk)
+    # Only the amendment's row is locked (PostgreSQL refuses to lock the nullable side of a join).
+    rows = Amendment.objects.select_for_update(of=("self",)).select_related("card__author", "decided_by")
+    return rows.get(pk=amendment.pk)
 
 
 def propose_amendment(

@@ -90,7 +90,9 @@ function tools(a) {
   }
   if (open && viewer.can_decide_amendments) {
     const anyway = a.outdated;
-    row.append(
+    const decide = el("div", { class: "amendment__decide" });
+    row.append(decide);
+    decide.append(
       el("button", { type: "button", class: "button button--small button--primary", text: anyway ? T.accept_anyway : T.accept,
         disabled: !board().state.board.allows?.draft,
         onclick: () => {

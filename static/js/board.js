@@ -341,7 +341,7 @@ function fillCard(cardEl, card) {
     authorLine(card.author, card.created_at, card.edited_at),
     el("span", { class: "chips" },
       card.group_label ? el("span", { class: "chip", dir: "auto", text: card.group_label }) : null,
-      card.status !== "proposed" ? el("span", { class: `badge badge--card-${card.status}`, text: t.statuses[card.status] }) : null),
+      card.status !== "proposed" && card.kind !== "amendment" ? el("span", { class: `badge badge--card-${card.status}`, text: t.statuses[card.status] }) : null),
   );
   const body = cardEl.querySelector("[data-body]");
   body.innerHTML = card.body_html; // sanitized on the server (workspace/markdown.py)

@@ -1,7 +1,8 @@
 """Accepting an amendment while people type inside its passage, against a live server over real
 WebSockets: two pycrdt clients and the npm y-websocket client (as browsers run it) type in the
 passage while a facilitator accepts; everyone ends with the same text, the server's included, with
-the amendment applied exactly once. Two facilitators accepting at the same moment apply it once."""
+the amendment applied exactly once. Two facilitators accepting at the same moment apply it once.
+On SQLite and on PostgreSQL."""
 
 import asyncio
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from drafts.documents import byte_offset
-from tests.servers import served, skip_or_fail, sqlite_database
+from tests.servers import postgres_database, served, skip_or_fail, sqlite_database
 from tests.yclient import YClient, settle
 
 pytestmark = pytest.mark.process
@@ -23,9 +24,14 @@ NODE_CLIENT = Path(__file__).parent / "yjs_client"
 DRAFT = "Мы объединяем гражданское общество. We publish research every year. ما با هم می‌نویسیم."
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with sqlite_database(tmp_path_factory.mktemp("db")) as url, served(url) as server:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory):
+    """One server per database (row locks differ: PostgreSQL refuses some SQLite lets pass)."""
+    if request.param == "sqlite":
+        database = sqlite_database(tmp_path_factory.mktemp("db"))
+    else:
+        database = postgres_database()
+    with database as url, served(url) as server:
         yield server
 
 
