@@ -16,6 +16,12 @@ class DraftsConfig(AppConfig):
         from workspace.selectors import register_snapshot_section
 
         register_snapshot_section("amendments", board_amendments)
+        # "+1"s are announced in batches on the presence batcher's tick (a rush of a hundred is a
+        # few frames per person, not a hundred).
+        from drafts.actions import publish_supports
+        from workspace.timers import register_batch
+
+        register_batch(publish_supports)
         # A member's data and the workspace archive carry the drafts.
         from workspace.data_export import register_board_section, register_member_section
 

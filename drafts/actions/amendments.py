@@ -12,6 +12,8 @@ amendment was written against it is *outdated*: accepting it then is refused unl
 applies it anyway, having seen both; its author may refresh it against the words as they are now.
 """
 
+import threading
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -172,12 +174,19 @@ def update_amendment(
     return amendment
 
 
+# Amendments whose "+1"s changed in this process since they were last announced.
+_supports_changed: set[int] = set()
+_supports_lock = threading.Lock()
+
+
 def support_amendment(*, amendment: Amendment, by: Membership, support: bool = True) -> Amendment:
-    """A member gives an amendment their "+1" (once), or takes it back."""
+    """A member gives an amendment their "+1" (once), or takes it back. The supporter gets the
+    amendment back at once; the board hears of it in the next batch (``publish_supports``), one
+    ``amendment.supported`` per amendment however many people gave it a "+1" meanwhile."""
     require(by, "contribute")
     check_rate("amendment_support", by.pk)
     with transaction.atomic():
-        board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
+        board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)  # "+1"s wait while voting
         amendment = _locked_amendment(amendment)
         if amendment.state != AmendmentState.OPEN:
             raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
@@ -192,8 +201,33 @@ def support_amendment(*, amendment: Amendment, by: Membership, support: bool = T
                 return amendment
         else:
             supports.delete()
-        _publish(board, amendment, "supported", by)
+        amendment_id = amendment.pk
+        transaction.on_commit(lambda: _mark_supports_changed(amendment_id))
     return amendment
+
+
+def _mark_supports_changed(amendment_id: int) -> None:
+    with _supports_lock:
+        _supports_changed.add(amendment_id)
+
+
+def publish_supports() -> list[int]:
+    """Announce the "+1"s given in this process since the last batch: one ``amendment.supported``
+    per amendment, with its supporters as they are now. Returns the amendments announced."""
+    with _supports_lock:
+        pending = sorted(_supports_changed)
+        _supports_changed.clear()
+    announced = []
+    for amendment_id in pending:
+        with transaction.atomic():
+            board_id = Amendment.objects.filter(pk=amendment_id).values_list("board_id", flat=True).first()
+            if board_id is None:
+                continue  # gone meanwhile
+            board = Board.objects.select_for_update().get(pk=board_id)
+            amendment = _locked_amendment(Amendment(pk=amendment_id))
+            _publish(board, amendment, "supported", None)
+        announced.append(amendment_id)
+    return announced
 
 
 def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:

@@ -77,7 +77,8 @@ function tools(a) {
   row.append(el("button", {
     type: "button", class: `button button--small${supported ? " button--pressed" : ""}`, "aria-pressed": String(supported), dir: "ltr",
     "aria-label": T.support_label, disabled: !open || !allows(), text: T.support,
-    onclick: () => call(supported ? "DELETE" : "POST", `/api/amendments/${a.id}/support/`),
+    // The supporter sees it at once; the board hears of it in the next batch (drafts/actions).
+    onclick: async () => applyAmendment(await call(supported ? "DELETE" : "POST", `/api/amendments/${a.id}/support/`)),
   }));
   row.append(el("span", { class: "muted small", text: format(T.support_count, { count: a.supported_by.length }) }));
   if (open && editor()) {
@@ -125,6 +126,15 @@ function decorate(cardEl, card) {
     decisionLine(a),
   ].filter(Boolean));
   cardEl.querySelector("[data-tools]").replaceChildren(tools(a));
+}
+
+function applyAmendment(a) {
+  if (!a) return;
+  const { state } = board();
+  state.amendments = amendments().filter((x) => x.id !== a.id).concat(a).sort((x, y) => x.number - y.number);
+  const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
+  if (cardEl) decorate(cardEl, a.card);
+  drawSummary();
 }
 
 // The list, its count, and the passages highlighted in the editor ---------------------------------

@@ -160,15 +160,38 @@ def test_deletions_and_insertions(mission, participant, facilitator):
     assert draft_markdown(mission.pk) == "We connect civil society across Central Asia. Together."
 
 
-def test_support_is_one_per_person_and_can_be_taken_back(mission, participant, facilitator, board_events):
+def test_support_is_one_per_person_and_can_be_taken_back(
+    mission, participant, facilitator, board_events, django_capture_on_commit_callbacks
+):
     """A "+1" counts once however often it is sent, and can be taken back."""
     amendment = propose(mission, participant)
-    with board_events(mission) as frames:
+    with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             drafts.support_amendment(amendment=amendment, by=facilitator)
+    with board_events(mission) as frames:
+        drafts.publish_supports()  # the batcher's tick
     assert [f["amendment"]["supported_by"] for f in frames if f["type"] == "amendment.supported"] == [[facilitator.pk]]
     drafts.support_amendment(amendment=amendment, by=facilitator, support=False)
     assert amendment.supports.count() == 0
+
+
+def test_a_rush_of_support_reaches_the_board_as_one_frame_per_batch(
+    mission, participant, board_events, django_capture_on_commit_callbacks
+):
+    """Thirty people "+1" an amendment within one tick of the batcher: the board hears one
+    amendment.supported with all thirty, not thirty frames each (a room of 110 would otherwise get
+    12,100 frames); each supporter's own answer carries their "+1" at once."""
+    amendment = propose(mission, participant)
+    people = [make_member(mission.workspace, country="UZ") for _ in range(30)]
+    drafts.publish_supports()  # (nothing left over from elsewhere)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [drafts.support_amendment(amendment=amendment, by=person) for person in people]
+    with board_events(mission) as frames:
+        assert drafts.publish_supports() == [amendment.pk]
+        assert drafts.publish_supports() == []  # nothing new: nothing sent
+    supported = [f for f in frames if f["type"] == "amendment.supported"]
+    assert len(supported) == 1 and sorted(supported[0]["amendment"]["supported_by"]) == sorted(p.pk for p in people)
+    assert answers[-1].supports.count() == 30
 
 
 def test_only_its_author_changes_an_amendment(mission, participant, facilitator):
