@@ -55,7 +55,6 @@ async function openEditor() {
       notice.hidden = false;
       notice.textContent = board.format(t.draft_refused, { reason });
     },
-    onSelection: () => root.dispatchEvent(new CustomEvent("draft:selection")),
   });
   window.codesignBoard.draft = editor;
   root.dispatchEvent(new CustomEvent("draft:ready", { detail: editor }));
