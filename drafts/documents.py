@@ -73,11 +73,18 @@ def replace_text(doc: Doc, text: Text, new: str) -> bytes:
     while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
         end_old -= 1
         end_new -= 1
+    return replace_span(doc, text, start, end_old, new[start:end_new])
+
+
+def replace_span(doc: Doc, text: Text, start: int, end: int, new: str) -> bytes:
+    """Replace ``[start, end)`` (code points) by ``new`` as one edit on top of the history; return
+    the edit as an update."""
+    value = str(text)
     before = doc.get_state()
     with doc.transaction():
-        first, last = byte_offset(old, start), byte_offset(old, end_old)
+        first, last = byte_offset(value, start), byte_offset(value, end)
         if last > first:
             del text[first:last]
-        if end_new > start:
-            text.insert(first, new[start:end_new])
+        if new:
+            text.insert(first, new)
     return doc.get_update(before)

@@ -1,6 +1,6 @@
 """Passages of a draft: finding the words an amendment is about, anchoring them so they follow the
 text while people type (pycrdt sticky indices, which are Yjs relative positions), reading what
-they say now, replacing them, and comparing two wordings word by word.
+they say now, and comparing two wordings word by word (``drafts.documents.replace_span`` replaces them).
 
 Offsets here count code points of the draft's text, as Python strings do. pycrdt's ``Text``
 indexes count UTF-8 bytes, but its sticky indices (like Yjs in the browser) count UTF-16 units;
@@ -12,8 +12,6 @@ import difflib
 import re
 
 from pycrdt import Assoc, Doc, StickyIndex, Text
-
-from drafts.documents import byte_offset
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
@@ -206,19 +204,6 @@ def ascii_twin(update: bytes) -> bytes:
                 out += update[start : reader.at]
     out += update[reader.at :]  # the delete set
     return bytes(out)
-
-
-def replace(doc: Doc, text: Text, start: int, end: int, new: str) -> bytes:
-    """Replace ``[start, end)`` by ``new`` as one edit on top of the history; return the update."""
-    value = str(text)
-    before = doc.get_state()
-    with doc.transaction():
-        first, last = byte_offset(value, start), byte_offset(value, end)
-        if last > first:
-            del text[first:last]
-        if new:
-            text.insert(first, new)
-    return doc.get_update(before)
 
 
 def anchor_json(data: bytes) -> dict:

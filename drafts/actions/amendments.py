@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from drafts import passages
 from drafts.actions.editing import save_revision
-from drafts.documents import DRAFT_MAX_CHARS, new_doc, stored_updates
+from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_updates
 from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
 from drafts.selectors import amendment_data
 from workspace import board_rules
@@ -286,7 +286,7 @@ def accept_amendment(*, amendment: Amendment, by: Membership, reason: str = "", 
         else:
             save_revision(board=board, by=None, name=_("Before amendment %(number)d") % {"number": amendment.number},
                           automatic=True)  # fmt: skip
-            update = passages.replace(doc, text, start, end, amendment.proposed)
+            update = replace_span(doc, text, start, end, amendment.proposed)
             if update:
                 DraftUpdate.objects.create(board=board, data=update, author=by, amendment=amendment)
                 DraftContributor.objects.update_or_create(
