@@ -2,7 +2,7 @@
 the console's overview of every board. Both with a fixed number of queries per board."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Count
 from django.urls import reverse
@@ -12,16 +12,13 @@ from facilitation.models import Fishbowl, Notice, Speaker, SpeakerState
 from voting.models import Round, RoundState
 from voting.selectors import round_public
 from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, SessionState, Workspace
-from workspace.selectors import PRESENCE_STALE_AFTER, author_data, workspace_boards
+from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso, workspace_boards
 
 # How many past notices the room state carries (the console shows the whole history).
 RECENT_NOTICES = 5
 # Without a live session, the console counts new cards and comments over this span.
 NEW_WINDOW = timedelta(hours=1)
 
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def session_data(session: AgendaSession) -> dict:
@@ -30,10 +27,10 @@ def session_data(session: AgendaSession) -> dict:
         "title": session.title,
         "translations": session.translations,
         "state": session.state,
-        "starts_at": _iso(session.starts_at),
-        "ends_at": _iso(session.ends_at),
-        "started_at": _iso(session.started_at),
-        "ended_at": _iso(session.ended_at),
+        "starts_at": iso(session.starts_at),
+        "ends_at": iso(session.ends_at),
+        "started_at": iso(session.started_at),
+        "ended_at": iso(session.ended_at),
     }
 
 
@@ -56,7 +53,7 @@ def notice_data(notice: Notice) -> dict:
         "text": notice.text,
         "board": board,
         "author": author_data(notice.author),
-        "created_at": _iso(notice.created_at),
+        "created_at": iso(notice.created_at),
     }
 
 
@@ -73,9 +70,9 @@ def speaker_data(speaker: Speaker) -> dict:
         "country": member.country.code or None,
         "state": speaker.state,
         "ticket": speaker.ticket,
-        "raised_at": _iso(speaker.raised_at),
-        "offered_at": _iso(speaker.offered_at),
-        "seated_at": _iso(speaker.seated_at),
+        "raised_at": iso(speaker.raised_at),
+        "offered_at": iso(speaker.offered_at),
+        "seated_at": iso(speaker.seated_at),
     }
 
 

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from workspace.models import AuditEntry, Board, Card, Comment, Membership, Profile, Workspace
+from workspace.selectors import iso
 
 _member_sections: dict[str, Callable[[Membership], object]] = {}
 _workspace_sections: dict[str, Callable[[Workspace], object]] = {}
@@ -39,9 +40,6 @@ def register_archive_files(build: Callable[[Workspace], Iterable[tuple[str, byte
         _archive_files.append(build)
 
 
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment else None
-
 
 def _card(card: Card) -> dict:
     return {
@@ -49,9 +47,9 @@ def _card(card: Card) -> dict:
         "board": card.board.title,
         "text": card.body,
         "status": card.status,
-        "created_at": _iso(card.created_at),
-        "edited_at": _iso(card.edited_at),
-        "removed_at": _iso(card.removed_at),
+        "created_at": iso(card.created_at),
+        "edited_at": iso(card.edited_at),
+        "removed_at": iso(card.removed_at),
     }
 
 
@@ -61,10 +59,10 @@ def _comment(comment: Comment) -> dict:
         "card": comment.card_id,
         "reply_to": comment.parent_id,
         "text": comment.body,
-        "created_at": _iso(comment.created_at),
-        "edited_at": _iso(comment.edited_at),
-        "removed_at": _iso(comment.removed_at),
-        "hidden_at": _iso(comment.hidden_at),
+        "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
+        "removed_at": iso(comment.removed_at),
+        "hidden_at": iso(comment.hidden_at),
     }
 
 
@@ -79,8 +77,8 @@ def member_data(user) -> dict:
             "country": membership.country.code or None,
             "role": membership.role,
             "named_in_the_charter": membership.show_name_in_charter,
-            "joined_at": _iso(membership.joined_at),
-            "last_here_at": _iso(membership.last_seen_at),
+            "joined_at": iso(membership.joined_at),
+            "last_here_at": iso(membership.last_seen_at),
             "cards": [_card(c) for c in Card.objects.filter(author=membership).select_related("board")],
             "comments": [_comment(c) for c in Comment.objects.filter(author=membership)],
         }
@@ -92,8 +90,8 @@ def member_data(user) -> dict:
         "account": {
             "username": user.get_username(),
             "email": user.email,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "language": profile.language if profile else "",
             "time_zone": profile.time_zone if profile else "",
         },
@@ -146,14 +144,14 @@ def workspace_data(workspace: Workspace) -> dict:
                 "display_name": m.display_name,
                 "country": m.country.code or None,
                 "role": m.role,
-                "joined_at": _iso(m.joined_at),
+                "joined_at": iso(m.joined_at),
             }
             for m in Membership.objects.filter(workspace=workspace)
         ],
         "boards": boards,
         "audit": [
             {
-                "at": _iso(e.created_at),
+                "at": iso(e.created_at),
                 "who": e.actor_name,
                 "what": e.verb,
                 "target": e.target_label,
