@@ -128,12 +128,20 @@ function decorate(cardEl, card) {
   cardEl.querySelector("[data-tools]").replaceChildren(tools(a));
 }
 
+function redraw(a) {
+  const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
+  if (cardEl) decorate(cardEl, a.card);
+}
+
+function redrawAll() {
+  for (const a of amendments()) redraw(a);
+}
+
 function applyAmendment(a) {
   if (!a) return;
   const { state } = board();
   state.amendments = amendments().filter((x) => x.id !== a.id).concat(a).sort((x, y) => x.number - y.number);
-  const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
-  if (cardEl) decorate(cardEl, a.card);
+  redraw(a);
   drawSummary();
 }
 
@@ -217,29 +225,18 @@ root.addEventListener("board:event", (event) => {
       board().announce(format(T.decided, { state: T[`state_${a.state}`] }));
     }
   }
-  if (frame.type === "board.updated") {
-    drawSuggestButton();
-    for (const a of amendments()) {
-      const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
-      if (cardEl) decorate(cardEl, a.card);
-    }
-  }
+  // (A change of the board's state redraws every card, amendments included: board.js.)
+  if (frame.type === "board.updated") drawSuggestButton();
 });
 root.addEventListener("board:state", () => drawSummary());
 root.addEventListener("draft:ready", () => {
   drawSuggestButton();
   drawSummary();
-  for (const a of amendments()) {
-    const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
-    if (cardEl) decorate(cardEl, a.card); // "Show in the text" now has a text to show it in
-  }
+  redrawAll(); // "Show in the text" now has a text to show it in
 });
 
 function start() {
-  for (const a of amendments()) {
-    const cardEl = document.querySelector(`[data-card="${a.card.id}"]`);
-    if (cardEl) decorate(cardEl, a.card);
-  }
+  redrawAll();
   drawSummary();
   drawSuggestButton();
 }
