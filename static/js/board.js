@@ -465,6 +465,7 @@ function showPresence() {
     (b.id === me) - (a.id === me) || a.display_name.localeCompare(b.display_name) || a.id - b.id);
   root.querySelector("[data-presence-count]").textContent = people.length ? format(t.here_count, { count: people.length }) : "";
   root.querySelector("[data-presence]").replaceChildren(...people.slice(0, PRESENCE_SHOWN).map(personChip));
+  markCutPresence();
   const more = people.length - PRESENCE_SHOWN;
   presenceAll.hidden = more <= 0;
   if (more <= 0) { presenceAll.open = false; return; }
@@ -479,6 +480,13 @@ function showPresence() {
   root.querySelector("[data-presence-full]").replaceChildren(...people.map(personChip));
 }
 presenceAll.addEventListener("toggle", showPresence);
+
+// The row of who is here fades out only where it is cut (a cut name then reads as "more", not as a fault).
+function markCutPresence() {
+  const list = root.querySelector("[data-presence]");
+  list.classList.toggle("presence__list--cut", list.scrollWidth > list.clientWidth);
+}
+window.addEventListener("resize", markCutPresence);
 
 // Applying changes -----------------------------------------------------------------------------
 
