@@ -630,7 +630,8 @@ async function resync() {
 
 function showConnection(kind) {
   connectionEl.className = `connection connection--${kind}`;
-  connectionEl.textContent = t[kind];
+  connectionEl.title = t[kind]; // a phone shows the start of a long state ("Offline — your text…")
+  connectionEl.replaceChildren(el("span", { class: "connection__text", text: t[kind] }));
 }
 
 const socket = {

@@ -156,7 +156,7 @@ let expanded = false;
 function drawStrip() {
   const here = summonEl.querySelector("[data-summon-link]").hidden; // the summons is to this board
   const ranked = here ? [offerEl, bannerEl, summonEl, sessionEl] : [offerEl, summonEl, bannerEl, sessionEl];
-  ranked.forEach((el, index) => { el.style.order = String(index); });
+  root.classList.toggle("room--summon-here", here); // the order, in the stylesheet
   const shown = ranked.filter((el) => !el.hidden);
   shown.forEach((el, index) => el.classList.toggle("room__strip--more", index > 0));
   root.classList.toggle("room--expanded", expanded);

@@ -31,6 +31,13 @@ DARI = (
 )
 EMOJI = "💧🌍 Вода и климат 👨‍👩‍👧‍👦🇰🇬🇹🇯 — water first 🙌🏽"
 LANGUAGES = ["en", "ru", "fa-af"]
+# Every layout shift of the page, with what moved (the Layout Instability API, as Lighthouse reads it).
+LAYOUT_SHIFTS = """window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    window.__shifts.push({ value: entry.value, moved: entry.sources.map((source) => source.node?.className || "?") });
+  }
+}).observe({ type: "layout-shift", buffered: true });"""
 # The innermost elements that reach past the screen's edge: what to fix when the test fails.
 TOO_WIDE = """() => {
   const width = document.documentElement.clientWidth;
@@ -167,6 +174,35 @@ class TestRealContentOnAPhone(LiveServerTestCase):
                 card_top = page.locator("[data-card]").first.bounding_box()["y"]
                 # (at least its first line, the author: Russian titles and Dari strips take more lines)
                 assert card_top + 24 < PHONE["height"], f"{language}: the first card starts {card_top:.0f} px down"
+
+    def test_the_board_does_not_jump_while_it_comes_alive(self):
+        """A phone opening the busy board (a message, "everyone to this board", a live session, a
+        closed round, 110 people): what the first paint shows is where it stays once the scripts
+        have drawn the room strip, the round's results, who is here and the connection. The room
+        strip used to show the session first and then swap in the message (the page moved 8-10 px),
+        and the results appeared beside the folded draft, moving it to the other column."""
+        from playwright.sync_api import expect
+
+        base = self.live_server_url
+        with chromium_browser() as browser:
+            page = sign_in(browser, base, "af", viewport=PHONE)
+            page.context.add_init_script(LAYOUT_SHIFTS)
+            for language in LANGUAGES:
+                page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                page.goto(f"{base}/w/gs-think-tank/boards/{self.board.pk}/")
+                expect(page.locator("[data-connection].connection--live")).to_be_visible()
+                expect(page.locator(".round-closed")).to_be_visible()
+                page.wait_for_timeout(500)  # the presence list, the strip's button
+                shifts = page.evaluate("window.__shifts")
+                assert sum(shift["value"] for shift in shifts) < 0.01, (language, shifts)
+                expect(page.locator("[data-room-banner]")).to_be_visible()  # the message, first
+                # Losing the connection does not push the board down either: the long state is cut
+                # on the status line (whole in its title and for screen readers).
+                header = page.locator(".board-header").bounding_box()["height"]
+                page.context.set_offline(True)
+                expect(page.locator("[data-connection].connection--offline")).to_be_visible()
+                assert page.locator(".board-header").bounding_box()["height"] == header, language
+                page.context.set_offline(False)
 
     def test_results_show_cards_as_the_board_does_in_the_readers_language(self):
         """The closed round's results show each card rendered (a pasted link is a link, no raw
