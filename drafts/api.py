@@ -157,7 +157,8 @@ class AmendmentListView(GenericAPIView):
 
 
 class AmendmentDetailView(GenericAPIView):
-    """One amendment; its author changes the proposed words or the reason, or refreshes it."""
+    """One amendment; its author changes the proposed words or the reason, or refreshes it; its
+    author withdraws it or a facilitator removes it (DELETE: its words leave the board)."""
 
     serializer_class = AmendmentSerializer
 
@@ -171,6 +172,12 @@ class AmendmentDetailView(GenericAPIView):
         data = validated(AmendmentUpdateSerializer, request)
         amendment = actions.update_amendment(amendment=amendment, by=membership, **data)
         return Response(amendment_data(amendment))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, amendment_id):
+        amendment, membership = access_amendment(request.user, amendment_id)
+        actions.remove_amendment(amendment=amendment, by=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AmendmentSupportView(GenericAPIView):

@@ -1,7 +1,7 @@
 """Reads of drafts and amendments for the API, the board snapshot and the event stream."""
 
 from drafts import passages
-from workspace.selectors import author_data, card_data, iso
+from workspace.selectors import author_data, card_data, iso, removed_card_data
 
 
 def revision_data(revision) -> dict:
@@ -48,6 +48,26 @@ def amendment_data(amendment, supporters: list[int] | None = None) -> dict:
         "applied_anyway": amendment.applied_anyway,
         "created_at": iso(amendment.created_at),
         "updated_at": iso(amendment.updated_at),
+    }
+
+
+def removed_amendment_data(amendment) -> dict:
+    """What the log keeps of a removed amendment: that it was there (its number), nothing it said,
+    where, who proposed or supported it."""
+    return {
+        **amendment_data(amendment, supporters=[]),
+        "card": removed_card_data(amendment.card),
+        "change": "replace",
+        "original": "",
+        "proposed": "",
+        "reason": "",
+        "diff": [],
+        "state": "removed",
+        "outdated": False,
+        "current": None,
+        "anchor": None,
+        "decision_reason": "",
+        "removed": True,
     }
 
 

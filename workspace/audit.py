@@ -64,6 +64,8 @@ _SENTENCES = {
     "round.adopted": lambda: _("adopted the results of a round on %(board)s: %(target)s"),
     "amendment.accepted": lambda: _("accepted amendment %(number)s on %(board)s"),
     "amendment.rejected": lambda: _("rejected amendment %(number)s on %(board)s"),
+    "amendment.withdrawn": lambda: _("withdrew their amendment %(number)s on %(board)s"),
+    "amendment.removed": lambda: _("removed amendment %(number)s on %(board)s"),
     "session.started": lambda: _("started the session %(target)s"),
     "session.extended": lambda: _("gave the session %(target)s more time"),
     "session.ended": lambda: _("ended the session %(target)s"),

@@ -6,6 +6,7 @@ from drafts.actions.amendments import (
     propose_amendment,
     publish_supports,
     reject_amendment,
+    remove_amendment,
     support_amendment,
     update_amendment,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "propose_amendment",
     "publish_supports",
     "reject_amendment",
+    "remove_amendment",
     "restore_revision",
     "save_revision",
     "save_revision_if_due",

@@ -5,7 +5,8 @@ CRDT edit every open editor receives) or rejects it with a reason, or puts sever
 An amendment lives on a card of kind "amendment" (its author, comments and dots are the card's),
 and changes only through these actions. Each records a board event (``amendment.created``,
 ``.updated``, ``.supported``, ``.accepted``, ``.rejected``, ``.outdated``) with the amendment as
-everyone sees it (``drafts.selectors.amendment_data``).
+everyone sees it (``drafts.selectors.amendment_data``). Its author withdraws it, or a facilitator
+removes an abusive one (``amendment.removed``): its card is removed and its words leave the log.
 
 The passage follows the text (``drafts.passages``). When its words are no longer those the
 amendment was written against it is *outdated*: accepting it then is refused unless a facilitator
@@ -23,11 +24,12 @@ from drafts import passages
 from drafts.actions.editing import save_revision
 from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_updates
 from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
-from drafts.selectors import amendment_data
+from drafts.selectors import amendment_data, removed_amendment_data
 from workspace import board_rules
+from workspace.actions import forget_card
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.events import publish_draft_update, record_event
+from workspace.events import publish_draft_update, record_event, rewrite_events
 from workspace.markdown import render_markdown
 from workspace.models import Board, Card, CardKind, CardStatus, Membership
 from workspace.ratelimit import check_rate
@@ -70,9 +72,13 @@ def _publish(board: Board, amendment: Amendment, kind: str, by: Membership | Non
 
 
 def _locked_amendment(amendment: Amendment) -> Amendment:
+    """The amendment, its row locked; 404 once it was removed (maybe since the caller looked it up)."""
     # Only the amendment's row is locked (PostgreSQL refuses to lock the nullable side of a join).
     rows = Amendment.objects.select_for_update(of=("self",)).select_related("card__author", "decided_by")
-    return rows.get(pk=amendment.pk)
+    amendment = rows.filter(pk=amendment.pk).first()
+    if amendment is None or amendment.card.removed_at is not None:
+        raise WorkspaceError.not_found(_("No such amendment."))
+    return amendment
 
 
 def propose_amendment(
@@ -220,11 +226,15 @@ def publish_supports() -> list[int]:
     announced = []
     for amendment_id in pending:
         with transaction.atomic():
-            board_id = Amendment.objects.filter(pk=amendment_id).values_list("board_id", flat=True).first()
+            live = Amendment.objects.filter(pk=amendment_id, card__removed_at=None)
+            board_id = live.values_list("board_id", flat=True).first()
             if board_id is None:
-                continue  # gone meanwhile
+                continue  # removed meanwhile
             board = Board.objects.select_for_update().get(pk=board_id)
-            amendment = _locked_amendment(Amendment(pk=amendment_id))
+            try:
+                amendment = _locked_amendment(Amendment(pk=amendment_id))
+            except WorkspaceError:
+                continue  # removed while we waited for the board
             _publish(board, amendment, "supported", None)
         announced.append(amendment_id)
     return announced
@@ -242,7 +252,8 @@ def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:
 
 def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = None) -> None:
     """Mark every open amendment of the board whose passage changed (``positions``: the draft now)."""
-    for other in Amendment.objects.select_for_update().filter(board=board, state=AmendmentState.OPEN):
+    open_ones = Amendment.objects.filter(board=board, state=AmendmentState.OPEN, card__removed_at=None)
+    for other in open_ones.select_for_update(of=("self",)):
         if other.pk == skip:
             continue
         current = positions.words(other.start, other.end)
@@ -257,7 +268,7 @@ def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = 
 def check_amendments(*, board_id: int) -> None:
     """Mark the board's open amendments whose passage changed since they were written (run from
     time to time while people type, and after every accepted amendment)."""
-    if not Amendment.objects.filter(board_id=board_id, state=AmendmentState.OPEN).exists():
+    if not Amendment.objects.filter(board_id=board_id, state=AmendmentState.OPEN, card__removed_at=None).exists():
         return
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=board_id)
@@ -318,6 +329,36 @@ def reject_amendment(*, amendment: Amendment, by: Membership, reason: str) -> Am
             raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
         _decide(board, amendment, by, AmendmentState.REJECTED, reason)
     return amendment
+
+
+def remove_amendment(*, amendment: Amendment, by: Membership) -> None:
+    """Its author withdraws an amendment, or a facilitator removes one (an abusive one: rejecting it
+    would leave its words on the board). Its card goes as a removed card does: its words, author and
+    comments leave the board's replay log and any round's results (which keep its dots and rank).
+    One that was accepted is part of the draft: the draft is changed instead."""
+    with transaction.atomic():
+        board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
+        amendment = _locked_amendment(amendment)
+        card = amendment.card
+        if card.author_id != by.pk:
+            require(by, "curate_cards")
+        if amendment.state == AmendmentState.ACCEPTED:
+            raise WorkspaceError(
+                _("This amendment was accepted: its words are in the draft now. Change the draft instead."),
+                kind=WorkspaceError.CONFLICT,
+            )
+        card.removed_at, card.removed_by = timezone.now(), by
+        card.save(update_fields=["removed_at", "removed_by"])
+        forget_card(board, card)
+        rewrite_events(board=board, key="amendment", object_id=amendment.pk, value=removed_amendment_data(amendment))
+        record_event(
+            board=board,
+            type="amendment.removed",
+            payload={"amendment_id": amendment.pk, "card_id": card.pk},
+            actor=by.user,
+        )
+        verb = "amendment.withdrawn" if card.author_id == by.pk else "amendment.removed"
+        audit(board.workspace, by, verb, amendment, {"board": board.title, "number": amendment.number})
 
 
 def _decide(board: Board, amendment: Amendment, by: Membership, state: str, reason: str) -> None:

@@ -89,9 +89,10 @@ function tools(a) {
     row.append(el("button", { type: "button", class: "link-button", text: T.refresh,
       onclick: () => call("PATCH", `/api/amendments/${a.id}/`, { refresh: true }) }));
   }
+  let decide = null;
   if (open && viewer.can_decide_amendments) {
     const anyway = a.outdated;
-    const decide = el("div", { class: "amendment__decide" });
+    decide = el("div", { class: "amendment__decide" });
     row.append(decide);
     decide.append(
       el("button", { type: "button", class: "button button--small button--primary", text: anyway ? T.accept_anyway : T.accept,
@@ -107,6 +108,14 @@ function tools(a) {
           if (reason && reason.trim()) call("POST", `/api/amendments/${a.id}/reject/`, { reason });
         } }),
     );
+  }
+  // Its author withdraws it; a facilitator removes one that must not stay (an accepted one is the draft's now).
+  if (a.state !== "accepted" && (mine || viewer.can_curate)) {
+    (decide || row).append(el("button", { type: "button", class: "link-button link-button--danger", text: mine ? T.withdraw : T.remove,
+      disabled: !allows(),
+      onclick: () => {
+        if (window.confirm(mine ? T.confirm_withdraw : T.confirm_remove)) call("DELETE", `/api/amendments/${a.id}/`);
+      } }));
   }
   return row;
 }
@@ -215,7 +224,8 @@ form.addEventListener("submit", async (event) => {
 root.addEventListener("board:card", (event) => decorate(event.detail.element, event.detail.card));
 root.addEventListener("board:event", (event) => {
   const frame = event.detail;
-  if (frame.amendment) {
+  if (frame.type === "amendment.removed") drawSummary(); // board.js took it and its card away
+  if (frame.amendment && !frame.amendment.removed) {
     drawSummary();
     const a = frame.amendment;
     const theirs = !(a.card.author && a.card.author.id === board().viewer.member);

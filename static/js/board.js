@@ -556,6 +556,10 @@ function applyEvent(frame) {
     case "card.removed":
       removeCard(frame.card_id);
       break;
+    case "amendment.removed":
+      state.amendments = (state.amendments || []).filter((a) => a.id !== frame.amendment_id);
+      removeCard(frame.card_id);
+      break;
     case "comment.created":
     case "comment.updated":
     case "comment.removed":
@@ -580,7 +584,7 @@ function applyEvent(frame) {
       break;
     }
     default:
-      if (frame.amendment) {
+      if (frame.amendment && !frame.amendment.removed) { // (a removed one's earlier events, replayed, carry nothing)
         // An amendment arrives with its card: the card is drawn (and its comments and dots work) like
         // any other; amendments.js draws what only an amendment has.
         state.amendments = (state.amendments || []).filter((a) => a.id !== frame.amendment.id).concat(frame.amendment);

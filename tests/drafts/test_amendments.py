@@ -10,6 +10,7 @@ from drafts import actions as drafts
 from drafts import passages
 from drafts.documents import draft_markdown, new_doc, replace_text, stored_updates
 from drafts.models import Amendment, AmendmentState, DraftRevision, DraftUpdate
+from drafts.selectors import board_amendments
 from tests.factories import make_member, make_workspace
 from workspace import actions
 from workspace.audit import describe
@@ -229,6 +230,85 @@ def test_proposals_are_rate_limited(mission, participant):
     with pytest.raises(WorkspaceError) as refused:
         propose(mission, participant, proposed="option 11")
     assert refused.value.kind == WorkspaceError.TOO_MANY
+
+
+# Withdrawing and removing ---------------------------------------------------------------------------
+
+
+def test_its_author_withdraws_an_amendment_and_it_leaves_the_board(mission, participant, facilitator, board_events):
+    """Withdrawn: its card is removed, the board hears ``amendment.removed`` (ids only), the
+    snapshot no longer lists it, nobody can support or decide it any more, the audit says so."""
+    amendment = propose(mission, participant, reason="Two reports a year")
+    with board_events(mission) as frames:
+        drafts.remove_amendment(amendment=amendment, by=participant)
+    assert [f["type"] for f in frames] == ["amendment.removed"]
+    assert {k: frames[0][k] for k in ("amendment_id", "card_id")} == {"amendment_id": amendment.pk,
+                                                                      "card_id": amendment.card_id}  # fmt: skip
+    amendment.card.refresh_from_db()
+    assert amendment.card.removed_at is not None
+    assert board_amendments(mission) == []
+    for act in (
+        lambda: drafts.support_amendment(amendment=amendment, by=participant),
+        lambda: drafts.reject_amendment(amendment=amendment, by=facilitator, reason="x"),
+        lambda: drafts.accept_amendment(amendment=amendment, by=facilitator),
+        lambda: drafts.remove_amendment(amendment=amendment, by=participant),
+    ):
+        with pytest.raises(WorkspaceError) as refused:
+            act()
+        assert refused.value.kind == WorkspaceError.NOT_FOUND
+    entry = AuditEntry.objects.get(verb="amendment.withdrawn")
+    assert "Two reports" not in describe(entry) and "twice" not in str(entry.details)
+
+
+def test_a_facilitator_removes_an_abusive_amendment_others_cannot(mission, participant, facilitator):
+    """Rejecting keeps an amendment's words on the board; removing takes them away. Only its
+    author or a facilitator may; an accepted amendment is part of the draft and stays."""
+    abusive = propose(mission, participant, proposed="every year (Aziza lives at 12 Secret Street)")
+    other = make_member(mission.workspace, country="KZ")
+    with pytest.raises(WorkspaceError) as refused:
+        drafts.remove_amendment(amendment=abusive, by=other)
+    assert refused.value.kind == WorkspaceError.FORBIDDEN
+    drafts.reject_amendment(amendment=abusive, by=facilitator, reason="Personal details")
+    drafts.remove_amendment(amendment=abusive, by=facilitator)
+    assert AuditEntry.objects.filter(verb="amendment.removed", actor=facilitator).count() == 1
+
+    accepted = propose(mission, participant, original="We connect", proposed="We bring together")
+    drafts.accept_amendment(amendment=accepted, by=facilitator)
+    with pytest.raises(WorkspaceError, match="draft") as refused:
+        drafts.remove_amendment(amendment=accepted, by=facilitator)
+    assert refused.value.kind == WorkspaceError.CONFLICT
+    assert Amendment.objects.get(pk=accepted.pk).card.removed_at is None
+
+
+def test_a_removed_amendment_is_not_checked_or_announced_again(
+    mission, participant, facilitator, board_events, django_capture_on_commit_callbacks
+):
+    """A "+1" given just before the removal is not announced after it, and typing over its
+    passage does not mark it outdated (either would carry its words back to the board)."""
+    amendment = propose(mission, participant)
+    drafts.publish_supports()  # (nothing left over from elsewhere)
+    with django_capture_on_commit_callbacks(execute=True):
+        drafts.support_amendment(amendment=amendment, by=facilitator)
+    drafts.remove_amendment(amendment=amendment, by=participant)
+    with board_events(mission) as frames:
+        assert drafts.publish_supports() == []
+        type_into(mission, facilitator, MISSION.replace("every year", "each year"))
+        drafts.check_amendments(board_id=mission.pk)
+    assert not [f for f in frames if f["type"].startswith("amendment.")]
+
+
+def test_the_api_removes_an_amendment(api, mission, participant, facilitator):
+    """DELETE: 204 for its author, 404 once gone; 403 for another participant; 404 for a stranger."""
+    amendment = propose(mission, participant)
+    url = reverse("api-amendment", args=[amendment.pk])
+    other = make_member(mission.workspace, country="KZ")
+    assert api.as_user(other.user).delete(url).status_code == 403
+    stranger = make_member(make_workspace("elsewhere"))
+    assert api.as_user(stranger.user).delete(url).status_code == 404
+    assert api.as_user(participant.user).delete(url).status_code == 204
+    gone = api.as_user(facilitator.user).delete(url)
+    assert gone.status_code == 404 and gone.json()["detail"]
+    assert api.as_user(participant.user).get(url).status_code == 404
 
 
 # Deciding and applying --------------------------------------------------------------------------------

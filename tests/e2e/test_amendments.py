@@ -176,3 +176,33 @@ class TestAmendments(LiveServerTestCase):
             locale="fa-AF",
             phone=True,
         )
+
+    def test_an_abusive_amendment_removed_and_an_own_one_withdrawn(self):
+        """A facilitator removes an amendment that must not stay: it leaves every open page at once,
+        with its highlighted passage. Its author withdraws their own the same way."""
+        from playwright.sync_api import expect
+
+        self.write_draft(ENGLISH)
+        af, kz = (Membership.objects.get(user__username=name) for name in ("af", "kz"))
+        for by, original, proposed in ((af, "every year", "every year; Aziza lives at 12 Secret Street"),
+                                       (kz, "young analysts", "young researchers")):  # fmt: skip
+            start = ENGLISH.find(original)
+            drafts.propose_amendment(board=self.board, by=by, original=original, proposed=proposed, start=start)
+        with chromium_browser() as browser:
+            reader = sign_in(browser, self.live_server_url, "kz")
+            facilitator = sign_in(browser, self.live_server_url, "facilitator")
+            for page in (reader, facilitator):
+                open_draft(page, self.url)
+                expect(page.locator(".cm-content .passage")).to_have_count(2)
+            expect(amendment(reader, 1).get_by_role("button", name="Remove")).to_have_count(0)  # not theirs
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            amendment(facilitator, 1).get_by_role("button", name="Remove").click()
+            expect(amendment(reader, 1)).to_have_count(0, timeout=3000)
+            expect(reader.locator(".cm-content .passage")).to_have_count(1)
+            assert "Secret Street" not in reader.locator("[data-board]").inner_text()
+
+            reader.once("dialog", lambda dialog: dialog.accept())
+            amendment(reader, 2).get_by_role("button", name="Withdraw").click()
+            expect(amendment(facilitator, 2)).to_have_count(0, timeout=3000)
+            expect(facilitator.locator(".cm-content .passage")).to_have_count(0)
+            expect(facilitator.locator("[data-amendments-empty]")).to_be_visible()

@@ -130,3 +130,27 @@ def test_replay_from_zero_ends_where_the_snapshot_is(room):
     now = board_state(room["board"])
     assert state["cards"] == now["cards"]
     assert sorted(state["comments"], key=lambda c: c["id"]) == sorted(now["comments"], key=lambda c: c["id"])
+
+
+def test_a_removed_amendment_leaves_no_words_author_reason_or_comments(room):
+    """An abusive amendment a facilitator removed (after it was changed, supported, commented on
+    and rejected) is in no replayed frame: not its words, its reason, its author or its comments."""
+    from drafts import actions as drafts
+    from drafts.documents import new_doc
+
+    board, author = room["board"], room["author"]
+    doc, text = new_doc()
+    text += "We publish research every year."
+    drafts.store_draft_update(board_id=board.pk, by=room["facilitator"], update=doc.get_update())
+    start = str(text).find("every year")
+    amendment = drafts.propose_amendment(board=board, by=author, original="every year", proposed=SECRET,
+                                         reason=f"Because {SECRET}", start=start)  # fmt: skip
+    drafts.update_amendment(amendment=amendment, by=author, proposed=f"{SECRET}, flat 3")
+    drafts.support_amendment(amendment=amendment, by=room["reader"])
+    make_comment(amendment.card, room["reader"], f"I know {SECRET}")
+    drafts.reject_amendment(amendment=amendment, by=room["facilitator"], reason="Personal details")
+    drafts.remove_amendment(amendment=amendment, by=room["facilitator"])
+    replay = replay_from_zero(board, room["reader"].user)
+    assert "Secret Street" not in replay
+    assert "Farrukh" not in replay
+    assert '"amendment.removed"' in replay

@@ -150,13 +150,14 @@ def remove_card(*, card: Card, by: Membership) -> None:
         card.removed_at = timezone.now()
         card.removed_by = by
         card.save(update_fields=["removed_at", "removed_by"])
-        _forget_card(board, card)
+        forget_card(board, card)
         record_event(board=board, type="card.removed", payload={"card_id": card.pk}, actor=by.user)
 
 
-def _forget_card(board: Board, card: Card) -> None:
+def forget_card(board: Board, card: Card) -> None:
     """Take a removed card's text, author and comments out of the board's replay log (and out of
-    the results of a round it was in: they keep its dots and rank, not its words)."""
+    the results of a round it was in: they keep its dots and rank, not its words). The caller holds
+    the board locked (``remove_card`` here, ``drafts.actions.remove_amendment`` for an amendment's card)."""
     rewrite_events(board=board, key="card", object_id=card.pk, value=removed_card_data(card))
     for comment in Comment.objects.filter(card=card).select_related("author"):
         rewrite_events(board=board, key="comment", object_id=comment.pk, value=_forgotten_comment(comment))
