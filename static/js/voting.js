@@ -239,6 +239,8 @@ function render() {
   if (setup) setup.hidden = Boolean(active);
   view.replaceChildren();
   panel.classList.toggle("round-panel--closed", Boolean(r && r.state === "closed"));
+  // its results fold under a summary (beside the folded draft on a phone); the page draws it so too
+  panel.classList.toggle("round-panel--folded", Boolean(r && r.state === "closed" && r.results));
   if (!r || r.state === "cancelled") return;
   const question = el("p", { class: "round-question", dir: "auto", text: r.question });
   const facts = el("p", { class: "round-facts" },
