@@ -18,6 +18,7 @@ from drafts.selectors import amendment_data, board_amendments, revision_data
 from drafts.serializers import (
     AmendmentCreateSerializer,
     AmendmentDecisionSerializer,
+    AmendmentRejectSerializer,
     AmendmentSerializer,
     AmendmentUpdateSerializer,
     DiffSerializer,
@@ -217,9 +218,9 @@ class AmendmentRejectView(GenericAPIView):
 
     serializer_class = AmendmentSerializer
 
-    @extend_schema(request=AmendmentDecisionSerializer, responses={200: AmendmentSerializer})
+    @extend_schema(request=AmendmentRejectSerializer, responses={200: AmendmentSerializer})
     def post(self, request, amendment_id):
         amendment, membership = access_amendment(request.user, amendment_id)
-        data = validated(AmendmentDecisionSerializer, request) if request.data else {}
+        data = validated(AmendmentRejectSerializer, request) if request.data else {}
         amendment = actions.reject_amendment(amendment=amendment, by=membership, reason=data.get("reason", ""))
         return Response(amendment_data(amendment))

@@ -98,8 +98,11 @@ class AmendmentUpdateSerializer(StrictInputSerializer):
     )
 
 
-class AmendmentDecisionSerializer(StrictInputSerializer):
+class AmendmentRejectSerializer(StrictInputSerializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+
+
+class AmendmentDecisionSerializer(AmendmentRejectSerializer):
     anyway = serializers.BooleanField(
-        required=False, default=False, help_text="accept: apply although the passage changed (having compared)"
+        required=False, default=False, help_text="apply although the passage changed (having compared)"
     )

@@ -348,6 +348,20 @@ def test_rejecting_needs_a_reason_everyone_reads(mission, participant, facilitat
     assert draft_markdown(mission.pk) == MISSION
 
 
+def test_the_reject_endpoint_takes_a_reason_and_nothing_else(api, mission, participant, facilitator):
+    """Rejecting through the API: no reason is a 400 saying why; an accept-only field ("anyway") is
+    a 400 naming it, not silently ignored; a reason rejects it."""
+    amendment = propose(mission, participant)
+    url = reverse("api-amendment-reject", args=[amendment.pk])
+    client = api.as_user(facilitator.user)
+    assert client.post(url, {}, format="json").status_code == 400
+    mixed = client.post(url, {"reason": "No", "anyway": True}, format="json")
+    assert mixed.status_code == 400 and "anyway" in str(mixed.json())
+    assert Amendment.objects.get(pk=amendment.pk).state == AmendmentState.OPEN
+    done = client.post(url, {"reason": "We keep the yearly report."}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "rejected"
+
+
 def test_participants_propose_and_support_but_do_not_decide(mission, participant):
     """Accepting and rejecting are for facilitators and stewards."""
     amendment = propose(mission, participant)
