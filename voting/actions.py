@@ -435,7 +435,8 @@ def _apply_amendments(round_: Round, by: Membership, chosen: list[int]) -> list[
     """Accept the chosen amendments in rank order, each applied to the draft as it is after the
     ones before it. One whose passage an earlier one changed is marked outdated and left open (a
     facilitator compares and decides); the others go on."""
-    amendments = {a.card_id: a for a in Amendment.objects.filter(card_id__in=chosen).select_related("card")}
+    live = Amendment.objects.filter(card_id__in=chosen, card__removed_at=None).select_related("card")
+    amendments = {a.card_id: a for a in live}  # (one removed since the round closed is skipped)
     accepted = []
     for card_id in chosen:
         amendment = amendments.get(card_id)
@@ -448,9 +449,9 @@ def _apply_amendments(round_: Round, by: Membership, chosen: list[int]) -> list[
                 reason=_("Chosen in the round “%(question)s”.") % {"question": round_.question},
             )
         except WorkspaceError as error:
-            if error.kind != WorkspaceError.CONFLICT:
+            if error.kind not in (WorkspaceError.CONFLICT, WorkspaceError.NOT_FOUND):
                 raise
-            continue  # outdated by an earlier one, or decided meanwhile
+            continue  # outdated by an earlier one, decided or removed meanwhile
         accepted.append(amendment.card)
     audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": chosen})
     return accepted

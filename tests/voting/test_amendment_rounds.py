@@ -72,6 +72,22 @@ def test_adopting_applies_the_winner_and_the_loser_is_outdated(board, facilitato
     assert monthly.state == AmendmentState.OPEN and monthly.outdated and monthly.current == ""
 
 
+def test_a_winner_removed_after_the_round_is_skipped_when_adopting(board, facilitator, competing):
+    """The round's winner was removed (abusive) after the round closed: adopting the top two
+    applies the runner-up, instead of failing on the removed one."""
+    twice, monthly = competing
+    round_ = make_round(board, facilitator, subject="amendments", anonymous=False)
+    voters = [make_member(board.workspace, country=c) for c in ("MN", "TJ", "UZ")]
+    for voter in voters:
+        actions.place_dot(round_=round_, voter=voter, card_id=twice.card_id)
+    actions.place_dot(round_=round_, voter=voters[0], card_id=monthly.card_id)
+    actions.close_round(round_=round_, by=facilitator)
+    drafts.remove_amendment(amendment=twice, by=facilitator)
+    adopted = actions.adopt_results(round_=round_, by=facilitator, top=2)
+    assert [card.pk for card in adopted] == [monthly.card_id]
+    assert draft_markdown(board.pk) == "We publish research every month."
+
+
 def test_hidden_and_anonymous_rules_hold_for_amendments_on_every_path(client, api, board, facilitator, steward,
                                                                        competing):  # fmt: skip
     """A hidden, anonymous round over amendments shows no tally on any path while open, and never
