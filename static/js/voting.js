@@ -342,8 +342,21 @@ root.addEventListener("board:card", (event) => {
   if (window.codesignBoard) decorate(event.detail.element, event.detail.card);
 });
 
+// A card removed after its round closed leaves the results shown here as it left the stored ones
+// (its dots and rank stay, not its words): drawn from the round's copy, they would keep them.
+function forgetInResults(cardId) {
+  for (const row of round()?.results?.cards || []) {
+    if (row.card === cardId) Object.assign(row, { body: "", removed: true });
+  }
+}
+
 root.addEventListener("board:event", async (event) => {
   const frame = event.detail;
+  if (frame.type === "card.removed" || frame.type === "amendment.removed") {
+    forgetInResults(frame.card_id);
+    refresh();
+    return;
+  }
   if (!frame.type.startsWith("round.")) return;
   // No clock from events: a replayed event carries the server time of long ago.
   if (frame.type === "round.opened") {

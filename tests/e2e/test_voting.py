@@ -88,6 +88,14 @@ class TestVoting(LiveServerTestCase):
             expect(voter.locator(".results__rank").first).to_have_text("1")
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(facilitator, "voting-results")
+            # A card removed after the round leaves the results on open pages too (dots and rank stay).
+            expect(voter.locator(".results")).to_contain_text("Open data")
+            rows = voter.locator(".results__row").count()
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            facilitator.locator(".idea", has_text="Open data").get_by_role("button", name="Delete").click()
+            expect(voter.locator(".results")).not_to_contain_text("Open data", timeout=3000)
+            expect(voter.locator(".results__row")).to_have_count(rows)  # its row stays, without its words
+            expect(voter.locator(".results__row").first).to_contain_text("Water and climate")
 
     def test_a_keyboard_user_on_a_phone_reaches_the_first_dot_in_a_few_presses(self):
         """A skip link takes a keyboard user past the header, the compose box and the round's panel
