@@ -26,7 +26,7 @@ from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_upda
 from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
 from drafts.selectors import amendment_data, removed_amendment_data
 from workspace import board_rules
-from workspace.actions import forget_card
+from workspace.actions import take_down_card
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import publish_draft_update, record_event, rewrite_events
@@ -250,10 +250,14 @@ def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:
     return True
 
 
+def _open_amendments(board_id: int):
+    """The board's amendments still open (neither decided nor removed)."""
+    return Amendment.objects.filter(board_id=board_id, state=AmendmentState.OPEN, card__removed_at=None)
+
+
 def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = None) -> None:
     """Mark every open amendment of the board whose passage changed (``positions``: the draft now)."""
-    open_ones = Amendment.objects.filter(board=board, state=AmendmentState.OPEN, card__removed_at=None)
-    for other in open_ones.select_for_update(of=("self",)):
+    for other in _open_amendments(board.pk).select_for_update(of=("self",)):
         if other.pk == skip:
             continue
         current = positions.words(other.start, other.end)
@@ -268,7 +272,7 @@ def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = 
 def check_amendments(*, board_id: int) -> None:
     """Mark the board's open amendments whose passage changed since they were written (run from
     time to time while people type, and after every accepted amendment)."""
-    if not Amendment.objects.filter(board_id=board_id, state=AmendmentState.OPEN, card__removed_at=None).exists():
+    if not _open_amendments(board_id).exists():
         return
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=board_id)
@@ -347,9 +351,7 @@ def remove_amendment(*, amendment: Amendment, by: Membership) -> None:
                 _("This amendment was accepted: its words are in the draft now. Change the draft instead."),
                 kind=WorkspaceError.CONFLICT,
             )
-        card.removed_at, card.removed_by = timezone.now(), by
-        card.save(update_fields=["removed_at", "removed_by"])
-        forget_card(board, card)
+        take_down_card(board, card, by)
         rewrite_events(board=board, key="amendment", object_id=amendment.pk, value=removed_amendment_data(amendment))
         record_event(
             board=board,

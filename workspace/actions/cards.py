@@ -147,17 +147,18 @@ def remove_card(*, card: Card, by: Membership) -> None:
         _not_an_amendment(card)
         if card.author_id != by.pk:
             require(by, "curate_cards")
-        card.removed_at = timezone.now()
-        card.removed_by = by
-        card.save(update_fields=["removed_at", "removed_by"])
-        forget_card(board, card)
+        take_down_card(board, card, by)
         record_event(board=board, type="card.removed", payload={"card_id": card.pk}, actor=by.user)
 
 
-def forget_card(board: Board, card: Card) -> None:
-    """Take a removed card's text, author and comments out of the board's replay log (and out of
-    the results of a round it was in: they keep its dots and rank, not its words). The caller holds
-    the board locked (``remove_card`` here, ``drafts.actions.remove_amendment`` for an amendment's card)."""
+def take_down_card(board: Board, card: Card, by: Membership) -> None:
+    """Mark the card removed by ``by`` and take its text, author and comments out of the board's
+    replay log (and out of the results of a round it was in: they keep its dots and rank, not its
+    words). The caller holds the board locked and records the event (``remove_card`` here,
+    ``drafts.actions.remove_amendment`` for an amendment's card)."""
+    card.removed_at = timezone.now()
+    card.removed_by = by
+    card.save(update_fields=["removed_at", "removed_by"])
     rewrite_events(board=board, key="card", object_id=card.pk, value=removed_card_data(card))
     for comment in Comment.objects.filter(card=card).select_related("author"):
         rewrite_events(board=board, key="comment", object_id=comment.pk, value=_forgotten_comment(comment))
@@ -177,6 +178,7 @@ def _forgotten_comment(comment: Comment) -> dict:
 
 
 # Comments -------------------------------------------------------------------------------------
+
 
 def add_comment(*, card: Card, by: Membership, body: str, parent: Comment | None = None) -> Comment:
     """A member comments on a card, or replies to a comment (a reply to a reply joins its thread)."""
