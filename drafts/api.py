@@ -100,6 +100,7 @@ class RevisionDiffView(GenericAPIView):
     """Two revisions compared line by line."""
 
     serializer_class = DiffSerializer
+    may_refuse = (429,)
 
     def get(self, request, board_id, number, other):
         board, membership = access_board(request.user, board_id)
@@ -112,6 +113,7 @@ class RevisionRestoreView(GenericAPIView):
     """Bring a revision's text back, as a new edit on top (history is kept)."""
 
     serializer_class = RevisionSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=None, responses={200: RevisionSerializer})
     def post(self, request, board_id, number):
@@ -142,6 +144,7 @@ class AmendmentListView(GenericAPIView):
     """The board's amendments, in order; members propose one (while the board is open)."""
 
     serializer_class = AmendmentSerializer
+    may_refuse = {"post": (409, 429)}
     pagination_class = None
 
     @extend_schema(responses=AmendmentSerializer(many=True), operation_id="boards_amendments_list")
@@ -162,6 +165,7 @@ class AmendmentDetailView(GenericAPIView):
     author withdraws it or a facilitator removes it (DELETE: its words leave the board)."""
 
     serializer_class = AmendmentSerializer
+    may_refuse = {"patch": (409,), "delete": (409,)}
 
     def get(self, request, amendment_id):
         amendment, _membership = access_amendment(request.user, amendment_id)
@@ -185,6 +189,7 @@ class AmendmentSupportView(GenericAPIView):
     """Support an amendment ("+1", once per person), or take the support back."""
 
     serializer_class = AmendmentSerializer
+    may_refuse = (409, 429)
 
     @extend_schema(request=None, responses={200: AmendmentSerializer})
     def post(self, request, amendment_id):
@@ -204,6 +209,7 @@ class AmendmentAcceptView(GenericAPIView):
     first). 409 ``amendment_outdated`` when the passage changed meanwhile, unless ``anyway``."""
 
     serializer_class = AmendmentSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=AmendmentDecisionSerializer, responses={200: AmendmentSerializer})
     def post(self, request, amendment_id):
@@ -217,6 +223,7 @@ class AmendmentRejectView(GenericAPIView):
     """A facilitator rejects an amendment, with a reason everyone sees."""
 
     serializer_class = AmendmentSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=AmendmentRejectSerializer, responses={200: AmendmentSerializer})
     def post(self, request, amendment_id):

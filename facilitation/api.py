@@ -65,6 +65,7 @@ class NoticeListView(GenericAPIView):
     """Every notice of the workspace, newest first; facilitators post a message to everyone."""
 
     serializer_class = NoticeSerializer
+    may_refuse = {"post": (429,)}
     pagination_class = None
 
     @extend_schema(responses=NoticeSerializer(many=True))
@@ -85,6 +86,7 @@ class SummonView(GenericAPIView):
     """Bring everyone to this board: a notice with a link on every member's screen."""
 
     serializer_class = NoticeSerializer
+    may_refuse = (429,)
 
     @extend_schema(request=SummonSerializer, responses={201: NoticeSerializer})
     def post(self, request, board_id):
@@ -98,6 +100,7 @@ class SummonView(GenericAPIView):
 def _session_step(name: str, doc: str):
     class SessionStepView(GenericAPIView):
         serializer_class = SessionSerializer
+        may_refuse = (409,)
 
         @extend_schema(request=None, responses={200: SessionSerializer}, operation_id=f"sessions_{name}")
         def post(self, request, session_id):
@@ -119,6 +122,7 @@ class SessionExtendView(GenericAPIView):
     """Give the live session more minutes."""
 
     serializer_class = ExtendSessionSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=ExtendSessionSerializer, responses={200: SessionSerializer})
     def post(self, request, session_id):
@@ -152,6 +156,7 @@ class FishbowlStepView(GenericAPIView):
     """Your own place: ``raise-hand``, ``lower-hand``, ``accept-seat``, ``decline-seat`` or ``leave``."""
 
     serializer_class = FishbowlSerializer
+    may_refuse = (409, 429)
 
     @extend_schema(request=None, responses={200: FishbowlSerializer})
     def post(self, request, slug, step):
@@ -166,6 +171,7 @@ class FishbowlSeatsView(GenericAPIView):
     """Facilitators set the number of seats in the bowl."""
 
     serializer_class = SeatsSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=SeatsSerializer, responses={200: FishbowlSerializer})
     def post(self, request, slug):
@@ -178,6 +184,7 @@ class FishbowlSeatsView(GenericAPIView):
 def _move(name: str, doc: str):
     class FishbowlMoveView(GenericAPIView):
         serializer_class = FishbowlSerializer
+        may_refuse = (409,)
 
         @extend_schema(request=None, responses={200: FishbowlSerializer}, operation_id=f"fishbowl_{name}")
         def post(self, request, slug, member_id):

@@ -78,6 +78,7 @@ class RoundDetailView(GenericAPIView):
 def _round_step(action_name: str, doc: str):
     class RoundStepView(GenericAPIView):
         serializer_class = RoundSerializer
+        may_refuse = (409,)
 
         @extend_schema(request=None, responses={200: RoundSerializer}, operation_id=f"rounds_{action_name}")
         def post(self, request, round_id):
@@ -100,6 +101,7 @@ class RoundExtendView(GenericAPIView):
     """Give an open round more time."""
 
     serializer_class = ExtendSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=ExtendSerializer, responses={200: RoundSerializer})
     def post(self, request, round_id):
@@ -113,6 +115,7 @@ class DotListView(GenericAPIView):
     """Place one of your dots on a card of the open round."""
 
     serializer_class = DotSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=DotSerializer, responses={201: MyDotsSerializer})
     def post(self, request, round_id):
@@ -126,6 +129,7 @@ class DotDetailView(GenericAPIView):
     """Take back one of your dots from a card."""
 
     serializer_class = MyDotsSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=None, responses={200: MyDotsSerializer})
     def delete(self, request, round_id, card_id):
@@ -149,6 +153,7 @@ class ResultsView(GenericAPIView):
     """The results: frozen once closed; while open, the live standings if results are live."""
 
     serializer_class = ResultsSerializer
+    may_refuse = (409,)
 
     def get(self, request, round_id):
         round_, _membership = access_round(request.user, round_id)
@@ -159,6 +164,7 @@ class ResultsCsvView(GenericAPIView):
     """The final results of a closed round as CSV (one row per card, with the country breakdown)."""
 
     serializer_class = ResultsSerializer
+    may_refuse = (409,)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, round_id):
@@ -205,6 +211,7 @@ class AdoptView(GenericAPIView):
     """Adopt the top N cards (or chosen cards) of a closed round, in rank order."""
 
     serializer_class = AdoptSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=AdoptSerializer, responses={200: AdoptedSerializer})
     def post(self, request, round_id):

@@ -22,10 +22,15 @@ class TallySerializer(serializers.Serializer):
 
 
 class ResultRowSerializer(TallySerializer):
-    body = serializers.CharField()
-    position = serializers.IntegerField()
-    rank = serializers.IntegerField()
-    by_country = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    """A card's final row; the live standings of an open round have only the tally's fields."""
+
+    FINAL = "Final results only (a closed round)."
+    body = serializers.CharField(required=False, help_text=FINAL)
+    position = serializers.IntegerField(required=False, help_text=FINAL)
+    rank = serializers.IntegerField(required=False, help_text=FINAL)
+    by_country = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()), required=False, help_text=FINAL
+    )
     voters = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="Only for open (not anonymous) rounds."
     )

@@ -70,13 +70,18 @@ def _first_message(detail) -> str:
 
 
 def exception_handler(exc, context):
-    """Every API error is JSON with a readable ``detail`` (and ``errors`` per field for bad input)."""
+    """Every API error is the schema's ``Error`` (``workspace.schema``): a readable ``detail``, a
+    ``code``, and ``errors`` per field for bad input."""
     if isinstance(exc, WorkspaceError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.http_status, headers=headers)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
-        response.data = {"detail": _first_message(exc.detail), "code": "invalid", "errors": exc.detail}
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {"detail": _first_message(exc.detail), "code": "invalid", "errors": errors}
+    elif response is not None:  # DRF's own (401, 403, 404, 405, 415, ...): its message and code
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = {"detail": str(detail), "code": getattr(detail, "code", None) or "error"}
     return response
 
 
@@ -98,6 +103,7 @@ class TokenLoginView(GenericAPIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     serializer_class = LoginSerializer
+    may_refuse = (429,)
 
     @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
@@ -195,6 +201,7 @@ class InvitationAcceptView(GenericAPIView):
     """Join a workspace through an invitation, as the signed-in user."""
 
     serializer_class = InvitationAcceptSerializer
+    may_refuse = (409, 410)
 
     @extend_schema(
         request=InvitationAcceptSerializer,
@@ -236,6 +243,7 @@ class BoardDetailView(GenericAPIView):
     """One board; facilitators and stewards change its title, question, state or position."""
 
     serializer_class = BoardSerializer
+    may_refuse = {"patch": (409,)}
 
     def get(self, request, board_id):
         board, _membership = access_board(request.user, board_id)
@@ -267,6 +275,7 @@ class CardListView(GenericAPIView):
     """Post a card on a board (members, while the board is open)."""
 
     serializer_class = CardSerializer
+    may_refuse = (409, 429)
 
     @extend_schema(
         request=CardCreateSerializer,
@@ -285,6 +294,7 @@ class CardDetailView(GenericAPIView):
     """Edit a card (author: text; facilitators: anything) or remove it."""
 
     serializer_class = CardSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=CardUpdateSerializer, responses={200: CardSerializer})
     def patch(self, request, card_id):
@@ -304,6 +314,7 @@ class CommentListView(GenericAPIView):
     """The comments of a card, and posting one (or a reply, with ``parent``)."""
 
     serializer_class = CommentSerializer
+    may_refuse = {"post": (409, 429)}
     pagination_class = None
 
     @extend_schema(responses=CommentSerializer(many=True), operation_id="cards_comments_list")
@@ -334,6 +345,7 @@ class CommentDetailView(GenericAPIView):
     """The author edits or removes their comment."""
 
     serializer_class = CommentSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=CommentUpdateSerializer, responses={200: CommentSerializer})
     def patch(self, request, comment_id):
@@ -353,6 +365,7 @@ class CommentHideView(GenericAPIView):
     """A facilitator hides a comment, with a reason everyone sees."""
 
     serializer_class = CommentHideSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=CommentHideSerializer, responses={200: CommentSerializer})
     def post(self, request, comment_id):
@@ -367,6 +380,7 @@ class MemberDetailView(GenericAPIView):
     """A steward removes a member; their open connections close at once."""
 
     serializer_class = MemberSerializer
+    may_refuse = (409,)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, slug, member_id):
