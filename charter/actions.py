@@ -1,21 +1,33 @@
-"""Composing and publishing the charter, and recording each export.
+"""Composing and publishing the charter, exporting it, and recording each export.
 
 Only stewards compose and publish. A published version is frozen: its content, its canonical
-Markdown and that Markdown's SHA-256 never change; the next one gets the next number.
+Markdown and that Markdown's SHA-256 never change; the next one gets the next number. So each of its
+exports is rendered once (per format and reader's language) and then served as stored; rendering,
+a version's or the preview's, is bounded per member and for the whole site (``render_slot``).
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from charter.compose import charter_settings, compose, sha256
-from charter.exports import Charter
+from charter.exports import (
+    FORMATS,
+    RENDERED_FORMATS,
+    Charter,
+    ExportFile,
+    cached_export,
+    export_source,
+    render_slot,
+    store_export,
+)
 from charter.models import CharterSettings, CharterVersion
 from drafts.models import DraftRevision
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.models import Board, BoardKind, Membership
 from workspace.roles import require
+from workspace.text import clean_line
 from workspace.translations import TextField, merged_translations
 
 TITLE_MAX = CharterVersion._meta.get_field("title").max_length
@@ -38,7 +50,7 @@ def update_settings(
     workspace = membership.workspace
     settings = charter_settings(workspace)
     if title is not None:
-        title = " ".join(title.split())
+        title = clean_line(title)
         if len(title) > TITLE_MAX:
             raise WorkspaceError(_("A title can be at most %(max)d characters long.") % {"max": TITLE_MAX})
         settings.title = title
@@ -73,7 +85,7 @@ def publish_version(*, membership: Membership, title: str = "", appendix: bool |
     """A steward publishes the charter as it stands now as the next numbered version."""
     require(membership, "compose_charter")
     workspace = membership.workspace
-    title = " ".join((title or "").split())
+    title = clean_line(title)
     if len(title) > TITLE_MAX:
         raise WorkspaceError(_("A title can be at most %(max)d characters long.") % {"max": TITLE_MAX})
     content = compose(workspace, title=title or None, appendix=appendix)
@@ -115,3 +127,40 @@ def version_charter(version: CharterVersion) -> Charter:
         sha=version.sha256,
         markdown=version.markdown,
     )
+
+
+def export_version(*, membership: Membership, version: CharterVersion, fmt: str) -> ExportFile:
+    """A member downloads a published version as ``fmt``, in the language they read: the rendering
+    stored for it, else rendered now (within the member's and the site's rendering slots, else a
+    429-kind ``WorkspaceError``) and stored."""
+    charter = version_charter(version)
+    if fmt in RENDERED_FORMATS:
+        language = translation.get_language()
+        source = export_source(version, language)
+        content = cached_export(version, fmt, language, source)
+        if content is None:
+            with render_slot(membership.pk, f"version {version.pk} {fmt} {language}"):
+                # Another request may have stored it while this one waited for the database.
+                content = cached_export(version, fmt, language, source)
+                if content is None:
+                    content = charter.render(fmt)
+                    store_export(version, fmt, language, source, content)
+    else:
+        content = charter.render(fmt)
+    record_export(membership=membership, version=version, fmt=fmt)
+    return ExportFile(content, FORMATS[fmt], charter.filename(fmt))
+
+
+def export_preview(*, membership: Membership, fmt: str) -> ExportFile:
+    """A facilitator or steward downloads the charter as it stands now (never stored: it changes
+    with every edit), within the member's and the site's rendering slots."""
+    require(membership, "manage_boards")
+    charter = Charter(compose(membership.workspace), number=None, published_at=None, sha=None)
+    if fmt in RENDERED_FORMATS:
+        what = f"preview {membership.workspace_id} {fmt} {translation.get_language()}"
+        with render_slot(membership.pk, what):
+            content = charter.render(fmt)
+    else:
+        content = charter.render(fmt)
+    record_export(membership=membership, version=None, fmt=fmt)
+    return ExportFile(content, FORMATS[fmt], charter.filename(fmt))

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from charter import actions
 from charter.compose import charter_settings, compose, sha256, version_diff
-from charter.exports import FORMATS, Charter
+from charter.exports import FORMATS, Charter, ExportFile
 from charter.models import CharterVersion
 from workspace.access import access_workspace
 from workspace.api import validated
@@ -80,6 +80,10 @@ def version_data(version: CharterVersion, *, full: bool = False) -> dict:
     if full:
         data.update(content=version.content, markdown=version.markdown)
     return data
+
+
+# An export answers with its format's own media type (the path's extension chooses it).
+EXPORT_RESPONSES = {(200, media_type.split(";")[0]): OpenApiTypes.BINARY for media_type in FORMATS.values()}
 
 
 def _version(workspace, number) -> CharterVersion:
@@ -154,6 +158,7 @@ class VersionDiffView(GenericAPIView):
     """Two versions compared section by section."""
 
     serializer_class = serializers.Serializer
+    may_refuse = (429,)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug, number, other):
@@ -164,36 +169,36 @@ class VersionDiffView(GenericAPIView):
         return Response({"source": number, "target": other, "sections": sections})
 
 
-def _download(charter: Charter, fmt: str) -> HttpResponse:
-    response = HttpResponse(charter.render(fmt), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{charter.filename(fmt)}"'
+def _download(export: ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
 
 class VersionExportView(GenericAPIView):
-    """A published version as Markdown, HTML, PDF or DOCX (every member)."""
+    """A published version as Markdown, HTML, PDF or DOCX (every member): rendered once, then served
+    as stored; 429 with Retry-After while the member's previous export (or too many) is rendering."""
 
     serializer_class = serializers.Serializer
+    may_refuse = (429,)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=EXPORT_RESPONSES)
     def get(self, request, slug, number, fmt):
         membership = access_workspace(request.user, slug)
         version = _version(membership.workspace, number)
-        actions.record_export(membership=membership, version=version, fmt=fmt)
-        return _download(actions.version_charter(version), fmt)
+        return _download(actions.export_version(membership=membership, version=version, fmt=fmt))
 
 
 class PreviewExportView(GenericAPIView):
     """The live preview as Markdown, HTML, PDF or DOCX (facilitators and stewards)."""
 
     serializer_class = serializers.Serializer
+    may_refuse = (429,)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=EXPORT_RESPONSES)
     def get(self, request, slug, fmt):
         membership = access_workspace(request.user, slug)
-        charter = preview_charter(membership)
-        actions.record_export(membership=membership, version=None, fmt=fmt)
-        return _download(charter, fmt)
+        return _download(actions.export_preview(membership=membership, fmt=fmt))
 
 
 class ConsentSerializer(StrictInputSerializer):

@@ -4,17 +4,33 @@ Every format is built from the same parts, and every piece of user text goes thr
 ``render_markdown`` (cmark-gfm + nh3), so nothing a participant typed can inject markup or a
 link with another scheme into any format. A version's exports are the same bytes each time they are
 made: dates come from the version, not the clock.
+
+A published version is rendered once per format and reader's language and stored
+(``CharterExport``, see "Rendered once" below); rendering is bounded by slots in the cache, so one
+member cannot keep the server busy with parallel downloads.
 """
 
+import hashlib
 import io
+import json
 import re
+import secrets
 import unicodedata
 import zipfile
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,6 +39,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from charter.compose import canonical_markdown, one_line, parts, shown_title
+from charter.models import CharterExport, CharterVersion
+from workspace.errors import WorkspaceError
 from workspace.markdown import render_markdown, safe_link
 from workspace.text import xml_safe
 
@@ -32,6 +50,10 @@ FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# Markdown is the version's stored text; the others are rendered (and, for a version, stored).
+RENDERED_FORMATS = ("html", "pdf", "docx")
+# Charters rendered by this process, per format (the tests and bench/export.py read it).
+renders: Counter[str] = Counter()
 
 
 class Charter:
@@ -87,6 +109,7 @@ class Charter:
         return f"charter-{suffix}.{fmt}"
 
     def render(self, fmt: str) -> bytes:
+        renders[fmt] += 1
         return {"md": self.to_markdown, "html": self.to_html, "pdf": self.to_pdf, "docx": self.to_docx}[fmt]()
 
     # Formats ------------------------------------------------------------------------------------
@@ -417,3 +440,129 @@ class DocxWriter(HTMLParser):
     def feed(self, data):
         super().feed(data)
         self.close()
+
+
+# Rendered once ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """What a download answers: the bytes, their type and the file's name."""
+
+    content: bytes
+    content_type: str
+    filename: str
+
+
+# What an export is made from besides the version: our code and template, and what they read.
+_RENDERER_FILES = (
+    "charter/exports.py",
+    "charter/compose.py",
+    "workspace/markdown.py",
+    "templates/charter/document.html",
+)
+_RENDERER_PACKAGES = ("Django", "weasyprint", "python-docx", "django-countries", "cmarkgfm", "nh3")
+
+
+@lru_cache
+def renderer_fingerprint(language: str) -> str:
+    """A hash of everything but the version that an export in ``language`` depends on and that a
+    deploy can change: the rendering code and template, the language's message catalog (headings,
+    the stamp, plurals) and the libraries (django-countries names the appendix's countries)."""
+    digest = hashlib.sha256(language.encode())
+    base = Path(settings.BASE_DIR)
+    catalogs = [
+        catalog
+        for root in settings.LOCALE_PATHS
+        for catalog in sorted(Path(root, translation.to_locale(language), "LC_MESSAGES").glob("*.mo"))
+    ]
+    for path in [*(base / name for name in _RENDERER_FILES), *catalogs]:
+        digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    for package in _RENDERER_PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()
+
+
+def export_source(version: CharterVersion, language: str) -> str:
+    """The fingerprint of what ``version``'s exports in ``language`` are made from: its frozen
+    content and Markdown (a rewrite of a stored copy changes them), and the renderer."""
+    digest = hashlib.sha256(renderer_fingerprint(language).encode())
+    digest.update(json.dumps(version.content, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(version.markdown.encode())
+    return digest.hexdigest()
+
+
+def cached_export(version: CharterVersion, fmt: str, language: str, source: str) -> bytes | None:
+    """The stored rendering of ``version`` in ``fmt`` and ``language`` if it was made from ``source``."""
+    content = (
+        CharterExport.objects.filter(version=version, format=fmt, language=language, source=source)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return None if content is None else bytes(content)
+
+
+def store_export(version: CharterVersion, fmt: str, language: str, source: str, content: bytes) -> None:
+    """Keep a rendering, in place of any made from another source. Two processes storing the same
+    one at once leave one row (the constraint on version, format and language)."""
+    CharterExport.objects.update_or_create(
+        version=version,
+        format=fmt,
+        language=language,
+        defaults={
+            "source": source,
+            "content": content,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "created_at": timezone.now(),
+        },
+    )
+
+
+def forget_cached_exports(*, workspace=None, version: CharterVersion | None = None) -> int:
+    """Drop the stored renderings of one version, or of every version of a workspace (they are
+    stored copies of its words: whatever rewrites or removes those words calls this). The next
+    download renders again from the version as it is then. Returns how many were dropped."""
+    if (workspace is None) == (version is None):
+        raise TypeError("forget_cached_exports takes a workspace or a version")
+    exports = CharterExport.objects.filter(**({"version": version} if version else {"version__workspace": workspace}))
+    return exports.delete()[0]
+
+
+def _busy(message) -> WorkspaceError:
+    wait = settings.CHARTER_RENDERS["retry_after"]
+    return WorkspaceError(message % {"seconds": wait}, kind=WorkspaceError.TOO_MANY, retry_after=wait)
+
+
+def _take(keys: list[str], token: str, held: list[str]) -> bool:
+    """Hold the first free one of ``keys`` (``cache.add`` is atomic, in Redis as in memory)."""
+    for key in keys:
+        if cache.add(key, token, timeout=settings.CHARTER_RENDERS["hold_seconds"]):
+            held.append(key)
+            return True
+    return False
+
+
+@contextmanager
+def render_slot(member_id: int, what: str):
+    """Hold a rendering slot while the block renders ``what`` (e.g. "version 12 pdf ru"), or raise a
+    429-kind ``WorkspaceError``: a member renders ``per_member`` exports at a time, the whole site
+    ``at_once``, and one export is rendered by one request at a time. The slots are released when
+    the block ends, whether it rendered or failed (and after ``hold_seconds`` if the process died)."""
+    limits = settings.CHARTER_RENDERS
+    token, held = secrets.token_hex(8), []
+    try:
+        if not _take([f"charter-render:member:{member_id}:{n}" for n in range(limits["per_member"])], token, held):
+            raise _busy(_("An export you asked for is still being prepared. Please try again in %(seconds)d seconds."))
+        if not _take([f"charter-render:export:{hashlib.sha256(what.encode()).hexdigest()}"], token, held):
+            raise _busy(_("This export is being prepared right now. Please try again in %(seconds)d seconds."))
+        if not _take([f"charter-render:site:{n}" for n in range(limits["at_once"])], token, held):
+            raise _busy(_("Many exports are being prepared right now. Please try again in %(seconds)d seconds."))
+        yield
+    finally:
+        for key in held:
+            # Only our own slot: one held past hold_seconds may have gone to someone else since.
+            if cache.get(key) == token:
+                cache.delete(key)

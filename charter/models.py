@@ -43,3 +43,27 @@ class CharterVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace} charter v{self.number}"
+
+
+class CharterExport(models.Model):
+    """A published version rendered in one format and one reader's language, kept so that it is
+    rendered once (``charter.exports.cached_export``). ``source`` fingerprints everything the bytes
+    were made from (the version's content and the renderer: code, template, message catalog,
+    libraries): bytes made from anything else are never served. A stored copy of the version's
+    words: ``charter.exports.forget_cached_exports`` drops them."""
+
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=8)
+    language = models.CharField(max_length=16)
+    source = models.CharField(max_length=64)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format", "language"], name="one_charter_export_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} as {self.format} ({self.language})"
