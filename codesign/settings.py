@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.middleware.ViewerPreferencesMiddleware",
+    "workspace.signin.DeviceMarkMiddleware",
 ]
 
 ROOT_URLCONF = "codesign.urls"
@@ -169,6 +170,11 @@ RATE_LIMITS = {
     "amendment": (10, 600),  # proposals to change a draft: each one lands on everyone's board
     "amendment_support": (60, 60),
 }
+# Charter exports being rendered at once (HTML, PDF, DOCX; one already rendered is served without
+# waiting): per member, on the whole site (every process: the slots are in the cache, Redis once
+# there are several), the longest a slot is held (a process that dies mid-render frees it then),
+# and the wait a refused request is told (Retry-After). A PDF of a 200,000-character section: 5-10 s.
+CHARTER_RENDERS = {"per_member": 1, "at_once": 2, "hold_seconds": 300, "retry_after": 10}
 # Open WebSocket connections one member may hold at once in one server process (tabs, phones).
 MAX_SOCKETS_PER_MEMBER = int(os.environ.get("MAX_SOCKETS_PER_MEMBER", "12"))
 # Each server process closes rounds whose timer ran out (voting.timers).
@@ -188,12 +194,16 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["workspace.signin.ThrottledModelBackend"]
 # Sign-in tries: (how many, per how many seconds). One account from one address is strict; one
 # account from anywhere caps guessing spread over many addresses; one address counts failures at any
-# account (a delegation behind one NAT signs in fine).
+# account (a delegation behind one NAT signs in fine). A device the owner signed in from before
+# (its mark, workspace/signin.py) meets only its own counter, so strangers cannot lock it out.
 SIGNIN_LIMITS = {
+    "account_device": (10, 15 * 60),
     "account_address": (10, 15 * 60),
     "account": (50, 15 * 60),
     "address": (100, 15 * 60),
 }
+# How long a device mark (set on each successful sign-in) lasts unused.
+SIGNIN_DEVICE_DAYS = 365
 # API tokens (``Authorization: Token …``) last this long; their owner lists and revokes them.
 API_TOKEN_DAYS = 30
 
@@ -292,7 +302,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["workspace.parsers.SafeJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "workspace.schema.CodesignAutoSchema",  # lists every refusal
     "EXCEPTION_HANDLER": "workspace.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -18,7 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workspace import actions
+from workspace import actions, signin
 from workspace.errors import WorkspaceError
 from workspace.forms import ApiTokenForm, SignInForm
 from workspace.mail import queue_mail
@@ -52,9 +52,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, form.user)  # this browser stays signed in
+        signin.remember_device(self.request, form.user)  # and keeps its device mark (the old one is void)
         messages.success(
             self.request,
-            _("Your password is changed. Other browsers and devices signed in with the old one are signed out."),
+            _(
+                "Your password is changed. Other browsers and devices signed in with the old one are signed out, "
+                "and your API tokens are revoked."
+            ),
         )
         return redirect(self.get_success_url())
 
@@ -100,14 +104,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's link check; the new password is saved by our action, which also signs the account
-    out everywhere else (whoever knew the old password is out)."""
+    out everywhere else and revokes its API tokens (whoever knew the old password is out)."""
 
     template_name = "registration/password_reset_confirm.html"
 
     def form_valid(self, form):
         actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
-        messages.success(self.request, _("Your new password is set. Sign in with it."))
+        messages.success(self.request, _("Your new password is set and your API tokens are revoked. Sign in with it."))
         return redirect("login")
 
 

@@ -1,7 +1,9 @@
 """API tokens: made, checked and revoked here (``workspace.models.ApiToken``).
 
 A key is 40 random URL-safe characters; the database keeps its SHA-256 only, so a copy of the
-database or a backup opens nothing. Keys expire after ``settings.API_TOKEN_DAYS``.
+database or a backup opens nothing. Keys expire after ``settings.API_TOKEN_DAYS``; their owner
+revokes one, and a password change or reset revokes them all
+(``workspace.actions.accounts.change_password``).
 """
 
 import hashlib

@@ -7,6 +7,7 @@ revoked; there was no page to change one's password.
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -14,11 +15,12 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from codesign.asgi import application
 from tests.factories import PASSWORD, make_token
 from workspace import actions
-from workspace.models import ApiToken
+from workspace.models import ApiToken, OutgoingMail
 from workspace.tokens import digest
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -198,3 +200,60 @@ def test_each_api_sign_in_is_its_own_token_and_the_oldest_go(api, participant):
     for _ in range(actions.accounts.MAX_TOKENS + 5):
         actions.create_api_token(user=participant.user, name="script")
     assert ApiToken.objects.filter(user=participant.user).count() == actions.accounts.MAX_TOKENS
+
+
+def api_sign_in(user) -> str:
+    """A token's key, made as a script makes one: ``POST /api/auth/token/`` with the password."""
+    response = APIClient().post("/api/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def token_still_works(board, key) -> tuple[int, bool]:
+    """The REST status a key gets and whether a new board socket opened with it is usable."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    status = client.get("/api/workspaces/").status_code
+
+    async def scenario():
+        return await usable(*await token_socket(paths(board)["board"], key))
+
+    return status, async_to_sync(scenario)()
+
+
+def test_a_password_change_revokes_every_api_token(board, participant):
+    """Changing the password revokes the person's API tokens: 401 on REST, the socket handshake refused."""
+    key = api_sign_in(participant.user)
+    assert token_still_works(board, key) == (200, True)
+    owner = browser(participant.user)
+
+    async def scenario():
+        open_socket, connected = await token_socket(paths(board)["board"], key)
+        assert connected
+        data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        response = await database_sync_to_async(owner.post)("/accounts/password/", data)
+        assert response.status_code == 302
+        assert await closed_with(open_socket) == 4401
+
+    async_to_sync(scenario)()
+    assert token_still_works(board, key) == (401, False)
+    assert not ApiToken.objects.filter(user=participant.user).exists()
+
+
+def test_a_password_reset_by_mail_revokes_every_api_token(board, participant):
+    """Setting a new password through the mailed reset link revokes the person's API tokens too."""
+    user = participant.user
+    user.email = "participant@example.org"
+    user.save(update_fields=["email"])
+    key = api_sign_in(user)
+    client = Client()
+    assert client.post("/accounts/password/reset/", {"email": user.email}).status_code == 302
+    mail = OutgoingMail.objects.get(kind="password_reset", to=user.email)
+    link = next(word for word in mail.body_text.split() if "/accounts/password/reset/" in word)
+    form = client.get(urlsplit(link).path, follow=True)
+    assert "new_password1" in form.content.decode()
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert token_still_works(board, key) == (401, False)

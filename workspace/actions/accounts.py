@@ -33,8 +33,7 @@ def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
     with transaction.atomic():
         ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
         surplus = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")[MAX_TOKENS - 1 :])
-        for old in surplus:
-            _revoke(old)
+        _revoke(surplus)
         key = new_key()
         token = ApiToken.objects.create(
             user=user,
@@ -47,10 +46,22 @@ def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def _revoke(token: ApiToken) -> None:
-    token_id = token.pk
-    token.delete()
-    transaction.on_commit(lambda: end_sockets(token_group(token_id)))
+def _revoke(tokens) -> None:
+    """The one way a token ends: deleted, and once that commits, the sockets it opened close."""
+    token_ids = [token.pk for token in tokens]
+    ApiToken.objects.filter(pk__in=token_ids).delete()
+
+    def close_their_sockets():
+        for token_id in token_ids:
+            end_sockets(token_group(token_id))
+
+    transaction.on_commit(close_their_sockets)
+
+
+def _close_sockets_of(user) -> None:
+    """Once the transaction commits, every socket the person has open closes (whatever opened it)."""
+    user_id = user.pk
+    transaction.on_commit(lambda: end_sockets(user_group(user_id)))
 
 
 def revoke_api_token(*, user, token_id) -> None:
@@ -59,17 +70,20 @@ def revoke_api_token(*, user, token_id) -> None:
         token = ApiToken.objects.select_for_update().filter(user=user, pk=as_id(token_id)).first()
         if token is None:
             raise WorkspaceError.not_found(_("No such token."))
-        _revoke(token)
+        _revoke([token])
 
 
 def change_password(*, user, password: str) -> None:
-    """Set a new password (validated by the form). Every socket of the person closes: other
-    browsers' sessions end with the old password; this browser's pages reconnect."""
+    """Set a new password (validated by the form; a change on the password page and a reset by mail
+    both land here) and end what the old one opened: every API token of the person is revoked,
+    every socket of theirs closes, other browsers' sessions end with the old password (Django's
+    session hash), and every device mark of the account stops counting (``workspace.signin``).
+    This browser's pages reconnect when the view kept its session."""
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        user_id = user.pk
-        transaction.on_commit(lambda: end_sockets(user_group(user_id)))
+        _revoke(ApiToken.objects.select_for_update().filter(user=user))
+        _close_sockets_of(user)
 
 
 def signed_out(*, session_key: str | None) -> None:
@@ -107,6 +121,5 @@ def sign_out_everywhere(*, user) -> int:
             ended.append(session.session_key)
     with transaction.atomic():
         Session.objects.filter(session_key__in=ended).delete()
-        user_id = user.pk
-        transaction.on_commit(lambda: end_sockets(user_group(user_id)))
+        _close_sockets_of(user)
     return len(ended)
