@@ -38,6 +38,8 @@ def make_member(
     country: str = "KG",
     display_name: str | None = None,
 ) -> Membership:
+    """A member added as an operator adds one: ``country`` is confirmed, as a steward's would be
+    (what members declare themselves is only a request: ``actions.update_my_membership``)."""
     user = user or make_user()
     return actions.add_member(
         workspace=workspace,

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,12 +39,15 @@ from workspace.errors import WorkspaceError
 from workspace.events import publish_to_member, record_event
 from workspace.models import Board, Card, CardStatus, Membership
 from workspace.roles import require
+from workspace.text import clean_line
 from workspace.transactions import write_transaction
 
 QUESTION_MAX = Round._meta.get_field("question").max_length
 TIMER_MAX = timedelta(days=2)
-# An anonymous round's count goes out when at least this many dots changed since the last one.
-TALLY_BATCH_MIN_CHANGES = 2
+# An anonymous round's count goes out only once at least this many different people changed
+# their dots since the last one: what k colluders can and cannot learn from two consecutive counts
+# is in docs/design.md ("Anonymity").
+TALLY_BATCH_MIN_VOTERS = 5
 
 
 def _locked(round_: Round) -> tuple[Board, Round]:
@@ -98,7 +101,7 @@ def create_round(
     require(by, "run_rounds")
     if subject not in RoundSubject.values:
         raise VotingError(_("A round is over cards or over amendments."))
-    question = " ".join((question or "").split())
+    question = clean_line(question)
     if not question:
         raise VotingError(_("Ask the question people vote on."))
     if len(question) > QUESTION_MAX:
@@ -329,7 +332,7 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
                 voter_key=voter.pk,
                 country=voter.country.code or "",
             )
-            _count_changed(round_)
+            _count_changed(round_, voter, card_id, 1)
             return _tell_voter(round_, voter, [*dots, (dot.slot, card_id, dot.card_slot)])
     except IntegrityError:
         # Another request of the same voter took the last slot at the same moment.
@@ -350,40 +353,58 @@ def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
             raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
         card_slot, slot = on_card[-1]
         Dot.objects.filter(round=round_, voter=voter, slot=slot).delete()
-        _count_changed(round_)
+        _count_changed(round_, voter, card_id, -1)
         return _tell_voter(round_, voter, [d for d in dots if d[0] != slot])
 
 
-def _count_changed(round_: Round) -> None:
-    """Note that a dot was placed or taken back; the count reaches the board in batches
-    (``publish_tallies``, a few times a second), never one frame per dot: a round opening in front
+def _count_changed(round_: Round, voter: Membership, card_id: int, delta: int) -> None:
+    """Note that ``voter`` placed (``delta`` 1) or took back (-1) a dot; the count reaches the board
+    in batches (``publish_tallies``, a few times a second), never one frame per dot: a round opening in front
     of 110 voters would send every one of them a frame for every dot (O(N²) frames), and in an
-    anonymous round a frame per dot would tie each change to whoever just clicked."""
-    Round.objects.filter(pk=round_.pk).update(dot_changes=F("dot_changes") + 1)
+    anonymous round a frame per dot would tie each change to whoever just clicked.
+
+    In an anonymous round, what each voter changed since the last count is kept (``uncounted``); a
+    dot placed and taken back again nets nothing and leaves no trace there, so it never helps
+    complete a batch. ``round_`` is the row locked by this transaction: its ``uncounted`` is the
+    latest, and no other dot or batch can write it before this one commits (in any process)."""
+    changes = {"dot_changes": F("dot_changes") + 1}
+    if round_.anonymous:
+        uncounted = {key: dict(cards) for key, cards in round_.uncounted.items()}
+        mine = uncounted.setdefault(str(voter.pk), {})
+        mine[str(card_id)] = mine.get(str(card_id), 0) + delta
+        if not mine[str(card_id)]:
+            del mine[str(card_id)]
+        if not mine:
+            del uncounted[str(voter.pk)]
+        changes["uncounted"] = uncounted
+    Round.objects.filter(pk=round_.pk).update(**changes)
     transaction.on_commit(tally_changed)  # a quiet room hears it at once, a busy one 4 times a second
 
 
-def publish_tallies(*, min_changes: int = TALLY_BATCH_MIN_CHANGES) -> list[int]:
+def publish_tallies(*, min_voters: int = TALLY_BATCH_MIN_VOTERS) -> list[int]:
     """Publish the count of every open round whose dots changed since its last published count:
-    after any change in a named round, after at least ``min_changes`` in an anonymous one (one dot
-    alone would name its voter's country). Each process's timer calls this every
-    ``voting.timers.TALLY_SECONDS``; a round is published once per batch, by whoever locks it first.
+    after any change in a named round; in an anonymous one, only once the dots of at least
+    ``min_voters`` different people differ from the last count (a dot placed and taken back again
+    counts for nothing, so someone's own clicks, or a few colluders', never complete a batch).
+    Each process's timer calls this every ``voting.timers.TALLY_SECONDS``; a round is published
+    once per batch, by whoever locks it first.
     """
     published = []
-    due = Round.objects.filter(state=RoundState.OPEN).filter(
-        Q(anonymous=False, dot_changes__gt=F("published_changes"))
-        | Q(anonymous=True, dot_changes__gte=F("published_changes") + min_changes)
-    )
-    for round_id, board_id in list(due.values_list("id", "board_id")):
+    due = Round.objects.filter(state=RoundState.OPEN, dot_changes__gt=F("published_changes"))
+    for round_id, board_id, anonymous, voters in list(due.values_list("id", "board_id", "anonymous", "uncounted")):
+        if anonymous and len(voters) < min_voters:
+            continue  # not due: no lock taken (read again under the lock when it is)
         with transaction.atomic():
             board, round_ = _locked(Round(pk=round_id, board_id=board_id))
-            needed = min_changes if round_.anonymous else 1
-            if round_.state != RoundState.OPEN or round_.dot_changes < round_.published_changes + needed:
+            if round_.state != RoundState.OPEN or round_.dot_changes <= round_.published_changes:
                 continue
             if round_.anonymous:
+                if len(round_.uncounted) < min_voters:
+                    continue
                 round_.published = current_count(round_)
+                round_.uncounted = {}
             round_.published_changes = round_.dot_changes
-            round_.save(update_fields=["published", "published_changes"])
+            round_.save(update_fields=["published", "published_changes", "uncounted"])
             _announce(board, round_, "round.updated")
         published.append(round_id)
     return published

@@ -61,11 +61,15 @@ class Round(models.Model):
     closed_by_timer = models.BooleanField(default=False)
     # Frozen at close (see voting.selectors.compute_results); never recomputed.
     results = models.JSONField(null=True, blank=True, editable=False)
-    # An anonymous round's tally and turnout as last published while it is open (voting.tallies):
-    # published in batches, never per dot, so two frames never differ by one person's dot.
+    # An anonymous round's tally and turnout as last published while it is open
+    # (voting.actions.publish_tallies): published in batches, never per dot, only once the dots of
+    # at least TALLY_BATCH_MIN_VOTERS different people differ from the last one (``uncounted``:
+    # {voter key: {card: dots placed minus taken back}} since the last count, written under the
+    # round's row lock), so that two frames never differ by the change of fewer people than that.
     published = models.JSONField(null=True, blank=True, editable=False)
     dot_changes = models.PositiveIntegerField(default=0, editable=False)
     published_changes = models.PositiveIntegerField(default=0, editable=False)
+    uncounted = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("round")

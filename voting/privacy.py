@@ -3,35 +3,51 @@
 With one or two members from a country, "Turkmenistan: 2 dots from 1 voter" says who voted for
 what. In an anonymous round, every per-country cell (turnout per country; dots and voters per card
 and country) with fewer than ``MIN_VOTERS`` voters is merged into one ``"other"`` cell; when that
-cell itself would hold one or two voters, the smallest shown countries join it until it holds at
-least ``MIN_VOTERS`` (or everything is in it). Totals stay: they are what the vote is for.
+cell itself would hold fewer than ``MIN_VOTERS`` voters whose country a steward confirmed, the
+smallest shown countries join it until it does (or everything is in it). Totals stay: they are what
+the vote is for.
+
+Members without a confirmed country (``"none"``) are always in ``"other"`` and never count towards
+its ``MIN_VOTERS``: anyone can be there (an account that declared a country nobody confirmed, a
+second account), so two such accounts and one lone voter from a small country must not make a cell
+of three that the two can subtract themselves from (docs/design.md, "Anonymity").
 
 Open rounds keep their full detail: their voters are named anyway.
 """
 
 MIN_VOTERS = 3
 OTHER = "other"
+NONE = "none"
 
 
 def merge_small_cells(cells: dict[str, dict]) -> dict[str, dict]:
     """``cells`` (country code -> counts with a ``voters`` key) with no cell under MIN_VOTERS voters
-    but ``"other"``, which then holds at least MIN_VOTERS voters or every voter there is."""
-    shown = {code: dict(counts) for code, counts in cells.items() if counts.get("voters", 0) >= MIN_VOTERS}
-    small = [counts for code, counts in cells.items() if counts.get("voters", 0) < MIN_VOTERS]
+    and no ``"none"`` cell, but ``"other"``, which then holds at least MIN_VOTERS voters with a
+    confirmed country, or every voter there is."""
+
+    def shown_alone(code: str, counts: dict) -> bool:
+        return code != NONE and counts.get("voters", 0) >= MIN_VOTERS
+
+    shown = {code: dict(counts) for code, counts in cells.items() if shown_alone(code, counts)}
+    small = [(code, counts) for code, counts in cells.items() if not shown_alone(code, counts)]
     if not small:
         return shown
     other: dict = {}
+    confirmed = 0
 
-    def absorb(counts: dict) -> None:
+    def absorb(code: str, counts: dict) -> None:
+        nonlocal confirmed
         for key, value in counts.items():
             if isinstance(value, int):
                 other[key] = other.get(key, 0) + value
+        if code != NONE:
+            confirmed += counts.get("voters", 0)
 
-    for counts in small:
-        absorb(counts)
-    while 0 < other.get("voters", 0) < MIN_VOTERS and shown:
+    for code, counts in small:
+        absorb(code, counts)
+    while other.get("voters", 0) > 0 and confirmed < MIN_VOTERS and shown:
         code = min(shown, key=lambda c: (shown[c].get("voters", 0), c))
-        absorb(shown.pop(code))
+        absorb(code, shown.pop(code))
     return {**dict(sorted(shown.items())), OTHER: other}
 
 

@@ -6,9 +6,10 @@ Privacy rules live here, once:
 - who placed which dots is shown only for an open (not anonymous) round, only after it closed;
   for an anonymous round, never, to anyone;
 - turnout (how many members voted, per country) is always shown;
-- an anonymous round shows no per-country count under three voters (``voting.privacy``), and while
-  it is open its tally and turnout are those last published in a batch (``voting.tallies``), never
-  the count of this instant: two consecutive frames never differ by one person's dot.
+- an anonymous round shows no per-country count under three voters with a confirmed country
+  (``voting.privacy``), and while it is open its tally and turnout are those last published in a
+  batch (``voting.actions.publish_tallies``), never the count of this instant: two consecutive
+  frames differ by the changes of at least five different people (docs/design.md, "Anonymity").
 """
 
 from collections import Counter, defaultdict
@@ -195,8 +196,8 @@ def compute_results(round_: Round) -> dict:
         if not round_.anonymous:
             row["voters"] = sorted(
                 (
-                    {"display_name": _voter_name(voters_by_key[v]), "country": voters_by_key[v].country or None,
-                     "dots": n}
+                    {"id": v, "display_name": _voter_name(voters_by_key[v]),
+                     "country": (voters_by_key[v].country or None) if voters_by_key[v].voter else None, "dots": n}
                     for v, n in entry["voters"].items()
                 ),
                 key=lambda person: (-person["dots"], person["display_name"].casefold()),

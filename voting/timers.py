@@ -17,8 +17,8 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
-# At most one batched count per round this often (per process; an anonymous round's count moved by
-# fewer than two dots waits for the next change or the close).
+# At most one batched count per round this often (per process; an anonymous round's count changed
+# by fewer than TALLY_BATCH_MIN_VOTERS different people waits for more of them, or the close).
 TALLY_SECONDS = 0.25
 
 

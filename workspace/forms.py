@@ -7,11 +7,28 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from workspace.roles import Role
 from workspace.signin import locked_message
+
+
+class BadFormValue(BadRequest):
+    """A form field that no page of ours sends; the 400 page shows its message (``codesign.urls``)."""
+
+
+ID_DIGITS = 18  # a bigint has 19: longer is no id of ours
+
+
+def form_id(value, *, field: str) -> int:
+    """The id a page's form sent (``form_id(request.POST.get("member"), field="member")``), read as
+    the API reads one: anything but a whole number is a 400 naming the field, never a 500. Whether
+    that id names something the viewer may see is for the view's lookup (its usual 404)."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= ID_DIGITS):
+        raise BadFormValue(_("“%(field)s” must be a whole number.") % {"field": field})
+    return int(value)
 
 
 def country_choices(blank_label):
@@ -26,7 +43,12 @@ class JoinForm(forms.Form):
         max_length=80,
         help_text=_("You can use a first name or a pseudonym."),
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices(_("— Prefer not to say —")))
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        choices=country_choices(_("— Prefer not to say —")),
+        help_text=_("Votes count you under a country once a steward has confirmed it."),
+    )
 
 
 class SignUpForm(JoinForm):
@@ -62,7 +84,13 @@ class SignUpForm(JoinForm):
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
     country = forms.ChoiceField(
-        label=_("Country (suggested to the person joining)"), required=False, choices=country_choices(_("— None —"))
+        label=_("Country (suggested to the person joining)"),
+        required=False,
+        choices=country_choices(_("— None —")),
+        help_text=_(
+            "A link for one person gives them this country at once. Through a link for several people, each "
+            "person's country waits for a steward to confirm it on the members page."
+        ),
     )
     max_uses = forms.IntegerField(label=_("How many people may use it"), min_value=1, max_value=1000, initial=1)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=14)

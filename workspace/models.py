@@ -87,7 +87,13 @@ class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     display_name = models.CharField(_("display name"), max_length=80)
+    # The country a steward set or confirmed (an invitation for one person, the members page): the
+    # one every count by country uses. A country members give themselves waits in
+    # ``requested_country`` (asked for when ``country_requested_at`` is set; "" asks for none) until
+    # a steward confirms it, never during an open round (docs/design.md, "Anonymity").
     country = CountryField(_("country"), blank=True)
+    requested_country = CountryField(_("country asked for"), blank=True)
+    country_requested_at = models.DateTimeField(_("country asked for on"), null=True, blank=True)
     # Consent to be named in the published charter (the default is no names).
     show_name_in_charter = models.BooleanField(_("name me in the charter"), default=False)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)

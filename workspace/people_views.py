@@ -17,10 +17,11 @@ from workspace.access import access_workspace
 from workspace.audit import audit, describe
 from workspace.data_export import workspace_archive
 from workspace.errors import WorkspaceError
-from workspace.models import AuditEntry, Membership
+from workspace.forms import form_id
+from workspace.models import AuditEntry, BoardState, Membership
 from workspace.roles import Role, can
 from workspace.selectors import PRESENCE_STALE_AFTER, CountryGroup
-from workspace.text import spreadsheet_safe
+from workspace.text import clean_line, spreadsheet_safe
 from workspace.views import member_page, workspace_context
 
 AUDIT_PAGE = 200
@@ -56,7 +57,9 @@ def members_page(request, slug):
     membership = _steward(request, slug)
     workspace = membership.workspace
     if request.method == "POST":
-        member = _member(membership, int(request.POST.get("member") or 0))
+        member = _member(membership, form_id(request.POST.get("member"), field="member"))
+        if request.POST.get("do") in COUNTRY_STEPS:
+            return _country_step(request, membership, member, request.POST["do"])
         try:
             member = actions.change_role(membership=member, by=membership, role=request.POST.get("role", ""))
         except WorkspaceError as error:
@@ -80,6 +83,9 @@ def members_page(request, slug):
             workspace=workspace, presence_entries__last_seen__gte=timezone.now() - PRESENCE_STALE_AFTER
         ).values_list("pk", flat=True)
     )
+    requests = [m for m in members if m.country_requested_at]
+    for member in requests:
+        member.asked_name = str(countries.name(member.requested_country.code)) if member.requested_country else ""
     groups: dict[str, CountryGroup] = {}
     for member in members:
         member.here_now = member.pk in here_now
@@ -96,8 +102,38 @@ def members_page(request, slug):
         query=query,
         role=role,
         roles=Role.choices,
+        requests=sorted(requests, key=lambda m: m.country_requested_at),
+        voting_boards=list(workspace.boards.filter(state=BoardState.VOTING).values_list("title", flat=True)),
+        country_choices=list(countries),
     )
     return render(request, "workspace/members.html", context)
+
+
+# A member's country, as a steward settles it on the members page (docs/design.md, "Anonymity").
+COUNTRY_STEPS = {
+    "confirm_country": lambda request, member, by: actions.confirm_country_request(membership=member, by=by),
+    "decline_country": lambda request, member, by: actions.decline_country_request(membership=member, by=by),
+    "set_country": lambda request, member, by: actions.set_member_country(
+        membership=member, by=by, country=request.POST.get("country", "")
+    ),
+}
+
+
+def _country_step(request, membership: Membership, member: Membership, do: str):
+    try:
+        member = COUNTRY_STEPS[do](request, member, membership)
+    except WorkspaceError as error:
+        messages.error(request, error.message)
+    else:
+        if do == "decline_country":
+            message = _("The request of %(name)s was declined.")
+        elif member.country.code:
+            message = _("%(name)s is counted under %(country)s.")
+        else:
+            message = _("%(name)s is counted under no country.")
+        country = str(countries.name(member.country.code)) if member.country.code else ""
+        messages.success(request, message % {"name": member.display_name, "country": country})
+    return redirect(request.get_full_path())
 
 
 @member_page
@@ -123,7 +159,7 @@ def audit_page(request, slug):
     kind = request.GET.get("kind", "")
     if kind in AUDIT_KINDS:
         entries = entries.filter(verb__startswith=f"{kind}.")
-    who = " ".join(request.GET.get("who", "").split())[:80]
+    who = clean_line(request.GET.get("who", ""))[:80]  # PostgreSQL refuses a NUL in a query
     if who:
         entries = entries.filter(actor_name__icontains=who)
     if request.GET.get("format") == "csv":

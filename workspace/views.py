@@ -26,7 +26,7 @@ from workspace.access import access_board, access_workspace
 from workspace.actions import invitations as invitation_actions
 from workspace.data_export import member_data
 from workspace.errors import WorkspaceError
-from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm
+from workspace.forms import InvitationForm, JoinForm, PreferencesForm, SignUpForm, form_id
 from workspace.middleware import viewer_profile
 from workspace.models import Card, Comment, Invitation, MailState, Membership, OutgoingMail
 from workspace.roles import can
@@ -244,7 +244,7 @@ def invitations_page(request, slug):
             elif do in ("resend", "remind"):
                 if do == "resend":
                     invitation = Invitation.objects.filter(
-                        workspace=workspace, pk=request.POST.get("invitation")
+                        workspace=workspace, pk=form_id(request.POST.get("invitation"), field="invitation")
                     ).first()
                     if invitation is None:
                         raise Http404(_("No such invitation."))
@@ -304,7 +304,9 @@ def revoke_invitation_page(request, slug, invitation_id):
 @require_http_methods(["GET", "POST"])
 def join(request, token):
     """Open an invitation: sign up, or join as the signed-in user."""
-    invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
+    invitations = Invitation.objects.select_related("workspace")
+    # No token has a control character (PostgreSQL refuses a NUL in a query).
+    invitation = invitations.filter(token=token).first() if token.isprintable() else None
     if invitation is None:
         return render(
             request,
@@ -374,7 +376,9 @@ def join(request, token):
 
 def safe_next(request, fallback="home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.isprintable() and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):  # a control in a Location header is a 500, and no page of ours sends one
         return target
     return reverse(fallback)
 
@@ -441,7 +445,8 @@ def _account_step(request, do: str):
             actions.set_email(user=request.user, email=request.POST.get("email", ""))
             messages.success(request, _("Your email address is saved."))
         elif do == "membership":
-            membership = Membership.objects.filter(user=request.user, pk=request.POST.get("membership")).first()
+            membership_id = form_id(request.POST.get("membership"), field="membership")
+            membership = Membership.objects.filter(user=request.user, pk=membership_id).first()
             if membership is None:
                 raise Http404(_("No such membership."))
             actions.update_my_membership(
@@ -454,6 +459,8 @@ def _account_step(request, do: str):
                 request,
                 _("How you appear in %(workspace)s is saved.") % {"workspace": membership.workspace.localized("name")},
             )
+            if membership.country_requested_at:
+                messages.info(request, _("Your new country counts once a steward has confirmed it."))
         elif do == "sign_out_everywhere":
             actions.sign_out_everywhere(user=request.user)
             logout(request)

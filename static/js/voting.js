@@ -271,6 +271,8 @@ function render() {
     }
     view.append(turnoutLine(r));
     if (!r.tally) view.append(el("p", { class: "help", text: T.hidden }));
+    // an anonymous round's count waits for changes by several people (voting.actions.publish_tallies)
+    if (r.anonymous) view.append(el("p", { class: "help", "data-batched": "", text: T.batched }));
   }
   if (viewer.can_run_rounds) view.append(facilitatorButtons(r));
 }

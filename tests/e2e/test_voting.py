@@ -41,7 +41,7 @@ class TestVoting(LiveServerTestCase):
             facilitator.get_by_label("Dots per person").fill("4")
             facilitator.get_by_label("Most dots on one card").fill("2")
             facilitator.get_by_label("Timer in minutes (optional)").fill("10")
-            # An open (named) round: an anonymous one publishes its count in batches of two dots or more.
+            # An open (named) round: an anonymous one publishes its count only after five people changed theirs.
             facilitator.get_by_label("Anonymous: nobody ever sees who placed which dots").uncheck()
             facilitator.get_by_role("button", name="Open the round").click()
 

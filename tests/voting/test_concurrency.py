@@ -2,6 +2,7 @@
 on SQLite and on PostgreSQL. The budget, the per-card cap and the close always hold."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -102,3 +103,21 @@ def test_dots_racing_the_close(server):
     assert sum(row["dots"] for row in closed["results"]["cards"]) == accepted
     status, after = server.request("POST", f"/api/rounds/{round_id}/dots/", {"card": cards[0]}, voter)
     assert status == 409
+
+
+def test_five_people_at_once_complete_an_anonymous_batch(server):
+    """Five people's dots at the same moment on an anonymous round with live results: each is noted
+    as a different person (no concurrent write loses one), so the timer publishes their count; one
+    lost would hold it back for ever (docs/design.md, "Anonymity")."""
+    board, cards = board_with_cards(server, 2, "priorities")
+    round_id = open_round(server, board, results_visibility="live", anonymous=True)
+    tokens = [server.token(name) for name in ("af", "kz", "kg", "mn", "tj")]
+    results = fire(server, [("POST", f"/api/rounds/{round_id}/dots/", {"card": cards[0]}, token) for token in tokens])
+    assert [status for status, _ in results] == [201] * 5
+    deadline = time.monotonic() + 10
+    while True:
+        tally = server.request("GET", f"/api/rounds/{round_id}/", token=tokens[0])[1]["round"]["tally"]
+        if sum(row["dots"] for row in tally) == 5 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert {row["card"]: row["dots"] for row in tally} == {cards[0]: 5, cards[1]: 0}

@@ -40,7 +40,9 @@ def test_hidden_results_reveal_no_tally_before_close(client, api, setup, facilit
     round_ = make_round(board, facilitator, results_visibility="hidden")
     for _ in range(3):
         actions.place_dot(round_=round_, voter=voter, card_id=cards[0].pk)
-    actions.publish_tallies()  # the anonymous round's batched count (the server's timer does this)
+    for other in [make_member(board.workspace, country="KZ") for _ in range(4)]:
+        actions.place_dot(round_=round_, voter=other, card_id=cards[1].pk)
+    actions.publish_tallies()  # five people changed their dots: the anonymous round's batched count
     for viewer in (steward, facilitator, voter):
         paths = read_every_path(client, api, board, round_, viewer)
         assert paths["results"].status_code == 403
@@ -49,12 +51,12 @@ def test_hidden_results_reveal_no_tally_before_close(client, api, setup, facilit
             assert '"tally": null' in paths[name] or '"tally":null' in paths[name], name
             assert '"dots": 3' not in paths[name] and '"dots":3' not in paths[name], name
             assert '"supporters":' not in paths[name], name
-    # Turnout is not a tally: everyone sees that one person voted.
-    assert json.loads(paths["round"])["round"]["turnout"]["voters"] == 1
+    # Turnout is not a tally: everyone sees that five people voted.
+    assert json.loads(paths["round"])["round"]["turnout"]["voters"] == 5
     actions.close_round(round_=round_, by=facilitator)
     after = read_every_path(client, api, board, round_, voter)
     assert after["results"].status_code == 200
-    assert after["results"].json()["cards"][0]["dots"] == 3
+    assert {row["card"]: row["dots"] for row in after["results"].json()["cards"]}[cards[0].pk] == 3
 
 
 def test_hidden_results_stay_hidden_on_the_socket(setup, facilitator, board_events):
@@ -105,3 +107,48 @@ def test_open_round_shows_voters_only_after_close(api, setup, facilitator):
     actions.close_round(round_=round_, by=facilitator)
     after = api.get(f"/api/rounds/{round_.pk}/results/").content.decode()
     assert "Secret Voter Zed" in after
+
+
+def test_no_country_is_never_a_cell_of_its_own_nor_counts_towards_other():
+    """Members without a confirmed country are anyone (two accounts of one person): they are always
+    in "other", and "other" takes in shown countries until it holds three voters a steward placed."""
+    from voting.privacy import OTHER, merge_small_cells
+
+    cells = {"KZ": {"voters": 4, "dots": 4}, "TM": {"voters": 1, "dots": 2}, "none": {"voters": 2, "dots": 2}}
+    assert merge_small_cells(cells) == {OTHER: {"voters": 7, "dots": 8}}
+    cells["none"] = {"voters": 5, "dots": 5}
+    assert merge_small_cells(cells) == {OTHER: {"voters": 10, "dots": 11}}
+    cells["KG"] = {"voters": 2, "dots": 2}
+    assert merge_small_cells(cells) == {"KZ": {"voters": 4, "dots": 4}, OTHER: {"voters": 8, "dots": 9}}
+
+
+def test_hidden_results_turnout_moves_only_with_five_people(setup, facilitator, board_events):
+    """Item 6b on the turnout: with hidden results an anonymous round still shows turnout, in
+    batches; one person voting between two of someone's own clicks never shows as a step of one."""
+    board, voter, cards = setup
+    round_ = make_round(board, facilitator, results_visibility="hidden")
+    attacker = make_member(board.workspace, country="KZ", display_name="Attacker")
+    with board_events(board) as frames:
+        actions.place_dot(round_=round_, voter=attacker, card_id=cards[0].pk)
+        actions.publish_tallies()
+        actions.place_dot(round_=round_, voter=voter, card_id=cards[1].pk)
+        actions.publish_tallies()
+        actions.remove_dot(round_=round_, voter=attacker, card_id=cards[0].pk)
+        actions.publish_tallies()
+    assert [f for f in frames if f["type"] == "round.updated"] == []
+    others = [make_member(board.workspace, country="KZ") for _ in range(4)]
+    with board_events(board) as frames:
+        for other in others:
+            actions.place_dot(round_=round_, voter=other, card_id=cards[0].pk)
+            actions.publish_tallies()
+    # the attacker's dot, placed and taken back, counted for nothing: the fifth is the fourth other
+    (frame,) = [f for f in frames if f["type"] == "round.updated"]
+    assert frame["round"]["turnout"]["voters"] == 5 and frame["round"]["tally"] is None
+
+
+def test_the_board_says_an_anonymous_count_waits_for_five_people(client, setup):
+    """The round panel's strings tell voters why the count does not move with their click."""
+    board, voter, _cards = setup
+    client.force_login(voter.user)
+    page = client.get(reverse("board", args=[board.workspace.slug, board.pk])).text
+    assert "only after at least 5 different people have changed their dots" in page

@@ -21,9 +21,10 @@ from workspace.actions.boards import BOARD_TEXTS
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import record_workspace_event
-from workspace.models import AgendaSession, Board, BoardKind, Invitation, Membership, Profile, Workspace
+from workspace.models import AgendaSession, Board, BoardKind, BoardState, Invitation, Membership, Profile, Workspace
 from workspace.roles import Role, require
-from workspace.text import clean_name, mixes_scripts, skeleton
+from workspace.stored_copies import Change, follow
+from workspace.text import clean_line, clean_name, mixes_scripts, skeleton
 from workspace.translations import TextField, clean_one, merged_translations
 
 User = get_user_model()
@@ -190,7 +191,7 @@ def create_invitation(
             country=_clean_country(country),
             max_uses=max_uses,
             expires_at=expires_at,
-            note=note,
+            note=clean_line(note),
             created_by=by.user,
         )
         audit(workspace, by, "invitation.created", invitation, {"role": role, "max_uses": max_uses})
@@ -209,6 +210,7 @@ def revoke_invitation(*, invitation: Invitation, by: Membership) -> Invitation:
 
 def _usable_invitation(token: str) -> Invitation:
     """The invitation behind ``token``, locked for this transaction, or a 404/410-kind error."""
+    token = token if token.isprintable() else ""  # no token has a control; PostgreSQL refuses a NUL
     invitation = Invitation.objects.select_for_update().select_related("workspace").filter(token=token).first()
     if invitation is None:
         raise WorkspaceError(
@@ -251,13 +253,27 @@ def _clean_display_name(display_name: str, *, workspace_id: int | None = None, m
     return display_name
 
 
+def _country_request(asked: str, confirmed: str) -> dict:
+    """The request fields of a member who asks to be counted under ``asked`` ("" for no country)
+    while ``confirmed`` is the country a steward gave them: no request when the two agree."""
+    if asked == confirmed:
+        return {"requested_country": "", "country_requested_at": None}
+    return {"requested_country": asked, "country_requested_at": timezone.now()}
+
+
 def _join(invitation: Invitation, user, display_name: str, country: str) -> Membership:
+    # Only a steward puts someone in a country (docs/design.md, "Anonymity"): an invitation for one
+    # person carries the country a steward gave them; what the person chose, or what a link for
+    # many suggests (anyone holding it, twice if they like), waits for a steward's confirmation.
+    confirmed = invitation.country.code if invitation.max_uses == 1 else ""
+    asked = _clean_country(country) or invitation.country.code
     membership = Membership.objects.create(
         user=user,
         workspace=invitation.workspace,
         role=invitation.role,
         display_name=_clean_display_name(display_name, workspace_id=invitation.workspace_id),
-        country=_clean_country(country) or invitation.country,
+        country=confirmed,
+        **_country_request(asked, confirmed),
     )
     invitation.uses += 1
     Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses)
@@ -271,6 +287,8 @@ def _join(invitation: Invitation, user, display_name: str, country: str) -> Memb
         membership,
         {"role": membership.role, "invitation": invitation.pk},
     )
+    if membership.country_requested_at:
+        audit(invitation.workspace, membership, "member.country_requested", membership, {"country": asked})
     return membership
 
 
@@ -282,7 +300,8 @@ def accept_invitation(
     Someone who is already a member keeps their membership as it is and uses up nothing.
     """
     with transaction.atomic():
-        invitation = Invitation.objects.select_related("workspace").filter(token=token).first()
+        invitations = Invitation.objects.select_related("workspace")
+        invitation = invitations.filter(token=token).first() if token.isprintable() else None  # as below
         existing = Membership.objects.filter(user=user, workspace=invitation.workspace).first() if invitation else None
         if existing is not None:
             return existing, False
@@ -344,7 +363,8 @@ def register_member_removal_hook(hook) -> None:
 def remove_member(*, membership: Membership, by: Membership) -> None:
     """A steward removes someone from the workspace; their open connections are closed at once.
 
-    What they wrote stays, shown as by a former member. The last steward cannot be removed.
+    What they wrote stays, shown as by a former member everywhere it is stored
+    (``workspace.stored_copies``). The last steward cannot be removed.
     """
     from workspace.actions.presence import announce_presence
     from workspace.events import disconnect_member
@@ -363,6 +383,8 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         audit(membership.workspace_id, by, "member.removed", membership, {"role": membership.role})
         for hook in _member_removal_hooks:
             hook(membership, by)
+        # What they wrote stays; who wrote it leaves every stored copy (the log, results, revisions).
+        follow(Change(member=membership))
         membership_id = membership.pk
         membership.delete()
         transaction.on_commit(lambda: disconnect_member(membership_id))
@@ -404,21 +426,86 @@ def update_my_membership(
     *, membership: Membership, display_name: str | None = None, country: str | None = None, consent: bool | None = None
 ) -> Membership:
     """A member changes how they appear in one workspace: their name, their country, and whether
-    the published charter may name them. Only the person themselves calls this."""
+    the published charter may name them. Only the person themselves calls this.
+
+    A country other than the one a steward confirmed is a request (``requested_country``): counts
+    keep them under the confirmed one until a steward confirms it on the members page. Giving the
+    confirmed country again withdraws the request.
+    """
     changes = {}
     if display_name is not None:
         changes["display_name"] = _clean_display_name(
             display_name, workspace_id=membership.workspace_id, member_id=membership.pk
         )
-    if country is not None:
-        changes["country"] = _clean_country(country)
+    asked = _clean_country(country) if country is not None else None
     if consent is not None:
         changes["show_name_in_charter"] = bool(consent)
     with transaction.atomic():
+        current = Membership.objects.select_for_update().get(pk=membership.pk)
+        pending = current.requested_country.code if current.country_requested_at else current.country.code
+        if asked is not None and asked != pending:
+            changes.update(_country_request(asked, current.country.code))
+            if changes["country_requested_at"]:
+                audit(current.workspace_id, current, "member.country_requested", current, {"country": asked})
         Membership.objects.filter(pk=membership.pk).update(**changes)
     for field, value in changes.items():
         setattr(membership, field, value)
     return membership
+
+
+def _change_country(membership: Membership, by: Membership, verb: str, country: str | None = None) -> Membership:
+    """A steward settles a member's country: ``country`` counts from now on (None: their request is
+    declined and their confirmed country stays). Refused while a round is open in the workspace."""
+    require(by, "manage_members")
+    if membership.workspace_id != by.workspace_id:
+        raise WorkspaceError.not_found(_("No such member."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        asked = membership.requested_country.code if membership.country_requested_at else None
+        if verb != "member.country_set" and asked is None:
+            raise WorkspaceError(_("%(name)s has not asked for another country.") % {"name": membership.display_name},
+                                 kind=WorkspaceError.CONFLICT)  # fmt: skip
+        if verb == "member.country_confirmed":
+            country = asked
+        if verb == "member.country_set" and country == membership.country.code and asked is None:
+            return membership
+        if country is not None and country != membership.country.code:
+            # Under the lock that opening a round takes (the board row), so that no round opens
+            # between this check and the change: a count never moves while people vote.
+            boards = Board.objects.select_for_update().filter(workspace_id=membership.workspace_id).order_by("pk")
+            voting = [title for title, state in boards.values_list("title", "state") if state == BoardState.VOTING]
+            if voting:
+                raise WorkspaceError(
+                    _(
+                        "A round is open on %(boards)s. A member's country changes only between rounds, so "
+                        "that no count moves while people vote: confirm it once the round has closed."
+                    ) % {"boards": ", ".join(voting)},
+                    kind=WorkspaceError.CONFLICT,
+                    code="round_open",
+                )
+            membership.country = country
+        details = {"country": (country if verb != "member.country_declined" else asked) or None}
+        membership.requested_country, membership.country_requested_at = "", None
+        membership.save(update_fields=["country", "requested_country", "country_requested_at"])
+        audit(membership.workspace_id, by, verb, membership, details)
+    return membership
+
+
+def set_member_country(*, membership: Membership, by: Membership, country: str) -> Membership:
+    """A steward gives a member their country on the members page ("" for none): counts use it at
+    once, and a request of theirs is settled. Refused (409) while a round is open in the workspace."""
+    return _change_country(membership, by, "member.country_set", _clean_country(country))
+
+
+def confirm_country_request(*, membership: Membership, by: Membership) -> Membership:
+    """A steward confirms the country a member asked for: counts use it from now on. Refused (409)
+    while a round is open in the workspace: the request stays, to confirm once it has closed."""
+    return _change_country(membership, by, "member.country_confirmed")
+
+
+def decline_country_request(*, membership: Membership, by: Membership) -> Membership:
+    """A steward declines a member's request: they stay counted under their confirmed country."""
+    return _change_country(membership, by, "member.country_declined")
 
 
 def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:

@@ -71,7 +71,7 @@ TRANSLATIONS = {
         "agenda": ["روز اول: مفهوم و مأموریت", "روز دوم: چشم‌انداز و عرصه‌های اولویت‌دار"],
     },
 }
-# username, display name, role, country
+# username, display name, role, country (confirmed: added by the operator, as a steward would set it)
 USERS = [
     ("steward", "Demo steward", Role.STEWARD, "KG"),
     ("facilitator", "Demo facilitator", Role.FACILITATOR, "KZ"),
