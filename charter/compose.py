@@ -20,6 +20,7 @@ from drafts.documents import draft_markdown
 from drafts.models import Amendment, AmendmentState, DraftContributor, DraftRevision
 from voting.models import Round, RoundState
 from workspace.models import Board, BoardKind, Card, CardKind, CardStatus, Comment, Workspace
+from workspace.text import clean_text
 from workspace.translations import in_language
 
 CHARTER_KINDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
@@ -169,7 +170,7 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
             "title": board.title,
             "titles": _titles(board),
             "source": f"revision {revision.number}" if revision else "draft",
-            "markdown": (revision.markdown if revision else draft_markdown(board.pk)).strip(),
+            "markdown": clean_text(revision.markdown if revision else draft_markdown(board.pk)).strip(),
         }
         round_ = _latest_closed_round(board)
         if round_ is not None:

@@ -13,6 +13,7 @@ from drafts.models import DraftRevision
 from workspace import actions as workspace_actions
 from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
+from workspace.forms import BadFormValue, form_id
 from workspace.ratelimit import check_rate
 from workspace.roles import can
 from workspace.translations import is_rtl, translation_languages
@@ -22,8 +23,8 @@ from workspace.views import member_page, workspace_context
 def _diff(workspace, numbers: str):
     """The comparison asked for with ``?diff=1,2``, or None."""
     try:
-        first, second = (int(n) for n in numbers.split(","))
-    except ValueError:
+        first, second = (form_id(n, field="diff") for n in numbers.split(","))
+    except (ValueError, BadFormValue):
         return None
     versions = {v.number: v for v in CharterVersion.objects.filter(workspace=workspace, number__in=[first, second])}
     if first not in versions or second not in versions:
@@ -57,9 +58,9 @@ def charter_page(request, slug):
                 messages.success(request, _("Version %(number)s is published.") % {"number": version.number})
             elif request.POST.get("do") == "settings":
                 revisions = {
-                    key.removeprefix("revision-"): int(value)
+                    str(form_id(key.removeprefix("revision-"), field=key)): form_id(value, field=key)
                     for key, value in request.POST.items()
-                    if key.startswith("revision-") and value.isdigit()
+                    if key.startswith("revision-") and value
                 }
                 actions.update_settings(
                     membership=membership,
@@ -68,7 +69,7 @@ def charter_page(request, slug):
                         code: {"title": request.POST.get(f"title-{code}", "")}
                         for code, _name in translation_languages()
                     },
-                    custom_boards=[int(v) for v in request.POST.getlist("custom_boards") if v.isdigit()],
+                    custom_boards=[form_id(v, field="custom_boards") for v in request.POST.getlist("custom_boards")],
                     revisions=revisions,
                     list_adopted=request.POST.get("list_adopted") == "on",
                     appendix=request.POST.get("appendix") == "on",

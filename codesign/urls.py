@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from workspace import account_views
+from workspace.forms import BadFormValue
 
 urlpatterns = [
     path(
@@ -53,6 +54,8 @@ def permission_denied(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, BadFormValue):  # its message is for people; other 400s' are not
+        return _error_page(request, 400, "invalid", str(exception))
     return _error_page(request, 400, "invalid", _("The request could not be understood."))
 
 

@@ -38,6 +38,8 @@ def idempotent(view_method):
             return view_method(view, request, *args, **kwargs)
         if len(key) > KEY_MAX:
             raise WorkspaceError(_("An Idempotency-Key can be at most %(max)d characters long.") % {"max": KEY_MAX})
+        if not key.isprintable():  # it is stored, and PostgreSQL refuses a NUL
+            raise WorkspaceError(_("An Idempotency-Key cannot hold control characters."))
         since = timezone.now() - KEEP_FOR
         try:
             with transaction.atomic():

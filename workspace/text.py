@@ -20,6 +20,12 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def clean_line(text: str | None) -> str:
+    """One line of text as it is stored (a title, a question, a notice, a reason): no control
+    characters, single spaces."""
+    return " ".join(clean_text(text or "").split())
+
+
 def clean_name(text: str) -> str:
     """A display name as it may be shown: NFKC-normalised, one line, no controls, no bidi or
     zero-width characters, single spaces."""

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from workspace.errors import WorkspaceError
-from workspace.text import clean_text
+from workspace.text import clean_line, clean_text
 
 
 class Translated(models.Model):
@@ -65,7 +65,7 @@ class TextField:
 def clean_one(text, spec: TextField, *, label: str) -> str:
     if not isinstance(text, str):
         raise WorkspaceError(_("%(field)s must be text.") % {"field": label})
-    text = " ".join(clean_text(text).split()) if spec.one_line else clean_text(text).strip()
+    text = clean_line(text) if spec.one_line else clean_text(text).strip()
     if len(text) > spec.max_length:
         raise WorkspaceError(
             _("%(field)s can be at most %(max)d characters long.") % {"field": label, "max": spec.max_length}

@@ -11,11 +11,12 @@ from workspace.events import record_workspace_event
 from workspace.models import Board, Membership, Workspace
 from workspace.ratelimit import check_rate
 from workspace.roles import require
+from workspace.text import clean_line
 from workspace.transactions import write_transaction
 
 
 def _clean(text: str | None, *, required: bool) -> str:
-    text = " ".join((text or "").split())
+    text = clean_line(text)
     if required and not text:
         raise FacilitationError(_("Write the message first."))
     if len(text) > Notice.TEXT_MAX:

@@ -13,7 +13,7 @@ from workspace.events import record_event
 from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
 from workspace.roles import require
 from workspace.selectors import board_data
-from workspace.text import clean_text
+from workspace.text import clean_line, clean_text
 from workspace.translations import TextField, merged_translations
 
 # Boards ---------------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ BOARD_TEXTS = {"title": TextField(120), "guiding_question": TextField(500, one_l
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
     changes = {}
     if title is not None:
-        title = " ".join(clean_text(title).split())
+        title = clean_line(title)
         if not title:
             raise WorkspaceError(_("A board needs a title."))
         if len(title) > Board._meta.get_field("title").max_length:

@@ -25,6 +25,7 @@ from workspace.errors import WorkspaceError
 from workspace.mail import queue_mail
 from workspace.models import Invitation, Membership, Workspace
 from workspace.roles import Role, require
+from workspace.text import clean_text
 
 ROWS_MAX = 500
 REMIND_AFTER = timedelta(hours=20)
@@ -103,7 +104,7 @@ def _role(value: str) -> str:
 def read_rows(text: str) -> list[list[str]]:
     """The rows of a CSV paste or file: commas, semicolons (a spreadsheet in Russian) or tabs (a
     paste from a spreadsheet); a header row naming the columns is skipped."""
-    text = text.lstrip("\ufeff").strip()
+    text = clean_text(text.lstrip("\ufeff")).strip()
     if not text:
         return []
     first = text.splitlines()[0]
