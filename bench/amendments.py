@@ -5,7 +5,9 @@ amendment event each person on the board receives.
 A draft of N characters in Cyrillic, Dari and English typed by 110 editors in small edits (many
 items from many clients, as a real room makes), with 30 open amendments on it. Targets: the check
 that runs every few seconds while people type (twin + every open passage) under 100 ms at
-20,000 characters; one amendment event under 2 KB.
+20,000 characters; one amendment event under 2 KB. Then the word diff an amendment stores, on the
+wordings that were slowest with difflib ("a a a ..." against "a b a b ...": 8-12 s at 1,000
+characters, ~34 s at 2,000): target under 0.5 s for the longest wording allowed (2,000 characters).
 
     .venv/bin/python bench/amendments.py [--chars 20000 200000] [--json]
 """
@@ -94,6 +96,24 @@ def measure(chars: int) -> dict:
     }
 
 
+def diff_figures() -> list[dict]:
+    """How long the stored word diff takes on the worst wordings we know, at the size limit."""
+    chance = random.Random(2)
+    cases = {
+        "a a a / a b a b, 1,000 chars": (" ".join(["a"] * 500), " ".join(["a b"] * 250)),
+        "a a a / a b a b, 2,000 chars": (" ".join(["a"] * 1000)[:2000], " ".join(["a b"] * 500)[:2000]),
+        "random a/b words, 2,000 chars": tuple(" ".join(chance.choice("ab") for _ in range(1000)) for _ in "xy"),
+        "Dari and Russian, 2,000 chars": (("ما با هم می‌نویسیم. Мы строим центр. " * 60)[:2000],
+                                          ("Мы строим центр. ما با هم می‌نویسیم. " * 60)[:2000]),
+    }  # fmt: skip
+    rows = []
+    for name, (before, after) in cases.items():
+        started = time.perf_counter()
+        ops = passages.word_diff(before, after)
+        rows.append({"case": name, "ms": round((time.perf_counter() - started) * 1000, 1), "ops": len(ops)})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chars", type=int, nargs="+", default=[20_000, 100_000])
@@ -111,6 +131,7 @@ def main():
         ],
         args.json,
     )
+    report(diff_figures(), [("word diff", "case"), ("ms", "ms"), ("parts", "ops")], args.json)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,11 @@ class DraftsConfig(AppConfig):
         from workspace.timers import register_batch
 
         register_batch(publish_supports)
+        # Amendments' events and revisions' editors follow removals and edits.
+        from drafts.stored_copies import follow_in_drafts
+        from workspace import stored_copies
+
+        stored_copies.register("amendments and revisions", follow_in_drafts)
         # A member's data and the workspace archive carry the drafts.
         from workspace.data_export import register_board_section, register_member_section
 

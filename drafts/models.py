@@ -114,6 +114,9 @@ class Amendment(models.Model):
     state = models.CharField(max_length=10, choices=AmendmentState.choices, default=AmendmentState.OPEN)
     outdated = models.BooleanField(default=False)
     current = models.TextField(blank=True)
+    # The word diff of ``original`` and ``proposed`` (``drafts.passages.word_diff``), computed once
+    # when they are stored, never on a read.
+    diff = models.JSONField(default=list, blank=True)
     decided_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)

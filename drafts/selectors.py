@@ -36,7 +36,7 @@ def amendment_data(amendment, supporters: list[int] | None = None) -> dict:
         "original": original,
         "proposed": proposed,
         "reason": amendment.reason,
-        "diff": passages.word_diff(original, proposed),
+        "diff": amendment.diff,
         "state": amendment.state,
         "outdated": amendment.outdated,
         "current": amendment.current if amendment.outdated else None,

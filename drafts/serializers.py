@@ -6,6 +6,7 @@ from workspace.serializers import AuthorSerializer, CardSerializer, PayloadSeria
 
 
 class EditorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="the member (revisions saved before 2026-12 have none)")
     display_name = serializers.CharField()
     country = serializers.CharField(allow_null=True)
 

@@ -23,5 +23,10 @@ class VotingConfig(AppConfig):
 
         register_member_section("dots", member_dots)
         register_workspace_section("rounds", workspace_rounds)
+        # Frozen results hold cards' words and named voters: they follow removals and edits.
+        from voting.stored_copies import follow_in_results
+        from workspace import stored_copies
+
+        stored_copies.register("round results", follow_in_results)
         # Voters place their dots over the board socket (voting.sockets registers the frame).
         import voting.sockets  # noqa: F401

@@ -9,6 +9,7 @@ Nothing about a single dot is ever recorded, so an anonymous round's entries car
 """
 
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from workspace.models import AuditEntry, BoardState, Membership, Workspace
 from workspace.roles import Role
@@ -47,6 +48,10 @@ _SENTENCES = {
     "member.joined": lambda: _("joined as %(role)s"),
     "member.role_changed": lambda: _("changed the role of %(target)s from %(from)s to %(to)s"),
     "member.removed": lambda: _("removed %(target)s (%(role)s)"),
+    "member.country_requested": lambda: _("asked to be counted under %(country)s"),
+    "member.country_confirmed": lambda: _("confirmed that %(target)s is counted under %(country)s"),
+    "member.country_declined": lambda: _("declined the request of %(target)s to be counted under %(country)s"),
+    "member.country_set": lambda: _("set the country of %(target)s to %(country)s"),
     "invitation.created": lambda: _("created an invitation link for %(max_uses)s people as %(role)s"),
     "invitation.revoked": lambda: _("withdrew an invitation link for %(role)s"),
     "invitation.mailed": lambda: _("invited %(count)s people by email"),
@@ -95,7 +100,10 @@ def describe(entry: AuditEntry) -> str:
     for key in ("role", "from", "to"):
         if key in values:
             values[key] = _role(values[key])
-    values.update(target=entry.target_label, format=str(details.get("format", "")).upper())
+    if "country" in details:
+        values["country"] = str(countries.name(details["country"])) if details["country"] else _("no country")
+    target = str(_("a former member")) if details.get("former_target") else entry.target_label
+    values.update(target=target, format=str(details.get("format", "")).upper())
     try:
         return template() % values
     except (KeyError, TypeError, ValueError):

@@ -24,16 +24,17 @@ from drafts import passages
 from drafts.actions.editing import save_revision
 from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_updates
 from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
-from drafts.selectors import amendment_data, removed_amendment_data
+from drafts.selectors import amendment_data
 from workspace import board_rules
 from workspace.actions import take_down_card
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.events import publish_draft_update, record_event, rewrite_events
+from workspace.events import publish_draft_update, record_event
 from workspace.markdown import render_markdown
 from workspace.models import Board, Card, CardKind, CardStatus, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
+from workspace.stored_copies import Change, follow
 from workspace.text import clean_text
 
 
@@ -101,10 +102,17 @@ def propose_amendment(
     if not original and start is None:
         raise WorkspaceError(_("Say where to insert the words."))
     check_rate("amendment", by.pk)
+    diff = passages.word_diff(original, proposed)  # bounded, and outside the board's lock
     with transaction.atomic():
         board = board_rules.locked_board(board.pk, board_rules.AMENDMENTS)
         doc, text = _draft(board.pk)
         value = str(text)
+        if not value:
+            raise WorkspaceError(
+                _("The draft is empty: write its first words in the draft itself, then suggest changes to them."),
+                kind=WorkspaceError.CONFLICT,
+                code="draft_empty",
+            )
         at = passages.locate(value, original, start)
         if at is None:
             raise WorkspaceError(
@@ -135,6 +143,7 @@ def propose_amendment(
             original=original,
             proposed=proposed,
             reason=reason,
+            diff=diff,
         )
         _publish(board, amendment, "created", by)
     return amendment
@@ -149,7 +158,19 @@ def update_amendment(
     refresh: bool = False,
 ) -> Amendment:
     """Its author changes the proposed words or the reason, or refreshes an outdated amendment
-    against the passage's words as they are now (which it then proposes to change)."""
+    against the passage's words as they are now (which it then proposes to change).
+
+    Its earlier words and reason leave every stored copy (``workspace.stored_copies``). The new word
+    diff is computed before the board is locked, against the words read then; if they changed
+    before the lock was had, the change is refused (409) rather than stored with a stale diff."""
+    if proposed is not None:
+        proposed = _clean(proposed, Amendment.WORDS_MAX)
+    if reason is not None:
+        reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+    seen = Amendment.objects.filter(pk=amendment.pk).first() or amendment
+    original = passages.Positions(*_draft(seen.board_id)).words(seen.start, seen.end) if refresh else seen.original
+    wording = (original, seen.proposed if proposed is None else proposed)
+    diff = passages.word_diff(*wording)
     with transaction.atomic():
         board = board_rules.locked_board(amendment.board_id, board_rules.AMENDMENTS)
         amendment = _locked_amendment(amendment)
@@ -158,12 +179,19 @@ def update_amendment(
         if amendment.state != AmendmentState.OPEN:
             raise WorkspaceError(_("This amendment was already decided."), kind=WorkspaceError.CONFLICT)
         if proposed is not None:
-            amendment.proposed = _clean(proposed, Amendment.WORDS_MAX)
+            amendment.proposed = proposed
         if reason is not None:
-            amendment.reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+            amendment.reason = reason
         if refresh:
             amendment.original = passages.Positions(*_draft(board.pk)).words(amendment.start, amendment.end)
             amendment.outdated, amendment.current = False, ""
+        if (amendment.original, amendment.proposed) != wording:
+            raise WorkspaceError(
+                _("The passage changed while your change was being saved. Please try again."),
+                kind=WorkspaceError.CONFLICT,
+                code="passage_changed",
+            )
+        amendment.diff = diff
         if not amendment.original and not amendment.proposed:
             raise WorkspaceError(_("The passage is gone: there is nothing left to change."))
         if amendment.original == amendment.proposed:
@@ -177,6 +205,7 @@ def update_amendment(
         card.edited_at = now
         card.save(update_fields=["body", "body_html", "edited_at"])
         _publish(board, amendment, "updated", by)
+        follow(Change(board=board, card=card, amendment=amendment))
     return amendment
 
 
@@ -247,6 +276,8 @@ def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:
     amendment.outdated, amendment.current = True, current
     amendment.save(update_fields=["outdated", "current"])
     _publish(board, amendment, "outdated", None)
+    # The words it held before (maybe typed and deleted again) leave the earlier events.
+    follow(Change(board=board, amendment=amendment))
     return True
 
 
@@ -267,6 +298,7 @@ def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = 
             other.outdated, other.current = False, ""
             other.save(update_fields=["outdated", "current"])
             _publish(board, other, "updated", None)
+            follow(Change(board=board, amendment=other))
 
 
 def check_amendments(*, board_id: int) -> None:
@@ -351,8 +383,12 @@ def remove_amendment(*, amendment: Amendment, by: Membership) -> None:
                 _("This amendment was accepted: its words are in the draft now. Change the draft instead."),
                 kind=WorkspaceError.CONFLICT,
             )
+        amendment.original = amendment.proposed = amendment.reason = amendment.current = ""
+        amendment.decision_reason, amendment.diff = "", []
+        amendment.save(update_fields=["original", "proposed", "reason", "current", "decision_reason", "diff"])
+        AmendmentSupport.objects.filter(amendment=amendment).delete()
         take_down_card(board, card, by)
-        rewrite_events(board=board, key="amendment", object_id=amendment.pk, value=removed_amendment_data(amendment))
+        follow(Change(board=board, amendment=amendment))
         record_event(
             board=board,
             type="amendment.removed",

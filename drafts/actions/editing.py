@@ -21,6 +21,7 @@ from workspace.errors import WorkspaceError
 from workspace.events import publish_draft_update, record_event
 from workspace.models import Board, Membership
 from workspace.roles import can, require
+from workspace.text import clean_line, clean_text
 
 COMPACT_AFTER_UPDATES = 500
 AUTO_REVISION_EVERY = timedelta(minutes=10)
@@ -111,7 +112,8 @@ def _editors_since(board: Board, since) -> list[dict]:
         contributors = contributors.filter(last_edit_at__gt=since)
     return sorted(
         (
-            {"display_name": c.membership.display_name, "country": c.membership.country.code or None}
+            {"id": c.membership_id, "display_name": c.membership.display_name,
+             "country": c.membership.country.code or None}
             for c in contributors
         ),
         key=lambda person: person["display_name"].casefold(),
@@ -125,7 +127,7 @@ def save_revision(*, board: Board, by: Membership | None, name: str = "", automa
     """
     if by is not None:
         require(by, "manage_boards")
-    name = " ".join((name or "").split())
+    name = clean_line(name)
     if len(name) > REVISION_NAME_MAX:
         raise WorkspaceError(_("A revision name can be at most %(max)d characters.") % {"max": REVISION_NAME_MAX})
     with transaction.atomic():
@@ -137,7 +139,7 @@ def save_revision(*, board: Board, by: Membership | None, name: str = "", automa
             board=board,
             number=(last.number if last else 0) + 1,
             name=name,
-            markdown=str(text),
+            markdown=clean_text(str(text)),
             editors=_editors_since(board, last.created_at if last else None),
             automatic=automatic,
             created_by=by,

@@ -50,7 +50,8 @@ def test_save_list_view_and_diff(api, board, participant, facilitator, board_eve
     with board_events(board) as frames:
         first = client.post(f"/api/boards/{board.pk}/draft/revisions/", {"name": "after day 1"}, format="json")
     assert first.status_code == 201
-    assert first.json()["editors"] == [{"display_name": participant.display_name, "country": "AF"}]
+    editor = {"id": participant.pk, "display_name": participant.display_name, "country": "AF"}
+    assert first.json()["editors"] == [editor]
     assert frames[0]["type"] == "draft.revision_saved"
     type_into(board, facilitator, "# Mission\n\nWe research and act.\n\nTogether.")
     client.post(f"/api/boards/{board.pk}/draft/revisions/", {"name": "after day 2"}, format="json")

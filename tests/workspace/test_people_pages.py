@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import make_card, make_member, make_round, make_user
 from voting import actions as voting_actions
 from workspace import actions
+from workspace.audit import describe
 from workspace.models import AuditEntry, Board, Membership
 from workspace.roles import Role
 
@@ -76,7 +77,9 @@ def test_removal_asks_first_says_what_happens_and_keeps_the_cards(client, worksp
     card.refresh_from_db()
     assert card.author is None and card.body == "Water first"
     entry = AuditEntry.objects.get(workspace=workspace, verb="member.removed")
-    assert entry.actor == steward and entry.target_label == participant.display_name
+    # The trail says a steward removed someone, not whom: the name left every stored copy.
+    assert entry.actor == steward and entry.target_label == ""
+    assert describe(entry) == "removed a former member (Participant)"
 
 
 @pytest.mark.parametrize("role", [Role.FACILITATOR, Role.PARTICIPANT])

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from workspace.board_rules import CARDS, COMMENTS, locked_board
 from workspace.errors import WorkspaceError
-from workspace.events import record_event, rewrite_events
+from workspace.events import record_event
 from workspace.markdown import render_markdown
 from workspace.models import Board, Card, CardKind, CardStatus, Comment, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
-from workspace.selectors import card_data, comment_data, removed_card_data
-from workspace.text import clean_text
+from workspace.selectors import card_data, comment_data
+from workspace.stored_copies import Change, follow
+from workspace.text import clean_line, clean_text
 
 GROUP_LABEL_MAX = Card._meta.get_field("group_label").max_length
 HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
@@ -103,7 +104,7 @@ def update_card(
             raise WorkspaceError(_("Unknown card status: %(status)s.") % {"status": status})
         changes["status"] = status
     if group_label is not None:
-        group_label = " ".join(group_label.split())
+        group_label = clean_line(group_label)
         if len(group_label) > GROUP_LABEL_MAX:
             raise WorkspaceError(_("A group label can be at most %(max)d characters long.") % {"max": GROUP_LABEL_MAX})
         changes["group_label"] = group_label
@@ -129,8 +130,8 @@ def update_card(
             changed["edited_at"] = card.edited_at
         card.save(update_fields=list(changed))
         if "body" in changed:
-            # Its earlier text leaves the replay log (the latest stays in card.updated below).
-            rewrite_events(board=board, key="card", object_id=card.pk, value=card_data(card))
+            # Its earlier text leaves every stored copy (the latest stays in card.updated below).
+            follow(Change(board=board, card=card))
         fields = sorted(set(changed) - {"body_html", "edited_at"})
         record_event(
             board=board, type="card.updated", payload={"card": card_data(card), "changed": fields}, actor=by.user
@@ -152,29 +153,16 @@ def remove_card(*, card: Card, by: Membership) -> None:
 
 
 def take_down_card(board: Board, card: Card, by: Membership) -> None:
-    """Mark the card removed by ``by`` and take its text, author and comments out of the board's
-    replay log (and out of the results of a round it was in: they keep its dots and rank, not its
-    words). The caller holds the board locked and records the event (``remove_card`` here,
-    ``drafts.actions.remove_amendment`` for an amendment's card)."""
+    """Mark the card removed by ``by``: its words leave the card itself and every stored copy
+    (``workspace.stored_copies``: the replay log with its comments, the results of a round it was
+    in, which keep its dots and rank). The caller holds the board locked and records the event
+    (``remove_card`` here, ``drafts.actions.remove_amendment`` for an amendment's card)."""
     card.removed_at = timezone.now()
     card.removed_by = by
-    card.save(update_fields=["removed_at", "removed_by"])
-    rewrite_events(board=board, key="card", object_id=card.pk, value=removed_card_data(card))
-    for comment in Comment.objects.filter(card=card).select_related("author"):
-        rewrite_events(board=board, key="comment", object_id=comment.pk, value=_forgotten_comment(comment))
-
-    def without_text(round_data):
-        for row in (round_data.get("results") or {}).get("cards", []):
-            if row.get("card") == card.pk:
-                row.update(body="", removed=True)
-        return round_data
-
-    rewrite_events(board=board, key="round", object_id=None, value=without_text, where={"state": "closed"})
-
-
-def _forgotten_comment(comment: Comment) -> dict:
-    return {**comment_data(comment), "state": "removed", "author": None, "body": "", "body_html": "",
-            "hidden_reason": ""}  # fmt: skip
+    card.body = card.body_html = card.group_label = ""
+    card.save(update_fields=["removed_at", "removed_by", "body", "body_html", "group_label"])
+    Comment.objects.filter(card=card).update(body="", body_html="", hidden_reason="")
+    follow(Change(board=board, card=card))
 
 
 # Comments -------------------------------------------------------------------------------------
@@ -220,7 +208,7 @@ def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
             return comment
         comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
-        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
+        follow(Change(board=board, comment=comment))
         record_event(board=board, type="comment.updated", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
 
@@ -231,16 +219,18 @@ def remove_comment(*, comment: Comment, by: Membership) -> Comment:
         board = locked_board(comment.card.board_id, COMMENTS)
         comment = _own_visible_comment(comment, by)
         comment.removed_at = timezone.now()
-        comment.save(update_fields=["removed_at"])
-        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
+        comment.body = comment.body_html = ""
+        comment.save(update_fields=["removed_at", "body", "body_html"])
+        follow(Change(board=board, comment=comment))
         record_event(board=board, type="comment.removed", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
 
 
 def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
-    """A facilitator hides a comment; everyone sees that it was hidden, and why."""
+    """A facilitator hides a comment; everyone sees that it was hidden, and why. Its words and
+    writer leave every stored copy, as a removed comment's do."""
     require(by, "moderate")
-    reason = " ".join(clean_text(reason or "").split())
+    reason = clean_line(reason)
     if not reason:
         raise WorkspaceError(_("Say why the comment is hidden; everyone will see the reason."))
     if len(reason) > HIDDEN_REASON_MAX:
@@ -253,7 +243,8 @@ def hide_comment(*, comment: Comment, by: Membership, reason: str) -> Comment:
         if comment.hidden_at or comment.removed_at:
             raise WorkspaceError(_("This comment is already hidden or removed."), kind=WorkspaceError.CONFLICT)
         comment.hidden_at, comment.hidden_reason, comment.hidden_by = timezone.now(), reason, by
-        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        rewrite_events(board=board, key="comment", object_id=comment.pk, value=comment_data(comment))
+        comment.body = comment.body_html = ""  # nobody is shown it again: it is not kept either
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "body", "body_html"])
+        follow(Change(board=board, comment=comment))
         record_event(board=board, type="comment.hidden", payload={"comment": comment_data(comment)}, actor=by.user)
     return comment
