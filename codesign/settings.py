@@ -169,6 +169,9 @@ RATE_LIMITS = {
     "notice": (20, 60),  # a facilitator's messages and summonses to everyone
     "amendment": (10, 600),  # proposals to change a draft: each one lands on everyone's board
     "amendment_support": (60, 60),
+    # Editing one's card, comment or amendment: each edit rewrites every stored copy of the words
+    # (workspace.stored_copies), so edits are counted like posts.
+    "edit": (30, 600),
 }
 # Charter exports being rendered at once (HTML, PDF, DOCX; one already rendered is served without
 # waiting): per member, on the whole site (every process: the slots are in the cache, Redis once

@@ -165,7 +165,7 @@ class AmendmentDetailView(GenericAPIView):
     author withdraws it or a facilitator removes it (DELETE: its words leave the board)."""
 
     serializer_class = AmendmentSerializer
-    may_refuse = {"patch": (409,), "delete": (409,)}
+    may_refuse = {"patch": (409, 429), "delete": (409,)}
 
     def get(self, request, amendment_id):
         amendment, _membership = access_amendment(request.user, amendment_id)

@@ -110,6 +110,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
+        # Completing the mailed link proves the mailbox: this browser is the owner's device from now
+        # on, so strangers failing at the account cannot keep the owner out of it (a locked-out
+        # owner resets; the new password voided every earlier mark).
+        signin.remember_device(self.request, form.user)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your new password is set and your API tokens are revoked. Sign in with it."))
         return redirect("login")

@@ -294,7 +294,7 @@ class CardDetailView(GenericAPIView):
     """Edit a card (author: text; facilitators: anything) or remove it."""
 
     serializer_class = CardSerializer
-    may_refuse = (409,)
+    may_refuse = {"patch": (409, 429), "delete": (409,)}
 
     @extend_schema(request=CardUpdateSerializer, responses={200: CardSerializer})
     def patch(self, request, card_id):
@@ -345,7 +345,7 @@ class CommentDetailView(GenericAPIView):
     """The author edits or removes their comment."""
 
     serializer_class = CommentSerializer
-    may_refuse = (409,)
+    may_refuse = {"patch": (409, 429), "delete": (409,)}
 
     @extend_schema(request=CommentUpdateSerializer, responses={200: CommentSerializer})
     def patch(self, request, comment_id):

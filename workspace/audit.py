@@ -48,6 +48,7 @@ _SENTENCES = {
     "member.joined": lambda: _("joined as %(role)s"),
     "member.role_changed": lambda: _("changed the role of %(target)s from %(from)s to %(to)s"),
     "member.removed": lambda: _("removed %(target)s (%(role)s)"),
+    "member.removed_former": lambda: _("removed a former member (%(role)s)"),  # their name is gone
     "member.country_requested": lambda: _("asked to be counted under %(country)s"),
     "member.country_confirmed": lambda: _("confirmed that %(target)s is counted under %(country)s"),
     "member.country_declined": lambda: _("declined the request of %(target)s to be counted under %(country)s"),
@@ -91,6 +92,8 @@ def describe(entry: AuditEntry) -> str:
         details["state"] = str(BoardState(details["state"]).label) if details["state"] in BoardState.values else ""
     if verb == "round.closed" and entry.actor_id is None and not entry.actor_name:
         verb = "round.closed_by_timer"
+    if verb == "member.removed" and details.get("former_target"):
+        verb = "member.removed_former"
     if verb == "charter.exported" and details.get("version") is None:
         verb = "charter.exported_preview"
     template = _SENTENCES.get(verb)

@@ -38,7 +38,7 @@ from workspace.errors import WorkspaceError
 from workspace.events import board_group, member_group
 from workspace.middleware import language_for_socket
 from workspace.selectors import board_seq, events_after
-from workspace.ws_auth import credential_groups
+from workspace.ws_auth import credential_groups, credentials_hold
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +163,11 @@ class MemberSocket:
         self.credential_groups = credential_groups(self.scope)
         for group in self.credential_groups:
             await self.channel_layer.group_add(group, self.channel_name)
+        if not await credentials_hold(self.scope):  # ended while this socket was on its way in
+            await self.release()
+            self.membership = None
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return False
         return True
 
     async def release(self) -> None:

@@ -51,22 +51,29 @@ def record_event(*, board: Board, type: str, payload: dict, actor=None) -> Board
     return event
 
 
-def rewrite_events(*, board: Board, key: str, object_id: int, value, where: dict | None = None) -> int:
+def rewrite_events(
+    *, board: Board, key: str, object_id: int, value, where: dict | None = None, before_seq: int | None = None
+) -> int:
     """Make the board's stored events that carry object ``object_id`` under ``payload[key]`` carry
     ``value`` instead (the caller holds the board locked, in the transaction that changed it).
 
     The event log is a replay log: a client resuming from 0 gets what it stores. So it holds what
     people may still see, never more: a removed or hidden comment, a removed card and a card's
     earlier text are rewritten out of it (the rule is in docs/realtime.md). ``where`` narrows the
-    events by other payload fields (``{"card": 7}`` for the comments of card 7). Returns how many
-    events changed.
+    events by other payload fields (``{"card": 7}`` for the comments of card 7), ``before_seq`` to
+    the events before that one. Returns how many events changed.
     """
     lookup = {f"payload__{key}__{field}": wanted for field, wanted in (where or {"id": object_id}).items()}
     changed = []
-    for event in BoardEvent.objects.filter(board=board, **lookup):
-        event.payload[key] = value(event.payload[key]) if callable(value) else value
-        changed.append(event)
-    BoardEvent.objects.bulk_update(changed, ["payload"])
+    events = BoardEvent.objects.filter(board=board, **lookup)
+    if before_seq is not None:
+        events = events.filter(seq__lt=before_seq)
+    for event in events:
+        new = value(event.payload[key]) if callable(value) else value
+        if new != event.payload[key]:  # an event already saying it is not written again
+            event.payload[key] = new
+            changed.append(event)
+    BoardEvent.objects.bulk_update(changed, ["payload"], batch_size=500)
     return len(changed)
 
 

@@ -38,8 +38,9 @@ class Change:
 
     - ``card``: its text was edited, or it was removed (``removed_at`` set);
     - ``comment``: edited, removed or hidden;
-    - ``amendment`` (``drafts.models.Amendment``, with its ``card``): its words, reason or outdated
-      words changed, or it was removed;
+    - ``amendment`` (``drafts.models.Amendment``, with its ``card``): its words or reason changed,
+      or it was removed; with ``passage_only``, only what its passage says now (``current``), which
+      changes while people type;
     - ``member``: a member is leaving the workspace (before the row goes): every copy then names
       them as no one, the way the board shows "a former member".
     """
@@ -49,6 +50,7 @@ class Change:
     comment: Comment | None = None
     amendment: object | None = None
     member: Membership | None = None
+    passage_only: bool = False
 
 
 _copies: dict[str, Callable[[Change], None]] = {}
@@ -79,8 +81,9 @@ def names(value, member: Membership) -> bool:
     voter, a revision's editor)? Copies stored before they carried an ``id`` are matched by name."""
     if not (isinstance(value, dict) and "display_name" in value):
         return False
-    if "id" in value:
-        return value["id"] == member.pk
+    for key in ("id", "member"):  # the fishbowl's speakers carry "member"
+        if key in value:
+            return value[key] == member.pk
     return value["display_name"] == member.display_name
 
 
@@ -149,12 +152,15 @@ def _follow_in_events(change: Change) -> None:
 def _follow_in_retry_answers(change: Change) -> None:
     """Answers kept for a retried POST (``workspace.idempotency``): a retry gets the card or comment
     as it is now, never the words it was posted with."""
+    comments = [change.comment] if change.comment is not None else []
     if change.card is not None:
         rows = IdempotentRequest.objects.filter(path__regex=r"^/api/boards/\d+/cards/$", body__id=change.card.pk)
         rows.update(body=card_as_shown(change.card))
-    if change.comment is not None:
-        rows = IdempotentRequest.objects.filter(path__regex=r"^/api/cards/\d+/comments/$", body__id=change.comment.pk)
-        rows.update(body=comment_as_shown(change.comment))
+        if change.card.removed_at:  # its comments went with it
+            comments = Comment.objects.filter(card=change.card).select_related("author", "card")
+    for comment in comments:
+        rows = IdempotentRequest.objects.filter(path__regex=r"^/api/cards/\d+/comments/$", body__id=comment.pk)
+        rows.update(body=comment_as_shown(comment))
     if change.member is not None:
         rows = IdempotentRequest.objects.filter(user_id=change.member.user_id)
         rewrite_rows(rows, "body", lambda body: without_member(body, change.member))

@@ -13,6 +13,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from workspace.events import session_group, token_group, user_group
@@ -41,6 +42,28 @@ def credential_groups(scope) -> list[str]:
         if session_key:
             groups.append(session_group(session_key))
     return groups
+
+
+@database_sync_to_async
+def credentials_hold(scope) -> bool:
+    """Does what opened the socket still hold, read afresh? Asked once the socket is in its
+    credential groups: a sign-out, a revoked token or a new password that came between the
+    handshake's check and joining the groups is seen here, and one after it closes the socket."""
+    from django.contrib.auth import HASH_SESSION_KEY
+    from django.utils.crypto import constant_time_compare
+
+    from workspace.models import ApiToken
+
+    user = scope.get("user")
+    if scope.get("api_token_id"):
+        return ApiToken.objects.filter(pk=scope["api_token_id"], user_id=user.pk).exists()
+    session = scope.get("session")
+    key = getattr(session, "session_key", None)
+    if not key or not session.exists(key):
+        return False
+    fresh = get_user_model()._default_manager.filter(pk=user.pk).first()
+    stored = session.get(HASH_SESSION_KEY)
+    return fresh is not None and (stored is None or constant_time_compare(stored, fresh.get_session_auth_hash()))
 
 
 def same_origin(scope) -> bool:

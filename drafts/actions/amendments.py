@@ -167,6 +167,7 @@ def update_amendment(
         proposed = _clean(proposed, Amendment.WORDS_MAX)
     if reason is not None:
         reason = _clean(reason, Amendment.REASON_MAX, strip=True)
+    check_rate("edit", by.pk)
     seen = Amendment.objects.filter(pk=amendment.pk).first() or amendment
     original = passages.Positions(*_draft(seen.board_id)).words(seen.start, seen.end) if refresh else seen.original
     wording = (original, seen.proposed if proposed is None else proposed)
@@ -277,7 +278,7 @@ def _mark_outdated(board: Board, amendment: Amendment, current: str) -> bool:
     amendment.save(update_fields=["outdated", "current"])
     _publish(board, amendment, "outdated", None)
     # The words it held before (maybe typed and deleted again) leave the earlier events.
-    follow(Change(board=board, amendment=amendment))
+    follow(Change(board=board, amendment=amendment, passage_only=True))
     return True
 
 
@@ -298,7 +299,7 @@ def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = 
             other.outdated, other.current = False, ""
             other.save(update_fields=["outdated", "current"])
             _publish(board, other, "updated", None)
-            follow(Change(board=board, amendment=other))
+            follow(Change(board=board, amendment=other, passage_only=True))
 
 
 def check_amendments(*, board_id: int) -> None:

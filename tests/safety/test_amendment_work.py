@@ -12,6 +12,7 @@ from drafts import passages
 from drafts.documents import new_doc, replace_text
 from tests.factories import make_card, make_member
 from tests.workspace.test_markdown import _within
+from workspace import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,38 @@ def test_an_insertion_into_an_empty_draft_is_a_clear_409(api, board, participant
     assert response.json()["code"] == "draft_empty"
     assert "empty" in response.json()["detail"]
     assert not board.amendments.exists()
+
+
+def test_while_people_type_only_the_newest_event_holds_the_passages_words(board, facilitator, participant):
+    """Typing into an amendment's passage again and again: every recheck rewrites the one event that
+    still held the passage's words, so the work per recheck does not grow with the board's history."""
+    from drafts.documents import stored_updates
+    from workspace.models import BoardEvent
+
+    text_now = "We publish research every year."
+    doc, text = new_doc()
+    drafts.store_draft_update(board_id=board.pk, by=facilitator, update=replace_text(doc, text, text_now))
+    amendment = drafts.propose_amendment(board=board, by=participant, original="every year", proposed="twice a year",
+                                         start=text_now.find("every year"))  # fmt: skip
+    events = BoardEvent.objects.filter(board=board, payload__amendment__id=amendment.pk)
+    for n in range(12):
+        doc, text = new_doc(*stored_updates(board.pk)[0])
+        typed = text_now.replace("every year", f"every {'odd ' if n % 2 else 'even '}year")
+        drafts.store_draft_update(board_id=board.pk, by=facilitator, update=replace_text(doc, text, typed))
+        drafts.check_amendments(board_id=board.pk)
+        holding = [e.payload["amendment"]["current"] for e in events.all() if e.payload["amendment"]["current"]]
+        assert holding == [f"every {'odd ' if n % 2 else 'even '}year"]
+    assert events.count() == 13  # created, then one "outdated" per change
+
+
+def test_edits_are_counted_like_posts(board, participant, settings):
+    """Each edit rewrites every stored copy of the words: past the allowance, a clear 429-kind refusal."""
+    from workspace.errors import WorkspaceError
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "edit": (3, 600)}
+    card = make_card(board, participant, "First wording")
+    for n in range(3):
+        actions.update_card(card=card, by=participant, body=f"Wording {n}")
+    with pytest.raises(WorkspaceError) as refused:
+        actions.update_card(card=card, by=participant, body="One edit too many")
+    assert refused.value.kind == WorkspaceError.TOO_MANY

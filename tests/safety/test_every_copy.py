@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text, stored_updates
+from facilitation import actions as fishbowl
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
 from tests.workspace.test_board_socket import drain, open_socket
 from voting import actions as voting
@@ -80,7 +81,12 @@ def propose(room, proposed, reason):
 
 def card_removed_after_its_round(room):
     card = make_card(room["board"], room["author"], f"{PLANTED} card: water for everyone")
-    make_comment(card, room["reader"], f"A comment on it, {PLANTED}")
+    # Posted with an Idempotency-Key: the answer kept for a retry holds the comment's words too.
+    rest = APIClient()
+    rest.force_authenticate(user=room["reader"].user)
+    posted = rest.post(f"/api/cards/{card.pk}/comments/", {"body": f"A comment on it, {PLANTED}"}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="comment-1")  # fmt: skip
+    assert posted.status_code == 201
     closed_round(room)
     actions.remove_card(card=card, by=room["facilitator"])
 
@@ -154,6 +160,9 @@ def member_removed(room):
     type_into(room["board"], author, MISSION + " Together.")
     drafts.save_revision(board=room["board"], by=room["facilitator"], name="After the author typed")
     closed_round(room)
+    fishbowl.raise_hand(member=author)
+    # Renamed since: copies that name them under either name must all forget them.
+    author = actions.update_my_membership(membership=author, display_name=f"{NAME} Second")
     actions.remove_member(membership=author, by=room["steward"])
     return "An idea by the author"
 

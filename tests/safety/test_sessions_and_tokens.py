@@ -257,3 +257,41 @@ def test_a_password_reset_by_mail_revokes_every_api_token(board, participant):
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     assert token_still_works(board, key) == (401, False)
+
+
+@pytest.mark.parametrize("ends", ["token revoked", "password changed", "signed out"])
+def test_a_socket_whose_credentials_end_on_its_way_in_is_refused(board, participant, monkeypatch, ends):
+    """What opened a socket ends after the handshake checked it but before the socket joined the
+    groups that close it: the socket is refused, not left open for good."""
+    import workspace.consumers
+
+    key = api_sign_in(participant.user)
+    token = ApiToken.objects.get(digest=digest(key))
+    owner = browser(participant.user)
+    real_access = workspace.consumers.access_board
+
+    def access_then_end(user, board_id):
+        found = real_access(user, board_id)
+        if ends == "token revoked":
+            actions.revoke_api_token(user=participant.user, token_id=token.pk)
+        elif ends == "password changed":
+            actions.change_password(user=participant.user, password=NEW_PASSWORD)
+        else:
+            actions.sign_out_everywhere(user=participant.user)
+        return found
+
+    monkeypatch.setattr(workspace.consumers, "access_board", access_then_end)
+
+    async def scenario():
+        if ends == "token revoked":
+            comm, connected = await token_socket(paths(board)["board"], key)
+        else:
+            cookie = f"sessionid={owner.cookies['sessionid'].value}".encode()
+            headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", cookie)]
+            comm = WebsocketCommunicator(application, paths(board)["board"], headers=headers)
+            connected, _code = await comm.connect()
+        result = await usable(comm, connected)
+        await comm.disconnect()
+        return result
+
+    assert async_to_sync(scenario)() is False

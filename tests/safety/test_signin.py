@@ -289,3 +289,29 @@ def test_the_browser_a_password_is_changed_on_keeps_its_device(one_window):
     six_addresses_fail("steward")
     again = device.post("/accounts/login/", {"username": "steward", "password": new}, REMOTE_ADDR=STEWARD_HOME)
     assert again.status_code == 302
+
+
+def test_an_owner_locked_out_everywhere_resets_and_signs_in_from_that_browser(one_window):
+    """Strangers keep the account locked for every unmarked device; the owner, on a new device,
+    resets the password through the mailed link and then signs in from that browser at once."""
+    from urllib.parse import urlsplit
+
+    from workspace.models import OutgoingMail
+
+    user = make_user("steward", password=PASSWORD)
+    user.email = "steward@example.org"
+    user.save(update_fields=["email"])
+    six_addresses_fail("steward")
+    browser = Client()
+    new_password = "A new passphrase for the steward 2026"
+    assert browser.post("/accounts/login/", {"username": "steward", "password": PASSWORD}).status_code == 429
+    browser.post("/accounts/password/reset/", {"email": user.email}, REMOTE_ADDR=STEWARD_HOME)
+    mail = OutgoingMail.objects.get(kind="password_reset", to=user.email)
+    link = next(word for word in mail.body_text.split() if "/accounts/password/reset/" in word)
+    form = browser.get(urlsplit(link).path, follow=True)
+    done = browser.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    six_addresses_fail("steward")  # and the strangers go on
+    page = browser.post("/accounts/login/", {"username": "steward", "password": new_password}, REMOTE_ADDR=STEWARD_HOME)
+    assert page.status_code == 302 and "_auth_user_id" in browser.session
+    assert token_try("steward", new_password, address=STEWARD_HOME).status_code == 429  # an unmarked device still waits

@@ -114,6 +114,8 @@ def update_card(
         changes["position"] = position
     if set(changes) - {"body", "body_html"}:
         require(by, "curate_cards")
+    if "body" in changes:
+        check_rate("edit", by.pk)
     with transaction.atomic():
         board = locked_board(card.board_id, CARDS)
         card = _live_card(card.pk)
@@ -201,6 +203,7 @@ def _own_visible_comment(comment: Comment, by: Membership) -> Comment:
 def edit_comment(*, comment: Comment, by: Membership, body: str) -> Comment:
     """The author rewrites their comment; everyone sees it marked as edited."""
     body = _clean_body(body, Comment.BODY_MAX)
+    check_rate("edit", by.pk)
     with transaction.atomic():
         board = locked_board(comment.card.board_id, COMMENTS)
         comment = _own_visible_comment(comment, by)

@@ -384,6 +384,9 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         for hook in _member_removal_hooks:
             hook(membership, by)
         # What they wrote stays; who wrote it leaves every stored copy (the log, results, revisions).
+        # The workspace's boards are held first (in one order), so no event naming them commits
+        # meanwhile on PostgreSQL and escapes the rewrite.
+        list(Board.objects.select_for_update().filter(workspace_id=membership.workspace_id).order_by("pk").values("pk"))
         follow(Change(member=membership))
         membership_id = membership.pk
         membership.delete()
