@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from facilitation import actions
 from facilitation.errors import FacilitationError
+from facilitation.models import Notice
 from facilitation.selectors import console_state, fishbowl_state, notice_data, notices, room_state, session_data
 from facilitation.serializers import (
     ConsoleSerializer,
@@ -80,6 +81,23 @@ class NoticeListView(GenericAPIView):
         data = validated(MessageSerializer, request)
         notice = actions.post_message(workspace=membership.workspace, by=membership, **data)
         return Response(notice_data(notice), status=status.HTTP_201_CREATED)
+
+
+class NoticeDetailView(GenericAPIView):
+    """Facilitators withdraw a message or "everyone to board X": it leaves every page."""
+
+    serializer_class = NoticeSerializer
+    may_refuse = (409,)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, slug, notice_id):
+        membership = access_workspace(request.user, slug)
+        require(membership, "facilitate")
+        notice = Notice.objects.filter(pk=notice_id, workspace=membership.workspace).first()
+        if notice is None:
+            raise FacilitationError.not_found(_("No such notice."))
+        actions.withdraw_notice(notice=notice, by=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SummonView(GenericAPIView):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("workspaces/<slug:slug>/room/", api.RoomView.as_view(), name="api-room"),
     path("workspaces/<slug:slug>/console/", api.ConsoleView.as_view(), name="api-console"),
     path("workspaces/<slug:slug>/notices/", api.NoticeListView.as_view(), name="api-notices"),
+    path("workspaces/<slug:slug>/notices/<int:notice_id>/", api.NoticeDetailView.as_view(), name="api-notice"),
     path("boards/<int:board_id>/summon/", api.SummonView.as_view(), name="api-summon"),
     path("sessions/<int:session_id>/start/", api.SessionStartView.as_view(), name="api-session-start"),
     path("sessions/<int:session_id>/extend/", api.SessionExtendView.as_view(), name="api-session-extend"),

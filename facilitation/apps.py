@@ -16,3 +16,8 @@ class FacilitationConfig(AppConfig):
         from workspace.actions.members import register_member_removal_hook
 
         register_member_removal_hook(release_removed_member)
+        # A seat offered and not taken goes to the next, on the batcher's tick.
+        from facilitation.actions.fishbowl import expire_offers
+        from workspace.timers import register_batch
+
+        register_batch(expire_offers)

@@ -25,6 +25,8 @@ class Notice(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # A facilitator took it back: it leaves every page (the console's history keeps it, marked).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")

@@ -54,11 +54,15 @@ def notice_data(notice: Notice) -> dict:
         "board": board,
         "author": author_data(notice.author),
         "created_at": iso(notice.created_at),
+        "withdrawn_at": iso(notice.withdrawn_at),
     }
 
 
-def notices(workspace: Workspace, *, limit: int | None = None) -> list[dict]:
+def notices(workspace: Workspace, *, limit: int | None = None, withdrawn: bool = True) -> list[dict]:
+    """The workspace's notices, newest first (``withdrawn`` False: only those still shown)."""
     rows = Notice.objects.filter(workspace=workspace).select_related("board", "author", "workspace")
+    if not withdrawn:
+        rows = rows.filter(withdrawn_at=None)
     return [notice_data(notice) for notice in (rows[:limit] if limit else rows)]
 
 
@@ -101,7 +105,7 @@ def room_state(workspace: Workspace) -> dict:
         "seq": seq,
         "server_time": timezone.now().isoformat(),
         "sessions": [session_data(s) for s in workspace.agenda.all()],
-        "notices": notices(workspace, limit=RECENT_NOTICES),
+        "notices": notices(workspace, limit=RECENT_NOTICES, withdrawn=False),
         "fishbowl": fishbowl_state(workspace),
     }
 

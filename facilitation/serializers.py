@@ -46,6 +46,7 @@ class NoticeSerializer(serializers.Serializer):
     board = NoticeBoardSerializer(allow_null=True)
     author = serializers.DictField(allow_null=True)
     created_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="set once a facilitator took it back")
 
 
 class SpeakerSerializer(serializers.Serializer):

@@ -42,6 +42,9 @@ def console_strings() -> dict:
         "sent": _("Sent to everyone."),
         "since": _("New since %(time)s"),
         "summon_line": _("Everyone to “%(board)s”"),
+        "withdraw": _("Withdraw"),
+        "withdrawn": _("Withdrawn"),
+        "confirm_withdraw": _("Take this back from every page?"),
         "seats_taken": _("%(taken)s of %(seats)s seats taken"),
         "waiting": _("%(count)s waiting"),
     }

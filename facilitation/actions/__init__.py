@@ -10,6 +10,7 @@ Changes to boards and rounds made from the console are the workspace and voting 
 from facilitation.actions.fishbowl import (
     accept_seat,
     decline_seat,
+    expire_offers,
     leave_bowl,
     lower_hand,
     raise_hand,
@@ -17,7 +18,7 @@ from facilitation.actions.fishbowl import (
     set_seats,
     unseat_speaker,
 )
-from facilitation.actions.notices import post_message, summon_to_board
+from facilitation.actions.notices import post_message, summon_to_board, withdraw_notice
 from facilitation.actions.sessions import end_session, extend_session, retitle_session, start_session
 
 __all__ = [
@@ -35,4 +36,6 @@ __all__ = [
     "start_session",
     "summon_to_board",
     "unseat_speaker",
+    "withdraw_notice",
+    "expire_offers",
 ]

@@ -11,6 +11,8 @@ workspace row locked, so two requests never both see the last seat free; one row
 (a unique constraint) means nobody holds two seats or two places.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,9 @@ from workspace.roles import require
 from workspace.transactions import write_transaction
 
 TAKEN = (SpeakerState.SEATED, SpeakerState.OFFERED)
+# A seat offered and not taken within this long goes to the next in the queue (the one it was
+# offered to has stepped away: their hand is lowered, and they raise it again when back).
+OFFER_SECONDS = 120
 
 
 def _conflict(message) -> FacilitationError:
@@ -49,16 +54,39 @@ def _fill(fishbowl: Fishbowl) -> None:
         speaker.save(update_fields=["state", "offered_at"])
 
 
-def _announce(workspace: Workspace, fishbowl: Fishbowl, by: Membership, change: str, member: Membership) -> dict:
+def _announce(
+    workspace: Workspace, fishbowl: Fishbowl, by: Membership | None, change: str, member: Membership
+) -> dict:
     _fill(fishbowl)
     state = fishbowl_state(workspace)
     record_workspace_event(
         workspace=workspace,
         type="fishbowl.updated",
         payload={"fishbowl": state, "change": change, "member": member.pk},
-        actor=by.user,
+        actor=by.user if by else None,
     )
     return state
+
+
+def expire_offers() -> list[int]:
+    """Give every seat offered more than ``OFFER_SECONDS`` ago and not taken to the next in the
+    queue (the hand of the one it was offered to is lowered). Each server process runs this on the
+    batcher's tick (``workspace.timers``); the workspace's lock makes each lapse happen once.
+    Returns the workspaces whose fishbowl changed."""
+    cutoff = timezone.now() - timedelta(seconds=OFFER_SECONDS)
+    lapsed = Speaker.objects.filter(state=SpeakerState.OFFERED, offered_at__lte=cutoff)
+    changed = []
+    for workspace_id in sorted(set(lapsed.values_list("fishbowl__workspace_id", flat=True))):
+        with write_transaction():
+            workspace, fishbowl = _locked(Workspace(pk=workspace_id))
+            places = list(lapsed.filter(fishbowl=fishbowl).select_related("membership"))
+            if not places:
+                continue  # taken, declined or lapsed in another process meanwhile
+            for place in places:
+                place.delete()
+            _announce(workspace, fishbowl, None, "offer_lapsed", places[0].membership)
+        changed.append(workspace_id)
+    return changed
 
 
 def _own_place(fishbowl: Fishbowl, member: Membership) -> Speaker | None:

@@ -71,9 +71,13 @@ def first_lines(state: dict, membership, path: str) -> dict:
         summon = None
     here = bool(summon and path == summon["board"]["url"])
     live = any(s["state"] == SessionState.LIVE for s in state["sessions"])
+    # The newer of the two first (a message sent after a summons is news), but a summons to the
+    # board one is on says nothing new once there.
+    message_first = here or bool(message and summon and message["id"] > summon["id"])
     shown = [kind for kind, on in (("banner", message), ("summon", summon)) if on]
-    shown = (shown if here else shown[::-1]) + (["session"] if live else [])
-    lines = {"here": here, "first": shown[0] if shown else "", "more": shown[1:], "more_count": len(shown) - 1}
+    shown = (shown if message_first else shown[::-1]) + (["session"] if live else [])
+    lines = {"here": here, "message_first": message_first, "first": shown[0] if shown else "", "more": shown[1:],
+             "more_count": len(shown) - 1}  # fmt: skip
     if message:
         says = format_into(_("Message from %(name)s") + ":", name=_author_name(message))
         lines["message"] = {**message, "from": says}

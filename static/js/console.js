@@ -220,10 +220,29 @@ form.addEventListener("submit", async (event) => {
 room.on("notice", (notice) => {
   history.querySelector("[data-history-empty]")?.remove();
   const what = notice.kind === "summon" ? format(S.summon_line, { board: localized(notice.board, "title") }) : "";
-  history.prepend(el("li", { class: "history__item" },
+  history.prepend(el("li", { class: "history__item", "data-notice": String(notice.id) },
     el("span", { class: "muted small", text: `${formatTime(notice.created_at)} · ${notice.author ? notice.author.display_name : ""}` }),
     what ? el("span", { text: what }) : null,
-    notice.text ? el("span", { dir: "auto", text: notice.text }) : null));
+    notice.text ? el("span", { dir: "auto", text: notice.text }) : null,
+    el("button", { type: "button", class: "button button--small", "data-notice-withdraw": "", text: S.withdraw })));
+});
+
+// Withdrawing a message or "everyone to board X": it leaves every page; the history keeps it, marked.
+history.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-notice-withdraw]");
+  if (!button || !window.confirm(S.confirm_withdraw)) return;
+  const id = button.closest("[data-notice]").dataset.notice;
+  button.disabled = true;
+  try {
+    await api("DELETE", `/api/workspaces/${slug}/notices/${id}/`);
+  } catch (err) {
+    button.disabled = false;
+    window.alert(err.message);
+  }
+});
+room.on("notice_withdrawn", (id) => {
+  const button = history.querySelector(`[data-notice="${id}"] [data-notice-withdraw]`);
+  if (button) button.replaceWith(el("span", { class: "muted small", "data-notice-withdrawn": "", text: S.withdrawn }));
 });
 
 const fishbowlEl = page.querySelector("[data-console-fishbowl]");

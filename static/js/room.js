@@ -147,16 +147,19 @@ async function offerStep(step) {
 offerEl.querySelector("[data-offer-accept]").addEventListener("click", () => offerStep("accept-seat"));
 offerEl.querySelector("[data-offer-decline]").addEventListener("click", () => offerStep("decline-seat"));
 
-// On a phone only the most pressing line shows: a seat offered to you, "come to board X", a
-// message, "everyone to this board" once you are on it, the session; a button opens the rest.
+// On a phone only the most pressing line shows: a seat offered to you, then the newer of "come to
+// board X" and a message ("everyone to this board" once you are on it comes after the message),
+// the session; a button opens the rest.
 // Wider screens show every line, in the same order.
 const toggleEl = root.querySelector("[data-room-toggle]");
 let expanded = false;
 
 function drawStrip() {
   const here = summonEl.querySelector("[data-summon-link]").hidden; // the summons is to this board
-  const ranked = here ? [offerEl, bannerEl, summonEl, sessionEl] : [offerEl, summonEl, bannerEl, sessionEl];
-  root.classList.toggle("room--summon-here", here); // the order, in the stylesheet
+  // The newer of the message and the summons first (as the server draws it: room.first_lines).
+  const messageFirst = here || Number(bannerEl.dataset.notice || 0) > Number(summonEl.dataset.notice || 0);
+  const ranked = messageFirst ? [offerEl, bannerEl, summonEl, sessionEl] : [offerEl, summonEl, bannerEl, sessionEl];
+  root.classList.toggle("room--message-first", messageFirst); // the order, in the stylesheet
   const shown = ranked.filter((el) => !el.hidden);
   shown.forEach((el, index) => el.classList.toggle("room__strip--more", index > 0));
   root.classList.toggle("room--expanded", expanded);
@@ -196,6 +199,11 @@ function apply(frame) {
     drawNotices();
     drawStrip();
     emit("notice", frame.notice);
+  } else if (frame.type === "notice.withdrawn") {
+    state.notices = state.notices.filter((n) => n.id !== frame.notice_id);
+    drawNotices();
+    drawStrip();
+    emit("notice_withdrawn", frame.notice_id);
   } else if (frame.type === "fishbowl.updated" || frame.type === "fishbowl.local") {
     state.fishbowl = frame.fishbowl;
     drawOffer();
@@ -256,7 +264,20 @@ window.addEventListener("online", () => {
   if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) socket.attempts = 0;
 });
 
+// "Everyone to board X" leaves by itself once it is SUMMON_FRESH old (counted on the server's clock).
+let summonShown = !summonEl.hidden;
+function tick() {
+  tickSession();
+  const summon = state.notices.find((n) => n.kind === "summon");
+  const fresh = Boolean(summon) && -secondsUntil(summon.created_at) < SUMMON_FRESH;
+  if (summonShown && !fresh) {
+    drawNotices();
+    drawStrip();
+  }
+  summonShown = !summonEl.hidden;
+}
+
 drawAll();
-window.setInterval(tickSession, 1000);
+window.setInterval(tick, 1000);
 socket.connect();
 window.codesignRoom = room; // for the browser tests

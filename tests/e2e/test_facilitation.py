@@ -170,3 +170,23 @@ class TestFacilitation(LiveServerTestCase):
             expect(offer).to_be_hidden()
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(watcher, "fishbowl")
+
+    def test_a_withdrawn_message_leaves_the_participants_page(self):
+        """The facilitator withdraws a message from the console's history: the participant's banner
+        goes at once, and the console marks the message withdrawn."""
+        from playwright.sync_api import expect
+
+        with chromium_browser() as browser:
+            facilitator = sign_in(browser, self.live_server_url, "facilitator")
+            participant = sign_in(browser, self.live_server_url, "kg", viewport={"width": 360, "height": 740})
+            participant.goto(f"{self.base}/boards/{self.board.pk}/")
+            expect(participant.locator("[data-connection]")).to_have_text("Live")
+            facilitator.goto(f"{self.base}/facilitate/")
+            facilitator.get_by_role("textbox", name="Message to everyone").fill("Break until 15:30")
+            facilitator.get_by_role("button", name="Send to everyone").click()
+            banner = participant.locator("[data-room-banner]")
+            expect(banner).to_contain_text("Break until 15:30", timeout=2000)
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            facilitator.locator("[data-history] [data-notice-withdraw]").first.click()
+            expect(banner).to_be_hidden(timeout=2000)
+            expect(facilitator.locator("[data-history] [data-notice-withdrawn]").first).to_have_text("Withdrawn")

@@ -196,3 +196,24 @@ def test_a_removed_member_frees_their_seat_for_the_next(workspace, hands, stewar
     assert frames[-1]["change"] == "member_removed"
     assert frames[-1]["fishbowl"]["seated"] == []
     assert ids(frames[-1]["fishbowl"]["offered"]) == [hands[1].pk]
+
+
+def test_a_seat_offered_and_not_taken_goes_to_the_next(workspace, hands, room_events):
+    """Two minutes after a seat was offered and not taken, the hand is lowered and the next in the
+    queue is offered the seat (before, an offer never ran out and the seat stayed empty)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for member in hands:
+        actions.raise_hand(member=member)
+    Speaker.objects.filter(membership=hands[0]).update(offered_at=timezone.now() - timedelta(seconds=121))
+    Speaker.objects.filter(membership=hands[1]).update(offered_at=timezone.now() - timedelta(seconds=60))
+    with room_events(workspace) as frames:
+        assert actions.expire_offers() == [workspace.pk]
+    state = fishbowl_state(workspace)
+    assert hands[0].pk not in ids(state["offered"] + state["queue"] + state["seated"])
+    assert hands[1].pk in ids(state["offered"])  # offered a minute ago: still theirs
+    assert hands[5].pk in ids(state["offered"])  # the freed seat went to the first waiting
+    assert [(f["type"], f["change"]) for f in frames] == [("fishbowl.updated", "offer_lapsed")]
+    assert actions.expire_offers() == []  # nothing lapsed twice

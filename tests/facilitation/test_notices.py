@@ -81,12 +81,56 @@ def test_the_page_draws_the_most_pressing_line_first_as_the_script_does(client, 
     assert '<button type="button" class="room__toggle" data-room-toggle aria-expanded="false">1 more</button>' in html
     # On the summoned board: the message first, the summons ("to this board", no link) folded.
     html = strips(summoned)
-    assert 'class="room room--summon-here"' in html
+    assert 'class="room room--message-first"' in html
     assert 'class="room__strip room__summon room__strip--more"' in html
     assert "asks everyone to this board." in html
+    # A message sent after the summons is news: it comes first on other boards too.
+    actions.post_message(workspace=workspace, by=facilitator, text="Newer than the summons")
+    html = strips(elsewhere)
+    assert 'class="room room--message-first"' in html
+    assert 'class="room__strip room__summon room__strip--more"' in html
     # Its author is not summoned by their own notice; with one line left, no button.
     client.force_login(facilitator.user)
     html = client.get(f"/w/{workspace.slug}/boards/{elsewhere.pk}/").content.decode()
     assert 'data-room-summon role="alert" hidden' in html
     assert 'class="room__strip room__banner"' in html
     assert 'data-room-toggle aria-expanded="false" hidden>' in html
+
+
+def test_a_facilitator_withdraws_a_summons_and_it_leaves_every_page(api, workspace, facilitator, participant,
+                                                                     room_events):  # fmt: skip
+    """DELETE on a notice: everyone's room hears notice.withdrawn, the room state no longer carries
+    it (so no page draws it), the console's history keeps it marked, and the audit says so."""
+    from facilitation.selectors import notices, room_state
+    from workspace.audit import describe
+    from workspace.models import AuditEntry
+
+    board = workspace_boards(workspace)[1]
+    notice = actions.summon_to_board(board=board, by=facilitator)
+    url = f"/api/workspaces/{workspace.slug}/notices/{notice.pk}/"
+    assert api.as_user(participant.user).delete(url).status_code == 403
+    client = api.as_user(facilitator.user)
+    with room_events(workspace) as frames:
+        assert client.delete(url).status_code == 204
+    assert [(f["type"], f["notice_id"]) for f in frames] == [("notice.withdrawn", notice.pk)]
+    assert room_state(workspace)["notices"] == []
+    assert notices(workspace)[0]["withdrawn_at"] is not None
+    again = client.delete(url)
+    assert again.status_code == 409
+    verbs = list(AuditEntry.objects.filter(workspace=workspace).order_by("id").values_list("verb", flat=True))
+    assert verbs[-2:] == ["notice.summon", "notice.withdrawn"]
+    assert describe(AuditEntry.objects.get(verb="notice.summon")) == f"asked everyone to come to {board.title}"
+
+
+def test_a_notice_of_another_workspace_answers_as_a_missing_one(api, workspace, facilitator):
+    """Withdrawing another workspace's notice is the same 404 as one that does not exist."""
+    other = make_workspace()
+    from tests.factories import make_member
+
+    theirs = actions.post_message(workspace=other, by=make_member(other, "facilitator"), text="Theirs")
+    client = api.as_user(facilitator.user)
+    missing = client.delete(f"/api/workspaces/{workspace.slug}/notices/999999/")
+    foreign = client.delete(f"/api/workspaces/{workspace.slug}/notices/{theirs.pk}/")
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.json() == foreign.json()
+    assert Notice.objects.get(pk=theirs.pk).withdrawn_at is None
