@@ -9,7 +9,7 @@ import * as decoding from "lib0/decoding";
 import { yCollab, yRemoteSelections as relayedSelections, yUndoManagerKeymap } from "y-codemirror.next";
 import { yRemoteSelections } from "./remote-selections.js";
 import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
-import { Decoration, EditorView, keymap, drawSelection, placeholder as placeholderText } from "@codemirror/view";
+import { Decoration, EditorView, ViewPlugin, keymap, drawSelection, placeholder as placeholderText } from "@codemirror/view";
 import { defaultKeymap } from "@codemirror/commands";
 import { markdown } from "@codemirror/lang-markdown";
 import { syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
@@ -28,6 +28,38 @@ const passagesField = StateField.define({
   },
   provide: (field) => EditorView.decorations.from(field),
 });
+
+// Each line runs in its own direction, from its first strong character: a Russian line under a Dari
+// one reads left to right with its full stop at the end. Lines without a letter (empty, digits,
+// markup) keep the page's direction. CodeMirror is told to read the direction line by line, so
+// arrow keys and selections follow each line's own direction.
+const LETTER = /\p{L}/u;
+const autoDirection = Decoration.line({ attributes: { dir: "auto" } });
+
+function lineDirections(view) {
+  const lines = [];
+  for (const { from, to } of view.visibleRanges) {
+    for (let pos = from; pos <= to; ) {
+      const line = view.state.doc.lineAt(pos);
+      if (LETTER.test(line.text)) lines.push(autoDirection.range(line.from));
+      pos = line.to + 1;
+    }
+  }
+  return Decoration.set(lines);
+}
+
+const directionPerLine = [
+  EditorView.perLineTextDirection.of(true),
+  ViewPlugin.define(
+    (view) => ({
+      decorations: lineDirections(view),
+      update(update) {
+        if (update.docChanged || update.viewportChanged) this.decorations = lineDirections(update.view);
+      },
+    }),
+    { decorations: (plugin) => plugin.decorations },
+  ),
+];
 
 function absolute(doc, json) {
   const position = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), doc);
@@ -74,7 +106,8 @@ export function mountDraftEditor(options) {
         markdown(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-label": options.label || "Draft", dir: "auto" }),
+        EditorView.contentAttributes.of({ "aria-label": options.label || "Draft" }),
+        directionPerLine,
         placeholderText(options.placeholder || ""),
         editable.of(EditorView.editable.of(!options.readOnly)),
         passagesField,

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from workspace.markdown import render_markdown
+from workspace.markdown import clean_html, render_markdown
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -217,3 +217,47 @@ def test_plain_urls_become_links():
     assert links == [
         {"href": "https://docs.example.org/d/1AbC/edit?usp=sharing", "rel": "nofollow noopener noreferrer"}
     ]
+
+
+def test_each_line_of_a_paragraph_takes_its_own_direction():
+    """A Dari line and a Russian line under it (one newline apart) are two blocks, each dir="auto"."""
+    html = render_markdown("ما با هم می‌نویسیم.\nМы пишем вместе.")
+    assert html == '<p class="line" dir="auto">ما با هم می‌نویسیم.</p>\n<p dir="auto">Мы пишем вместе.</p>'
+
+
+def test_a_single_line_break_stays_a_line_not_a_paragraph():
+    """Lines one newline apart sit together (class "line"); a blank line still starts a paragraph."""
+    html = render_markdown("one\ntwo\n\nthree")
+    paragraphs = [attrs.get("class") for tag, attrs in parse(html) if tag == "p"]
+    assert paragraphs == ["line", None, None]
+    assert "<br" not in html
+
+
+def test_emphasis_across_a_line_break_continues_on_the_next_line():
+    """Bold text that runs over a line break is bold on both lines, each in its own block."""
+    html = render_markdown("**жирный\nشجاع** end")
+    assert html == (
+        '<p class="line" dir="auto"><strong>жирный</strong></p>\n<p dir="auto"><strong>شجاع</strong> end</p>'
+    )
+
+
+def test_each_line_of_a_list_item_takes_its_own_direction():
+    """A list item's lines become blocks of their own inside it; a nested list stays in the item."""
+    html = render_markdown("- سلام\n  Привет.\n  - nested\n- two")
+    tags = [(tag, attrs.get("dir"), attrs.get("class")) for tag, attrs in parse(html)]
+    assert tags == [
+        ("ul", None, None),
+        ("li", "auto", None),
+        ("p", "auto", "line"),
+        ("p", "auto", "line"),
+        ("ul", None, None),
+        ("li", "auto", None),
+        ("li", "auto", None),
+    ]
+    assert "Привет." in html and html.index("Привет.") < html.index("<ul>", 1)
+
+
+def test_no_class_but_ours_survives():
+    """The sanitizer keeps only the class render_markdown writes itself, and only on a paragraph."""
+    html = clean_html('<p class="evil">x</p><p class="line">y</p><span class="line">z</span>')
+    assert html == '<p dir="auto">x</p><p class="line" dir="auto">y</p>z'

@@ -1,0 +1,46 @@
+"""``manage.py rerender_markdown``: stored HTML written by an older renderer follows the current one."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_card, make_comment
+from workspace.markdown import render_markdown
+from workspace.models import BoardEvent, Card, Comment
+
+OLD = '<p dir="auto">ما با هم می‌نویسیم.<br>\nМы пишем вместе.</p>'
+TEXT = "ما با هم می‌نویسیم.\nМы пишем вместе."
+
+
+def age(model, pk):
+    """The row and every event carrying it as an older renderer left them (one block, a <br>)."""
+    model.objects.filter(pk=pk).update(body_html=OLD)
+    key = model.__name__.lower()
+    for event in BoardEvent.objects.all():
+        if (event.payload.get(key) or {}).get("id") == pk:
+            event.payload[key]["body_html"] = OLD
+            event.save(update_fields=["payload"])
+
+
+@pytest.mark.django_db
+def test_old_html_of_cards_and_comments_is_rendered_again_everywhere(board, participant):
+    """A card's and a comment's old stored HTML, in their rows and in the replay log, is rendered anew."""
+    card = make_card(board, participant, body=TEXT)
+    comment = make_comment(card, participant, body=TEXT)
+    untouched = make_card(board, participant, body="One line only")
+    age(Card, card.pk)
+    age(Comment, comment.pk)
+
+    out = io.StringIO()
+    call_command("rerender_markdown", stdout=out)
+
+    new = render_markdown(TEXT)
+    assert new != OLD
+    assert Card.objects.get(pk=card.pk).body_html == new
+    assert Comment.objects.get(pk=comment.pk).body_html == new
+    assert Card.objects.get(pk=untouched.pk).body_html == render_markdown("One line only")
+    assert not [event.seq for event in BoardEvent.objects.all() if OLD in str(event.payload)]
+    assert "1 cards, 1 comments" in out.getvalue()
+    call_command("rerender_markdown", stdout=out)
+    assert "0 cards, 0 comments" in out.getvalue()
