@@ -101,7 +101,10 @@ def board_strings() -> dict:
         "live": pgettext("connection status", "Live"),
         "connecting": _("Connecting…"),
         "reconnecting": _("Reconnecting…"),
-        "offline": _("Offline — your text is kept"),
+        # On a phone only the state shows beside the title (the detail is read out, not shown):
+        # the header keeps its height when the connection drops.
+        "offline": pgettext("connection status", "Offline"),
+        "offline_detail": _("your text is kept"),
         "here_now": _("Here now"),
         "here_count": _("%(count)s here"),
         "more_people": _("+%(count)s more"),
@@ -169,7 +172,11 @@ def board_page(request, slug, board_id):
         board=board,
         board_state=board_state(board),
         viewer=viewer,
-        strings=board_strings(),
+        # on the page of someone who is a member now: naming the workspace tells them nothing new
+        strings={
+            **board_strings(),
+            "removed": _("You are no longer a member of %(workspace)s.") % {"workspace": board.workspace.name},
+        },
         board_panels=board_panels,
         card_max=Card.BODY_MAX,
         comment_max=Comment.BODY_MAX,

@@ -140,10 +140,14 @@ function postFromForm({ name, kind, url, body, textarea, error, button, sent }) 
   waitingForms.set(name, form);
   if (outbox.has(name) && !body) { form.queued(); return Promise.resolve(); }
   if (!body) return Promise.resolve();
+  // A disabled button loses the focus to the top of the page: give it back where the person was.
+  const hadFocus = textarea.form?.contains(document.activeElement);
+  let posted = null;
   button.disabled = true;
   error.textContent = "";
   return api("POST", url, body, drafts.key(name))
     .then((result) => {
+      posted = result;
       drafts.clear(name);
       (kind === "card" ? applyCard : applyComment)(result);
       form.sent(result);
@@ -153,7 +157,14 @@ function postFromForm({ name, kind, url, body, textarea, error, button, sent }) 
       outbox.add({ name, kind, url, body, key: drafts.key(name) });
       form.queued();
     })
-    .finally(() => { button.disabled = false; });
+    .finally(() => {
+      button.disabled = false;
+      if (!hadFocus || (document.activeElement && document.activeElement !== document.body)) return;
+      if (textarea.isConnected) { textarea.focus(); return; }
+      // a reply's form goes once it is sent: the new reply takes the focus
+      const shown = posted && root.querySelector(`[data-comment="${posted.id}"]`);
+      if (shown) { shown.tabIndex = -1; shown.focus(); }
+    });
 }
 
 // Drawing ---------------------------------------------------------------------------------------
@@ -633,15 +644,22 @@ async function resync() {
 // The socket ------------------------------------------------------------------------------------
 
 function showConnection(kind) {
+  socket.shown = kind;
   connectionEl.className = `connection connection--${kind}`;
-  connectionEl.title = t[kind]; // a phone shows the start of a long state ("Offline — your text…")
-  connectionEl.replaceChildren(el("span", { class: "connection__text", text: t[kind] }));
+  const detail = kind === "offline" ? ` — ${t.offline_detail}` : "";
+  connectionEl.title = t[kind] + detail;
+  connectionEl.replaceChildren(el("span", { class: "connection__text", text: t[kind] }),
+    detail ? el("span", { class: "connection__detail", text: detail }) : "");
 }
 
 const socket = {
   ws: null,
   attempts: 0,
   pingTimer: null,
+  retryTimer: null,
+  probeTimer: null,
+  heard: 0, // when the last frame arrived (Date.now())
+  shown: "connecting",
   asked: 0,
   pending: new Map(), // ref -> { resolve, reject, timer }: frames waiting for their answer
   // Send a frame the server answers (e.g. a dot); resolves with the answer, rejects with its error
@@ -671,17 +689,25 @@ const socket = {
   },
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
+    window.clearTimeout(this.retryTimer);
     const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${boardId}/`);
     this.ws = ws;
     ws.addEventListener("open", () => {
+      if (ws !== this.ws) return;
       this.attempts = 0;
+      this.heard = Date.now();
       showConnection("live");
       this.send({ type: "resume", after: state.seq });
       flushOutbox();
       window.clearInterval(this.pingTimer);
-      this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25000);
+      // The server answers every ping: a socket that stays silent is dead however open it looks.
+      this.pingTimer = window.setInterval(() => this.verify(10000), 25000);
     });
     ws.addEventListener("message", (message) => {
+      if (ws !== this.ws) return; // a socket given up on (verify) may still deliver: its replacement resumes
+      this.heard = Date.now();
+      window.clearTimeout(this.probeTimer);
+      if (this.shown !== "live" && navigator.onLine) showConnection("live"); // frames flow again
       let frame;
       try { frame = JSON.parse(message.data); } catch { return; }
       if (frame.ref !== undefined && this.settle(frame.ref, frame)) return;
@@ -689,23 +715,45 @@ const socket = {
       else if (frame.type === "presence") drawPresence(frame.members, frame.version);
       else if (frame.type === "presence.delta") applyPresenceDelta(frame);
       else if (frame.type === "resync_required") resync();
-      else if (frame.type === "error") { if (frame.code === "removed") showConnection("offline"); }
+      else if (frame.type === "error") { if (frame.code === "removed") showRemoved(); }
       else if (frame.type === "pong") { /* still here */ }
       else if (typeof frame.seq === "number") receiveStored(frame);
       else emit("board:frame", frame);
     });
     ws.addEventListener("close", (event) => {
+      if (ws !== this.ws) return;
       window.clearInterval(this.pingTimer);
+      window.clearTimeout(this.probeTimer);
       for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
-      if (event.code === 4403) { showConnection("offline"); return; } // not (or no longer) a member
+      if (event.code === 4403) { if (this.shown !== "removed") showConnection("offline"); return; } // not (or no longer) a member
       // Signed out (here or in another tab), or the password changed: reload, which shows the page
       // again while this browser is still signed in, else the sign-in page.
       if (event.code === 4401) { window.location.reload(); return; }
       showConnection(navigator.onLine ? "reconnecting" : "offline");
       const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
       this.attempts += 1;
-      window.setTimeout(() => this.connect(), delay);
+      this.retryTimer = window.setTimeout(() => this.connect(), delay);
     });
+  },
+  // Is the socket still carried? A browser keeps a socket open through a short outage, and it may
+  // come back working or dead: ask the server, and open a new socket unless an answer (or any
+  // frame) arrives within waitMs.
+  verify(waitMs) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const asked = Date.now();
+    this.send({ type: "ping" });
+    window.clearTimeout(this.probeTimer);
+    this.probeTimer = window.setTimeout(() => { if (this.heard < asked) this.replace(); }, waitMs);
+  },
+  replace() {
+    const old = this.ws;
+    this.ws = null; // its late events are ignored
+    window.clearInterval(this.pingTimer);
+    for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
+    try { old?.close(); } catch { /* already closing */ }
+    this.attempts = 0;
+    showConnection(navigator.onLine ? "reconnecting" : "offline");
+    this.connect();
   },
   send(frame) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
@@ -715,11 +763,26 @@ const socket = {
 window.addEventListener("offline", () => showConnection("offline"));
 window.addEventListener("online", () => {
   flushOutbox();
-  if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) {
-    showConnection("reconnecting");
-    socket.attempts = 0;
-  }
+  if (socket.shown === "removed") return;
+  showConnection("reconnecting"); // until a frame shows the socket carries again
+  socket.attempts = 0;
+  if (socket.ws && socket.ws.readyState === WebSocket.OPEN) socket.verify(1500);
+  else if (!socket.ws || socket.ws.readyState === WebSocket.CLOSED) socket.connect(); // not at the end of a back-off
 });
+
+// The server removed this member: say so in this page's words (on the page of someone who was a
+// member a moment ago; a stranger never gets here), then go home, which says it once more.
+function showRemoved() {
+  if (socket.shown === "removed") return;
+  const text = t.removed;
+  showConnection("removed");
+  connectionEl.hidden = true; // the notice says it all
+  compose.hidden = true;
+  const notice = el("p", { class: "notice notice--removed", role: "alert", dir: "auto", text });
+  root.prepend(notice);
+  sessionStorage.setItem("codesign:notice", text);
+  window.setTimeout(() => window.location.assign("/"), 4000);
+}
 
 // Posting a card ------------------------------------------------------------------------------
 

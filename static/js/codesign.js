@@ -52,3 +52,23 @@ if (menu) {
   fit();
   wide.addEventListener("change", fit);
 }
+
+// A word a page leaves for the next one, shown there once (a member removed from a workspace while
+// its board was open is taken home and told so there; nothing from the server says it to anyone).
+const notice = sessionStorage.getItem("codesign:notice");
+const main = document.getElementById("main");
+if (notice && main && !document.querySelector("[data-board]")) {
+  sessionStorage.removeItem("codesign:notice");
+  let list = main.querySelector(":scope > .messages");
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = "messages";
+    list.setAttribute("role", "status");
+    main.prepend(list);
+  }
+  const item = document.createElement("li");
+  item.className = "message message--warning";
+  item.dir = "auto";
+  item.textContent = notice;
+  list.append(item);
+}

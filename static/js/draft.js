@@ -28,10 +28,20 @@ function showReadOnly() {
 
 function showStatus(kind) {
   const names = { connected: "live", connecting: "reconnecting", disconnected: navigator.onLine ? "reconnecting" : "offline" };
-  const shown = names[kind] || kind;
+  const shown = navigator.onLine ? names[kind] || kind : "offline";
   status.className = `connection connection--${shown}`;
-  status.textContent = t[shown];
+  status.textContent = shown === "offline" ? `${t.offline} — ${t.offline_detail}` : t[shown];
 }
+
+// The browser keeps the draft's socket open through a short outage, so the editor still says
+// "connected" while nothing gets through: offline is offline, and once the network is back a new
+// socket is opened at once (no waiting for a silent socket to time out), so "Live" is the truth.
+window.addEventListener("offline", () => showStatus("disconnected"));
+window.addEventListener("online", () => {
+  if (!editor || !editor.provider.shouldConnect) return; // refused (no longer a member): stays so
+  editor.provider.disconnect();
+  editor.provider.connect();
+});
 
 // The editor bundle (~200 KB compressed) is fetched only when someone opens the draft; a person
 // who opened it once finds it open on their next visit.
