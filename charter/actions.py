@@ -41,11 +41,13 @@ def update_settings(
     custom_boards: list[int] | None = None,
     revisions: dict | None = None,
     list_adopted: bool | None = None,
+    adopted_boards: list[int] | None = None,
     appendix: bool | None = None,
     translations: dict | None = None,
 ) -> CharterSettings:
     """A steward chooses how the charter is composed, and its title in other languages
-    (``{"ru": {"title": …}}``)."""
+    (``{"ru": {"title": …}}``). ``list_adopted`` lists the adopted priority areas after their draft;
+    ``adopted_boards``, the other boards of the charter whose adopted cards are listed after theirs."""
     require(membership, "compose_charter")
     workspace = membership.workspace
     settings = charter_settings(workspace)
@@ -75,6 +77,16 @@ def update_settings(
         settings.translations = merged_translations(settings.translations, translations, CHARTER_TEXTS)
     if list_adopted is not None:
         settings.list_adopted = list_adopted
+    if adopted_boards is not None:
+        known = set(
+            Board.objects.filter(workspace=workspace).exclude(kind=BoardKind.PRIORITIES).values_list("id", flat=True)
+        )
+        unknown = [board_id for board_id in adopted_boards if board_id not in known]
+        if unknown:
+            raise WorkspaceError(
+                _("Only boards of this workspace can list their adopted cards: %(ids)s.") % {"ids": unknown}
+            )
+        settings.adopted_boards = list(dict.fromkeys(adopted_boards))
     if appendix is not None:
         settings.appendix = appendix
     settings.save()

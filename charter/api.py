@@ -26,6 +26,7 @@ class SettingsSerializer(StrictInputSerializer):
     custom_boards = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     revisions = serializers.DictField(child=serializers.IntegerField(min_value=1, allow_null=True), required=False)
     list_adopted = serializers.BooleanField(required=False)
+    adopted_boards = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
     appendix = serializers.BooleanField(required=False)
 
     def validate_revisions(self, value: dict) -> dict:
@@ -65,6 +66,7 @@ def settings_data(settings) -> dict:
         "custom_boards": settings.custom_boards,
         "revisions": settings.revisions,
         "list_adopted": settings.list_adopted,
+        "adopted_boards": settings.adopted_boards,
         "appendix": settings.appendix,
     }
 

@@ -1,5 +1,6 @@
 """Composing the charter: the boards in order, each section from its draft (or a chosen revision),
-the adopted priority areas in rank order, the rounds relied on, and the appendix.
+the adopted cards (the priority areas, and other boards' where a steward chose) in rank order, each
+with the tally of the round that adopted it, every closed round of those boards, and the appendix.
 
 Only closed rounds are used, so a hidden tally can never reach a preview or an export. Names of
 people appear only for members who consented (``Membership.show_name_in_charter``).
@@ -7,7 +8,7 @@ people appear only for members who consented (``Membership.show_name_in_charter`
 
 import hashlib
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings as conf
 from django.utils import translation
@@ -18,7 +19,7 @@ from django_countries import countries
 from charter.models import CharterSettings
 from drafts.documents import draft_markdown
 from drafts.models import Amendment, AmendmentState, DraftContributor, DraftRevision
-from voting.models import Round, RoundState
+from voting.models import Adoption, Round, RoundState
 from workspace.models import Board, BoardKind, Card, CardKind, CardStatus, Comment, Workspace
 from workspace.text import clean_text
 from workspace.translations import in_language
@@ -55,11 +56,17 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _latest_closed_round(board: Board) -> Round | None:
-    return Round.objects.filter(board=board, state=RoundState.CLOSED).order_by("-closed_at", "-id").first()
+def _closed_rounds(boards: list[Board]) -> list[Round]:
+    """Every closed round of these boards, board by board, each board's in the order they closed."""
+    order = {board.pk: index for index, board in enumerate(boards)}
+    rounds = Round.objects.filter(board__in=boards, state=RoundState.CLOSED, results__isnull=False)
+    return sorted(rounds, key=lambda r: (order[r.board_id], r.closed_at, r.pk))
 
 
 def _round_summary(round_: Round) -> dict:
+    """A closed round as everyone may see its results: frozen at close (an anonymous round's small
+    country cells merged), a card removed since without its words; never its voters' names (the
+    charter names only those who consented)."""
     return {
         "id": round_.pk,
         "board": round_.board_id,
@@ -70,23 +77,55 @@ def _round_summary(round_: Round) -> dict:
             {key: row[key] for key in ("card", "rank", "dots", "supporters", "by_country")}
             for row in round_.results["cards"]
         ],
+        # The results' cards with their words, for the appendix (versions published before it have none).
+        "cards": [
+            {
+                "card": row["card"],
+                "rank": row["rank"],
+                "text": "" if row.get("removed") else one_line(row.get("body", "")),
+                "removed": bool(row.get("removed")),
+                "dots": row["dots"],
+                "supporters": row["supporters"],
+                "by_country": row["by_country"],
+            }
+            for row in round_.results["cards"]
+        ],
     }
 
 
-def _adopted(board: Board, round_: Round | None) -> list[dict]:
-    results = {row["card"]: row for row in (round_.results["cards"] if round_ else [])}
+def _adopted(board: Board, rounds: dict[int, Round]) -> list[dict]:
+    """The board's adopted cards in their order, each with its rank and tally in the round that
+    adopted it (the newest such round; none for a card adopted by hand)."""
     cards = Card.objects.filter(board=board, kind=CardKind.IDEA, status=CardStatus.ADOPTED, removed_at=None)
-    cards = cards.order_by("position", "id")
-    return [
-        {
-            "card": card.pk,
-            "text": one_line(card.body),
-            "rank": results.get(card.pk, {}).get("rank"),
-            "dots": results.get(card.pk, {}).get("dots"),
-            "supporters": results.get(card.pk, {}).get("supporters"),
-        }
-        for card in cards
-    ]
+    cards = list(cards.order_by("position", "id"))
+    adopted_in = dict(
+        Adoption.objects.filter(card__in=cards, round__state=RoundState.CLOSED)
+        .order_by("adopted_at", "id")
+        .values_list("card_id", "round_id")
+    )  # the newest adoption of each card wins
+    result = []
+    for card in cards:
+        round_ = rounds.get(adopted_in.get(card.pk))
+        row = next((r for r in round_.results["cards"] if r["card"] == card.pk), {}) if round_ else {}
+        result.append(
+            {
+                "card": card.pk,
+                "text": one_line(card.body),
+                "round": round_.pk if round_ else None,
+                "rank": row.get("rank"),
+                "dots": row.get("dots"),
+                "supporters": row.get("supporters"),
+            }
+        )
+    return result
+
+
+def lists_adopted(settings: CharterSettings, board: Board) -> bool:
+    """Whether the board's adopted cards are listed after its draft: the priority areas' unless a
+    steward turned it off, another board's when a steward chose it."""
+    if board.kind == BoardKind.PRIORITIES:
+        return settings.list_adopted
+    return board.pk in set(settings.adopted_boards or [])
 
 
 def _accepted_amendments(boards: list[Board]) -> list[dict]:
@@ -152,15 +191,37 @@ def _titles(obj) -> dict:
 
 
 def shown_title(content: dict, language: str | None = None) -> str:
-    """A version's (or a section's) title in the reader's language, else the one it was published with."""
-    return in_language(content.get("titles") or {}, language) or content["title"]
+    """A version's (or a section's) title in the reader's language, else the one it was published
+    with; a charter board still under its default name ("Concept") is named in the reader's language."""
+    given = in_language(content.get("titles") or {}, language)
+    if given or content.get("kind") not in CHARTER_KINDS:
+        return given or content["title"]
+    with translation.override(language or translation.get_language()):
+        label = str(BoardKind(content["kind"]).label)
+    defaults = set()
+    for code, _name in conf.LANGUAGES:
+        with translation.override(code):
+            defaults.add(str(BoardKind(content["kind"]).label))
+    return label if content["title"] in defaults else content["title"]
+
+
+def workspace_name(content: dict) -> str:
+    """The workspace's name in the reader's language, else as the version was published with it."""
+    return in_language(content.get("workspace_names") or {}) or content["workspace"]
+
+
+def list_separator() -> str:
+    """What separates the items of a list in a sentence: the Arabic comma in Dari and Pashto."""
+    return "، " if translation.get_language_bidi() and not translation.get_language().startswith("he") else ", "
 
 
 def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | None = None) -> dict:
     """The charter as it stands now (the preview), as content a version freezes."""
     settings = charter_settings(workspace)
-    sections, rounds = [], []
+    sections = []
     boards = charter_boards(workspace, settings)
+    closed = _closed_rounds(boards)
+    by_id = {round_.pk: round_ for round_ in closed}
     for board in boards:
         number = (settings.revisions or {}).get(str(board.pk))
         revision = DraftRevision.objects.filter(board=board, number=number).first() if number else None
@@ -172,12 +233,10 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
             "source": f"revision {revision.number}" if revision else "draft",
             "markdown": clean_text(revision.markdown if revision else draft_markdown(board.pk)).strip(),
         }
-        round_ = _latest_closed_round(board)
-        if round_ is not None:
-            rounds.append(_round_summary(round_))
-        if board.kind == BoardKind.PRIORITIES and settings.list_adopted:
-            section["adopted"] = _adopted(board, round_)
+        if lists_adopted(settings, board):
+            section["adopted"] = _adopted(board, by_id)
         sections.append(section)
+    rounds = [_round_summary(round_) for round_ in closed]
     with_appendix = settings.appendix if appendix is None else appendix
     own_title = settings.title or _("Charter of %(name)s") % {"name": workspace.localized("name")}
     if settings.title:
@@ -192,6 +251,8 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
         # The composition's title in other languages, unless this version was given another title.
         "titles": titles if (title or own_title) == own_title else {},
         "workspace": workspace.name,
+        "workspace_names": {code: texts["name"] for code, texts in (workspace.translations or {}).items()
+                            if texts.get("name")},  # fmt: skip
         "sections": sections,
         "rounds": rounds,
         "appendix": (
@@ -207,6 +268,7 @@ def compose(workspace: Workspace, *, title: str | None = None, appendix: bool | 
 
 # Unicode bidi controls: a mark that sets a line's direction, and an isolate for text of its own.
 LRM, RLM, FSI, PDI = "\u200e", "\u200f", "\u2068", "\u2069"
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def adopted_line(text: str, tally: str) -> str:
@@ -218,6 +280,14 @@ def adopted_line(text: str, tally: str) -> str:
     return f"{mark}{FSI}{text}{PDI}{tally}"
 
 
+def tally(dots: int, supporters: int) -> str:
+    """The tally ("5 dots from 4 supporters") in the reader's language."""
+    return _("%(dots)s from %(supporters)s") % {
+        "dots": ngettext("%(count)s dot", "%(count)s dots", dots) % {"count": dots},
+        "supporters": ngettext("%(count)s supporter", "%(count)s supporters", supporters) % {"count": supporters},
+    }
+
+
 def parts(content: dict) -> list[tuple[str, str, str]]:
     """(anchor, heading, markdown body) of every part after the title: sections, then the appendix."""
     result = []
@@ -225,15 +295,12 @@ def parts(content: dict) -> list[tuple[str, str, str]]:
         body = demote_headings(section["markdown"]) if section["markdown"] else _("_No text yet._")
         adopted = section.get("adopted")
         if adopted:
-            lines = [f"### {_('Adopted priority areas')}", ""]
+            heading = _("Adopted priority areas") if section.get("kind") == BoardKind.PRIORITIES else _("Adopted cards")
+            lines = [f"### {heading}", ""]
             for position, item in enumerate(adopted, start=1):
                 result_text = ""
                 if item["dots"] is not None:
-                    dots = ngettext("%(count)s dot", "%(count)s dots", item["dots"]) % {"count": item["dots"]}
-                    supporters = ngettext("%(count)s supporter", "%(count)s supporters", item["supporters"]) % {
-                        "count": item["supporters"]
-                    }
-                    result_text = " — " + _("%(dots)s from %(supporters)s") % {"dots": dots, "supporters": supporters}
+                    result_text = " — " + tally(item["dots"], item["supporters"])
                 lines.append(f"{position}. {adopted_line(item['text'], result_text)}")
             body = f"{body}\n\n" + "\n".join(lines)
         result.append((f"section-{index}", shown_title(section), body))
@@ -272,24 +339,51 @@ def country_label(code: str) -> str:
     return countries.name(code) if code and code != "none" else _("Country not given")
 
 
+def round_result_lines(round_: dict) -> list[str]:
+    """A round's results in the appendix, one line per card: its rank, its words (a card removed
+    since has none), its tally and the tally per country (as everyone saw it: an anonymous round's
+    small countries merged)."""
+    lines = []
+    for row in round_["cards"]:
+        words = f"{FSI}{row['text']}{PDI}" if not row["removed"] else _("_a card removed since_")
+        per_country = "; ".join(
+            f"{country_label(code)}: {tally(counts['dots'], counts['voters'])}"
+            for code, counts in row["by_country"].items()
+            if counts["dots"]
+        )
+        line = _("Rank %(rank)s:") % {"rank": row["rank"]} + f" {words} — {tally(row['dots'], row['supporters'])}"
+        lines.append(f"- {RLM if get_language_bidi() else LRM}{line}" + (f" ({per_country})" if per_country else ""))
+    return lines
+
+
 def appendix_markdown(content: dict) -> str:
     lines = []
     if content["rounds"]:
         heading = _("Dot-voting rounds")
         lines += [f"### {heading}", ""]
+        boards = {section["board"]: section for section in content["sections"]}
         for round_ in content["rounds"]:
             turnout = round_["turnout"]
-            countries = ", ".join(
+            countries = list_separator().join(
                 f"{country_label(code)} {counts['voters']}/{counts['eligible']}"
                 for code, counts in turnout["by_country"].items()
             )
+            lines += [f"#### {one_line(round_['question'])}", ""]
+            if "cards" in round_:  # (versions published before the appendix listed results show as they did)
+                board = boards.get(round_["board"])
+                closed = datetime.fromisoformat(round_["closed_at"]).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+                where = _("%(board)s, closed %(date)s.") % {
+                    "board": f"{FSI}{one_line(shown_title(board))}{PDI}" if board else "",
+                    "date": f"{FSI}{closed}{PDI}",  # digits and dashes keep their order in Dari
+                }
+                lines += [where, ""]
             lines += [
-                f"#### {one_line(round_['question'])}",
-                "",
                 _("Turnout: %(voters)s of %(eligible)s members voted.") % turnout
                 + (" " + _("By country: %(countries)s.") % {"countries": countries} if countries else ""),
                 "",
             ]
+            if round_.get("cards"):
+                lines += [*round_result_lines(round_), ""]
     accepted = content["appendix"].get("amendments") or []  # versions published before amendments have none
     if accepted:
         heading = _("Accepted amendments")
@@ -300,7 +394,9 @@ def appendix_markdown(content: dict) -> str:
                 lines.append(f"- {amendment_line(item)}")
             lines.append("")
     contributors = content["appendix"]["contributors"]
-    countries = ", ".join(f"{country_label(code)} {count}" for code, count in contributors["by_country"].items())
+    countries = list_separator().join(
+        f"{country_label(code)} {count}" for code, count in contributors["by_country"].items()
+    )
     heading = _("Contributors")
     lines += [
         f"### {heading}",
@@ -310,7 +406,7 @@ def appendix_markdown(content: dict) -> str:
         + (f" {countries}." if countries else ""),
     ]
     if contributors["named"]:
-        names = ", ".join(
+        names = list_separator().join(
             f"{person['display_name']}" + (f" ({person['country']})" if person["country"] else "")
             for person in contributors["named"]
         )
@@ -327,10 +423,11 @@ def canonical_markdown(content: dict, *, number: int | None, published_at: datet
             "number": number,
             "date": published_at.strftime("%Y-%m-%d %H:%M UTC"),
         }
-    chunks = [f"# {one_line(shown_title(content))}", f"{content['workspace']}  \n{stamp}"]
+    chunks = [f"# {one_line(shown_title(content))}", f"{workspace_name(content)}  \n{stamp}"]
     for _anchor, heading, body in parts(content):
         chunks.append(f"## {one_line(heading)}\n\n{body}")
-    return "\n\n".join(chunks) + "\n"
+    # Marks and isolates steer HTML, PDF and Word; a Markdown file would only hide them in the text.
+    return ("\n\n".join(chunks) + "\n").translate(BIDI_CONTROLS)
 
 
 def sha256(markdown: str) -> str:

@@ -19,6 +19,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -37,11 +38,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
-from charter.compose import canonical_markdown, one_line, parts, shown_title
+from charter.compose import canonical_markdown, one_line, parts, shown_title, workspace_name
 from charter.models import CharterExport, CharterVersion
 from workspace.errors import WorkspaceError
-from workspace.markdown import render_markdown, safe_link
+from workspace.markdown import LINE, render_markdown, safe_link
 from workspace.text import xml_safe
 
 FORMATS = {
@@ -96,12 +98,14 @@ class Charter:
         result = []
         sections = self.content["sections"]
         for anchor, heading, body in parts(self.content):
-            html = render_markdown(body)
+            html = level_headings(render_markdown(body))
             if for_print:
                 html = resolve_directions(html)
             index = int(anchor.removeprefix("section-")) - 1 if anchor.startswith("section-") else None
             board = sections[index].get("board") if index is not None else None
-            result.append({"anchor": anchor, "heading": one_line(heading), "html": html, "board": board})
+            heading = one_line(heading)
+            result.append({"anchor": anchor, "heading": heading, "html": html, "board": board,
+                           "dir": text_direction(heading) or page_direction()})  # fmt: skip
         return result
 
     def filename(self, fmt: str) -> str:
@@ -122,10 +126,12 @@ class Charter:
             "charter/document.html",
             {
                 "title": one_line(self.title),
-                "workspace": self.content["workspace"],
+                "workspace": workspace_name(self.content),
                 "stamp": self.stamp,
                 "sha": self.sha,
                 "parts": self.html_parts(for_print=for_print),
+                "language": translation.get_language() or settings.LANGUAGE_CODE,
+                "direction": page_direction(),
                 "for_print": for_print,
                 "created": self.moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
             },
@@ -152,19 +158,19 @@ class Charter:
         core.created = core.modified = self.moment.replace(tzinfo=None)
         core.last_modified_by = ""
         core.revision = self.number or 1
-        document.add_heading(xml_safe(one_line(self.title)), level=0)
-        document.add_paragraph(xml_safe(self.content["workspace"]))
-        document.add_paragraph(self.stamp)
+        _own(document.add_heading(xml_safe(one_line(self.title)), level=0))
+        _own(document.add_paragraph(xml_safe(workspace_name(self.content)), style="Subtitle"))
+        _own(document.add_paragraph(self.stamp))
         if self.sha:
             document.add_paragraph(f"SHA-256: {self.sha}")
-        document.add_heading(_("Contents"), level=1)
+        _own(document.add_heading(_("Contents"), level=1))
         pieces = [{**piece, "heading": xml_safe(piece["heading"]), "html": xml_safe(piece["html"])}
                   for piece in self.html_parts()]  # fmt: skip
         for piece in pieces:
-            document.add_paragraph(piece["heading"], style="List Number")
+            _own(document.add_paragraph(piece["heading"], style="List Number"))
         for piece in pieces:
             document.add_page_break()
-            _directed(document.add_heading(piece["heading"], level=1), piece["heading"])
+            _own(document.add_heading(piece["heading"], level=1))
             DocxWriter(document).feed(piece["html"])
         buffer = io.BytesIO()
         document.save(buffer)
@@ -186,6 +192,11 @@ def _fixed_zip(data: bytes, moment: datetime) -> bytes:
 # Direction ----------------------------------------------------------------------------------------
 
 
+def page_direction() -> str:
+    """The direction of the export's own words: its language's."""
+    return "rtl" if translation.get_language_bidi() else "ltr"
+
+
 def text_direction(text: str) -> str | None:
     """ "rtl" or "ltr" after the first strong character (the Unicode bidi rule), None if none."""
     for char in text:
@@ -197,8 +208,30 @@ def text_direction(text: str) -> str | None:
     return None
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def level_headings(html: str) -> str:
+    """A part's headings below the part's own (h2) without a level skipped: the levels a text uses
+    become h3, h4, … in order, and none is more than one below the heading before it (a draft's
+    "##" under its own "#" is h4 under h3; a lone "##" is h3, never h4 under the part's h2)."""
+    levels = sorted({int(match.group(2)) for match in _HEADING_TAG.finditer(html)})
+    rank = {level: 3 + position for position, level in enumerate(levels)}
+    previous, current = 2, 2
+
+    def relevel(match):
+        nonlocal previous, current
+        if not match.group(1):
+            current = min(rank[int(match.group(2))], previous + 1, 6)
+            previous = current
+        return f"<{match.group(1)}h{current}"
+
+    return _HEADING_TAG.sub(relevel, html)
+
+
 class _DirectionResolver(HTMLParser):
-    """Rewrites dir="auto" to the paragraph's real direction (WeasyPrint and Word need it said)."""
+    """Rewrites dir="auto" to the paragraph's real direction (WeasyPrint and Word need it said;
+    render_markdown has made each line of a draft a block of its own)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
@@ -225,7 +258,7 @@ class _DirectionResolver(HTMLParser):
     def handle_endtag(self, tag):
         if self.pending and self.pending[-1][1] == self.depth:
             index, _depth, name, attributes = self.pending.pop()
-            direction = text_direction("".join(self.texts.pop(index))) or "ltr"
+            direction = text_direction("".join(self.texts.pop(index))) or page_direction()
             self.out[index] = f'<{name}{attributes} dir="{direction}">'
         self.depth -= 1
         self.out.append(f"</{tag}>")
@@ -256,15 +289,79 @@ def resolve_directions(html: str) -> str:
 # DOCX -------------------------------------------------------------------------------------------
 
 
-def _directed(paragraph, text: str):
-    """Right-to-left paragraphs (Dari, Pashto) need w:bidi on the paragraph and w:rtl on runs."""
-    if text_direction(text) == "rtl":
+# What may follow w:bidi in a w:pPr (the schema's order, which Word checks).
+_PPR_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")  # fmt: skip
+
+
+def _run_text(run) -> str:
+    return "".join(text.text or "" for text in run.iter(qn("w:t")))
+
+
+def _directed(paragraph, text: str | None = None, *, fallback: str | None = None):
+    """A paragraph whose first strong letter is right to left (Dari, Pashto) gets w:bidi; w:rtl goes
+    on its runs that are right to left, or have no letters (spaces, a full stop) in such a
+    paragraph, never on a Russian or English run. ``text`` is the paragraph's, if not its runs';
+    ``fallback`` the direction of one with no letters."""
+    runs = list(paragraph._p.iter(qn("w:r")))
+    direction = text_direction("".join(_run_text(run) for run in runs) if text is None else text) or fallback
+    if direction == "rtl":
         paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        properties = paragraph._p.get_or_add_pPr()
-        properties.append(OxmlElement("w:bidi"))
-        for run in paragraph.runs:
-            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+        paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
+    for run in runs:
+        words = _run_text(run)
+        if words and (text_direction(words) or direction) == "rtl":
+            run.get_or_add_rPr().get_or_add_rtl()
     return paragraph
+
+
+def _own(paragraph):
+    """One of the export's own paragraphs (title page, contents): in its language's direction
+    unless its text says otherwise (a board named in Russian in a Dari charter)."""
+    return _directed(paragraph, fallback=page_direction())
+
+
+def _split_lines(paragraph) -> list:
+    """``paragraph`` and, where a line after a line break runs in the other direction, the new
+    paragraphs its lines were moved into (Word gives a whole paragraph one direction, so a Russian
+    line under a Dari one needs its own); lines in one direction stay joined by their w:br."""
+    element = paragraph._p
+    groups: list[list] = [[]]
+    for child in list(element):
+        if child.tag == qn("w:pPr"):
+            continue
+        is_break = child.tag == qn("w:r") and any(
+            br.get(qn("w:type")) in (None, "textWrapping") for br in child.iter(qn("w:br"))
+        )
+        if is_break and not _run_text(child):
+            groups.append([child])
+        else:
+            groups[-1].append(child)
+    if len(groups) == 1:
+        return [paragraph]
+    directions, last = [], None
+    for group in groups:
+        last = text_direction("".join(_run_text(run) for child in group for run in child.iter(qn("w:r")))) or last
+        directions.append(last)
+    properties = element.find(qn("w:pPr"))
+    result, current, target = [paragraph], directions[0], element
+    for group, direction in zip(groups[1:], directions[1:], strict=True):
+        children = group
+        if direction is not None and direction != current:
+            current = direction
+            new = OxmlElement("w:p")
+            if properties is not None:
+                new.append(deepcopy(properties))
+            target.addnext(new)
+            element.remove(group[0])  # the line break: the lines are paragraphs now
+            children, target = group[1:], new
+            result.append(Paragraph(new, paragraph._parent))
+        if target is not element:
+            for child in children:
+                target.append(child)
+    return result
 
 
 def _hyperlink(paragraph, url: str, text: str) -> None:
@@ -296,8 +393,9 @@ def _hyperlink(paragraph, url: str, text: str) -> None:
 class DocxWriter(HTMLParser):
     """Writes sanitized charter HTML (the few tags render_markdown allows) as Word paragraphs."""
 
-    BLOCK_STYLES = {"h1": "Heading 2", "h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 4", "h5": "Heading 5",
-                    "h6": "Heading 6", "blockquote": "Quote", "pre": "No Spacing"}  # fmt: skip
+    # A part's headings start at h3 (level_headings) under the part's Heading 1: one level up.
+    BLOCK_STYLES = {"h1": "Heading 1", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 4",
+                    "h6": "Heading 5", "blockquote": "Quote", "pre": "No Spacing"}  # fmt: skip
 
     def __init__(self, document):
         super().__init__(convert_charrefs=True)
@@ -306,6 +404,8 @@ class DocxWriter(HTMLParser):
         self.paragraph_text: list[str] = []
         self.bold = self.italic = self.code = self.pre = 0
         self.after_break = False  # a <br> was just written: the line's leading whitespace goes
+        self.line_ended = False  # a line of a paragraph (<p class="line">) ended: the next continues it
+        self.lines: list[bool] = []  # for each open <p>: is it such a line?
         self.link: str | None = None
         self.link_text: list[str] = []
         self.lists: list[str] = []
@@ -316,12 +416,14 @@ class DocxWriter(HTMLParser):
 
     def _new_paragraph(self, style=None):
         self._finish_paragraph()
+        self.line_ended = False
         self.paragraph = self.document.add_paragraph(style=style)
         self.paragraph_text = []
 
     def _finish_paragraph(self):
         if self.paragraph is not None:
-            _directed(self.paragraph, "".join(self.paragraph_text))
+            for paragraph in _split_lines(self.paragraph):
+                _directed(paragraph)
             self.paragraph = None
 
     def handle_starttag(self, tag, attrs):
@@ -332,7 +434,11 @@ class DocxWriter(HTMLParser):
             style = "List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet"
             self._new_paragraph(style)
         elif tag in ("p",) and self.table is None:
-            if not (self.paragraph is not None and self.block == "li"):
+            self.lines.append(attrs.get("class") == LINE)
+            if self.line_ended and self.paragraph is not None:
+                self.paragraph.add_run().add_break()  # the draft's single line break
+                self.after_break, self.line_ended = True, False
+            elif not (self.paragraph is not None and self.block == "li"):
                 self._new_paragraph("Quote" if self.block == "blockquote" else None)
         elif tag in self.BLOCK_STYLES and tag != "blockquote":
             self._new_paragraph(self.BLOCK_STYLES[tag])
@@ -370,7 +476,10 @@ class DocxWriter(HTMLParser):
             if tag == "pre":
                 self.code -= 1
                 self.pre -= 1
-            if tag != "p" or self.block != "li":
+            line = tag == "p" and self.table is None and self.lines and self.lines.pop()
+            if line:
+                self.line_ended = True  # Word's paragraph goes on, with the next line after a w:br
+            elif tag != "p" or self.block != "li":
                 self._finish_paragraph()
             if tag == "li":
                 self.block = None
@@ -412,6 +521,8 @@ class DocxWriter(HTMLParser):
         if self.link is not None:
             self.link_text.append(data)
             return
+        if self.line_ended and not data.strip():
+            return  # the newline between two lines' blocks: the w:br stands for it
         if not self.pre:
             # HTML's whitespace: a line end in the source is a space (python-docx would write it as
             # a second line break after a <br>: one line break in the draft became two in Word).

@@ -10,14 +10,17 @@ from workspace.translations import Translated
 
 class CharterSettings(Translated):  # title
     """How the charter is composed: which custom boards join the four, which revision each board
-    contributes (its live draft when none is chosen), whether the adopted priority areas are listed,
-    and whether versions carry the appendix."""
+    contributes (its live draft when none is chosen), after which boards' drafts their adopted cards
+    are listed (the priority areas', unless turned off, and those chosen), and whether versions carry
+    the appendix."""
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="charter_settings")
     title = models.CharField(_("title"), max_length=200, blank=True)
     custom_boards = models.JSONField(default=list, blank=True)
     revisions = models.JSONField(default=dict, blank=True)  # {"<board id>": revision number}
     list_adopted = models.BooleanField(_("list the adopted priority areas"), default=True)
+    # The other boards (ids) whose adopted cards are listed after their draft: none by default.
+    adopted_boards = models.JSONField(default=list, blank=True)
     appendix = models.BooleanField(_("add the appendix"), default=True)
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from charter import actions
-from charter.compose import charter_boards, charter_settings, compose, version_diff
+from charter.compose import charter_boards, charter_settings, compose, lists_adopted, version_diff
 from charter.exports import Charter
 from charter.models import CharterVersion
 from drafts.models import DraftRevision
@@ -72,6 +72,7 @@ def charter_page(request, slug):
                     custom_boards=[form_id(v, field="custom_boards") for v in request.POST.getlist("custom_boards")],
                     revisions=revisions,
                     list_adopted=request.POST.get("list_adopted") == "on",
+                    adopted_boards=[form_id(v, field="adopted_boards") for v in request.POST.getlist("adopted_boards")],
                     appendix=request.POST.get("appendix") == "on",
                 )
                 messages.success(request, _("The composition is saved."))
@@ -115,6 +116,7 @@ def charter_page(request, slug):
                     board,
                     list(DraftRevision.objects.filter(board=board).order_by("-number")),
                     (settings.revisions or {}).get(str(board.pk)),
+                    lists_adopted(settings, board),
                 )
                 for board in charter_boards(workspace, settings)
             ],

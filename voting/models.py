@@ -129,6 +129,22 @@ class Dot(models.Model):
         return f"dot {self.slot} in round {self.round_id}"
 
 
+class Adoption(models.Model):
+    """A card adopted from a round's results (``voting.actions.adopt_results``): which round it
+    was, so that the charter shows that round's tally beside the card, whatever rounds came after.
+    A card adopted again later has one row per round; the newest is the one that counts."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="adoptions")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="adoptions")
+    adopted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "card"], name="one_adoption_per_round_and_card")]
+
+    def __str__(self) -> str:
+        return f"card {self.card_id} adopted in round {self.round_id}"
+
+
 RESULTS_ORDER_NOTE = _(
     "Cards are ranked by dots. Cards with equal dots share a rank (1, 1, 3); among them, the card "
     "with more supporters is listed first, then the card that was posted earlier."
