@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from drafts import actions as drafts
 from drafts.models import Amendment
 from voting.errors import VotingError
-from voting.models import BUDGET_MAX, Dot, ResultsVisibility, Round, RoundState, RoundSubject
+from voting.models import BUDGET_MAX, Adoption, Dot, ResultsVisibility, Round, RoundState, RoundSubject
 from voting.selectors import (
     candidate_cards,
     compute_results,
@@ -413,30 +413,54 @@ def publish_tallies(*, min_voters: int = TALLY_BATCH_MIN_VOTERS) -> list[int]:
 # After the vote ---------------------------------------------------------------------------------
 
 
+def cards_to_adopt(
+    *, round_: Round, top: int | None = None, cards: list[int] | None = None, include_unvoted: bool = False
+) -> tuple[list[int], list[int]]:
+    """Which cards adopting the top ``top`` (or the chosen ``cards``) of a closed round takes, in rank
+    order, and which of the top ``top`` it leaves out because nobody gave them a dot.
+
+    The top ``top`` are the cards ranked ``top`` or better, so a tie at rank ``top`` is taken whole
+    ("top 3" of ranks 1, 2, 3, 3 is four cards): cutting it would pick a winner the room did not.
+    A card without a dot is taken only when chosen by hand or with ``include_unvoted``.
+    """
+    if round_.state != RoundState.CLOSED or not round_.results:
+        raise VotingError(_("Only the results of a closed round can be adopted."), kind=VotingError.CONFLICT)
+    rows = round_.results["cards"]
+    ranked = [row["card"] for row in rows]
+    if (top is None) == (cards is None):
+        raise VotingError(_("Say how many of the top cards to adopt, or which cards."))
+    if cards is not None:
+        unknown = [card_id for card_id in cards if card_id not in ranked]
+        if unknown or not cards:
+            raise VotingError(_("Choose cards that were in the round."))
+        return [card_id for card_id in ranked if card_id in set(cards)], []
+    if not 1 <= top <= len(ranked):
+        raise VotingError(_("Adopt between 1 and %(max)d cards.") % {"max": len(ranked)})
+    best = [row for row in rows if row["rank"] <= top]
+    unvoted = [] if include_unvoted else [row["card"] for row in best if not row["dots"]]
+    chosen = [row["card"] for row in best if row["card"] not in unvoted]
+    if not chosen:
+        raise VotingError(_("No card in the top %(top)d got a dot: choose the cards to adopt.") % {"top": top})
+    return chosen, unvoted
+
+
 def adopt_results(
-    *, round_: Round, by: Membership, top: int | None = None, cards: list[int] | None = None
+    *,
+    round_: Round,
+    by: Membership,
+    top: int | None = None,
+    cards: list[int] | None = None,
+    include_unvoted: bool = False,
 ) -> list[Card]:
-    """Adopt the top ``top`` cards of a closed round (or the chosen ``cards``), in rank order.
+    """Adopt the top ``top`` cards of a closed round (or the chosen ``cards``), in rank order, as
+    ``cards_to_adopt`` says (ties at rank ``top`` included, cards without a dot only when chosen).
 
     They become the board's adopted cards and move to the front of the board in that order; the
     other cards keep their order after them.
     """
     require(by, "curate_cards")
     round_ = Round.objects.select_related("board__workspace").get(pk=round_.pk)
-    if round_.state != RoundState.CLOSED or not round_.results:
-        raise VotingError(_("Only the results of a closed round can be adopted."), kind=VotingError.CONFLICT)
-    ranked = [row["card"] for row in round_.results["cards"]]
-    if (top is None) == (cards is None):
-        raise VotingError(_("Say how many of the top cards to adopt, or which cards."))
-    if top is not None:
-        if not 1 <= top <= len(ranked):
-            raise VotingError(_("Adopt between 1 and %(max)d cards.") % {"max": len(ranked)})
-        chosen = ranked[:top]
-    else:
-        unknown = [card_id for card_id in cards if card_id not in ranked]
-        if unknown or not cards:
-            raise VotingError(_("Choose cards that were in the round."))
-        chosen = [card_id for card_id in ranked if card_id in set(cards)]
+    chosen, _unvoted = cards_to_adopt(round_=round_, top=top, cards=cards, include_unvoted=include_unvoted)
     if round_.subject == RoundSubject.AMENDMENTS:
         return _apply_amendments(round_, by, chosen)
     live = {card.pk: card for card in Card.objects.filter(pk__in=chosen, removed_at=None)}
@@ -446,10 +470,18 @@ def adopt_results(
         for position, card_id in enumerate(chosen):
             update_card(card=live[card_id], by=by, status=CardStatus.ADOPTED, position=position)
         audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": chosen})
+        record_adoptions(round_=round_, card_ids=chosen)
         for position, card in enumerate(others.order_by("position", "id"), start=len(chosen)):
             if card.position != position:
                 update_card(card=card, by=by, position=position)
     return [live[card_id] for card_id in chosen]
+
+
+def record_adoptions(*, round_: Round, card_ids: list[int]) -> None:
+    """Remember that ``round_`` adopted these cards (the charter shows that round's tally beside
+    them); adopting them from this round again makes it their newest adoption again."""
+    Adoption.objects.filter(round=round_, card_id__in=card_ids).delete()
+    Adoption.objects.bulk_create([Adoption(round=round_, card_id=card_id) for card_id in card_ids])
 
 
 def _apply_amendments(round_: Round, by: Membership, chosen: list[int]) -> list[Card]:

@@ -208,7 +208,8 @@ class ResultsCsvView(GenericAPIView):
 
 
 class AdoptView(GenericAPIView):
-    """Adopt the top N cards (or chosen cards) of a closed round, in rank order."""
+    """Adopt the top N cards (every card tied at rank N included; none without a dot unless asked) or
+    the chosen cards of a closed round, in rank order; with ``preview``, only say which."""
 
     serializer_class = AdoptSerializer
     may_refuse = (409,)
@@ -218,5 +219,8 @@ class AdoptView(GenericAPIView):
         round_, membership = access_round(request.user, round_id)
         require(membership, "curate_cards")
         data = validated(AdoptSerializer, request)
-        adopted = actions.adopt_results(round_=round_, by=membership, **data)
-        return Response({"adopted": [card.pk for card in adopted]})
+        preview = data.pop("preview")
+        chosen, left_out = actions.cards_to_adopt(round_=round_, **data)
+        if not preview:
+            chosen = [card.pk for card in actions.adopt_results(round_=round_, by=membership, **data)]
+        return Response({"adopted": chosen, "left_out": left_out, "preview": preview})

@@ -114,6 +114,10 @@ class DotSerializer(StrictInputSerializer):
 class AdoptSerializer(StrictInputSerializer):
     top = serializers.IntegerField(min_value=1, required=False)
     cards = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False)
+    include_unvoted = serializers.BooleanField(
+        default=False, help_text="with top: adopt cards without a dot too (left out otherwise)"
+    )
+    preview = serializers.BooleanField(default=False, help_text="only say what would be adopted; change nothing")
 
     def validate(self, attrs):
         if ("top" in attrs) == ("cards" in attrs):
@@ -122,4 +126,10 @@ class AdoptSerializer(StrictInputSerializer):
 
 
 class AdoptedSerializer(serializers.Serializer):
-    adopted = serializers.ListField(child=serializers.IntegerField(), help_text="card ids, in rank order")
+    adopted = serializers.ListField(
+        child=serializers.IntegerField(), help_text="card ids, in rank order (with preview: those it would adopt)"
+    )
+    left_out = serializers.ListField(
+        child=serializers.IntegerField(), help_text="cards of the top N left out because nobody gave them a dot"
+    )
+    preview = serializers.BooleanField()

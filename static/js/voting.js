@@ -17,7 +17,7 @@ const T = JSON.parse(document.getElementById("round-strings").textContent);
 let mine = null; // { round, can_vote, dots: {card: n}, used, remaining }
 let clockOffset = 0; // server clock minus this device's clock, in ms
 let warnedMinute = false;
-let resultsOpen = null; // the reader's choice for the closed round's results (null: by screen width)
+let resultsOpen = null; // the reader's choice for the closed round's results (null: open)
 
 const board = () => window.codesignBoard;
 const round = () => board().state.round || null;
@@ -90,15 +90,25 @@ async function act(method, url, body) {
 
 // Cards -------------------------------------------------------------------------------------------
 
-function decorate(cardEl, card) {
+// A card's words for a button's name: its text, short (an amendment by its number and new words).
+function cardWords(card) {
+  const a = amendmentOf(card.id);
+  if (a) return text(T.amendment, { number: a.number }) + (a.proposed ? `: ${clip(a.proposed, 30)}` : "");
+  return clip((card.body || "").replace(/[#*_`>~]+/g, "").replace(/\s+/g, " ").trim(), 40);
+}
+
+function amendmentOf(cardId) {
+  return (board().state.amendments || []).find((a) => a.card && a.card.id === cardId) || null;
+}
+
+// The dots of one card in an open round: its tally (when live) and the voter's own buttons. The "+"
+// and "−" buttons stay focusable when they cannot act (aria-disabled): after the last dot this card
+// may take, the keyboard stays on "+" (whose next press says why nothing happens), and never lands
+// on "−" by itself, where the next Enter would take back the dot just placed.
+function dotBox(card, r) {
   const { el } = board();
-  // Redrawing replaces the dot buttons: a keyboard user's focus stays on this card's button.
-  const focused = cardEl.querySelector(".dots")?.contains(document.activeElement) ? document.activeElement : null;
-  if (focused) queueMicrotask(() => focusCard(card.id, focused.classList.contains("button--undot") ? ".button--undot" : ".button--dot"));
-  cardEl.querySelector(".dots")?.remove();
-  const r = round();
-  if (!r || r.state !== "open" || !r.cards.includes(card.id)) return;
-  const box = el("div", { class: "dots", role: "group", "aria-label": T.add_dot_label });
+  const words = cardWords(card);
+  const box = el("div", { class: "dots", role: "group", "aria-label": text(T.dots_for, { card: words }), "data-dots-for": card.id });
   const tallyRow = r.tally ? r.tally.find((row) => row.card === card.id) : null;
   if (tallyRow) {
     const top = Math.max(1, ...r.tally.map((row) => row.dots));
@@ -110,34 +120,94 @@ function decorate(cardEl, card) {
   if (mine && mine.can_vote) {
     const count = myDotsOn(card.id);
     const pips = el("span", { class: "pips", "aria-hidden": "true", text: "●".repeat(count) + "○".repeat(Math.max(0, r.max_per_card - count)) });
+    const full = count >= r.max_per_card;
     const add = el("button", {
-      type: "button", class: "button button--small button--dot", text: `+ ${T.add_dot}`, "aria-label": T.add_dot_label,
-      disabled: mine.remaining <= 0 || count >= r.max_per_card,
+      type: "button", class: "button button--small button--dot", text: `+ ${T.add_dot}`, "aria-label": text(T.add_dot_to, { card: words }),
+      "aria-disabled": String(full || mine.remaining <= 0),
       onclick: async () => {
+        if (full || mine.remaining <= 0) {
+          board().announce(full ? text(T.cap_reached, { max: r.max_per_card }) : T.no_dots_left);
+          return;
+        }
         const result = await dot(r, card.id, "place");
-        if (result) { mine = result; refresh(); focusCard(card.id, ".button--dot"); }
+        if (!result) return;
+        mine = result;
+        refresh();
+        focusCard(card.id, ".button--dot");
+        const now = myDotsOn(card.id);
+        board().announce(now >= r.max_per_card ? text(T.cap_reached, { max: r.max_per_card }) : text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
       },
     });
     const remove = el("button", {
-      type: "button", class: "button button--small", text: `− ${T.remove_dot}`, "aria-label": T.remove_dot_label,
-      disabled: count === 0,
+      type: "button", class: "button button--small button--undot", text: `− ${T.remove_dot}`, "aria-label": text(T.remove_dot_from, { card: words }),
+      "aria-disabled": String(count === 0),
       onclick: async () => {
+        if (myDotsOn(card.id) === 0) { board().announce(T.none_to_take); return; }
         const result = await dot(r, card.id, "remove");
-        if (result) { mine = result; refresh(); focusCard(card.id, ".button--undot"); }
+        if (!result) return;
+        mine = result;
+        refresh();
+        focusCard(card.id, ".button--undot");
+        board().announce(text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
       },
     });
-    remove.classList.add("button--undot");
     box.append(el("div", { class: "dots__mine" }, el("span", { class: "visually-hidden", text: text(T.my_dots, { count }) }), pips, add, remove));
   }
-  const body = cardEl.querySelector("[data-body]");
-  body.after(box);
+  return box;
 }
 
-// After a dot is placed or taken back the buttons are redrawn: keep the keyboard where it was, or on
-// the other button when this one has just become disabled (no dots left, or none to take back).
+// A card's rank in the board's last closed round, beside its words.
+function rankBadge(card) {
+  const r = round();
+  if (!r || r.state !== "closed" || !r.results) return null;
+  const row = r.results.cards.find((c) => c.card === card.id);
+  if (!row) return null;
+  return board().el("p", { class: "card-rank", "data-card-rank": "",
+    text: `${text(T.rank, { rank: row.rank })} · ${counted(row.dots, T.dots_one, T.dots_many)}` });
+}
+
+function decorate(cardEl, card) {
+  // Redrawing replaces the dot buttons: a keyboard user's focus stays on the same button of this card.
+  const focused = cardEl.querySelector(".dots")?.contains(document.activeElement) ? document.activeElement : null;
+  if (focused) queueMicrotask(() => focusCard(card.id, focused.classList.contains("button--undot") ? ".button--undot" : ".button--dot"));
+  cardEl.querySelector(".dots")?.remove();
+  cardEl.querySelector("[data-card-rank]")?.remove();
+  const body = cardEl.querySelector("[data-body]");
+  const badge = rankBadge(card);
+  if (badge) body.after(badge);
+  const r = round();
+  if (!r || r.state !== "open" || !r.cards.includes(card.id)) return;
+  if (r.subject === "amendments") return; // voted on in the round's panel (ballot), not in the folded draft
+  body.after(dotBox(card, r));
+}
+
+// After a dot is placed or taken back the buttons are redrawn: the keyboard stays on the button it
+// was on (both stay focusable, see dotBox).
 function focusCard(cardId, selector) {
-  const buttons = [selector, ".button--dot", ".button--undot"].map((s) => document.querySelector(`[data-card="${cardId}"] ${s}`));
-  buttons.find((button) => button && !button.disabled)?.focus();
+  document.querySelector(`[data-dots-for="${cardId}"] ${selector}`)?.focus();
+}
+
+// A round over amendments: the amendments in it, with their words and dots, in the panel itself
+// (their cards sit inside the draft, folded on a phone).
+function ballot(r) {
+  const { el, state } = board();
+  const list = el("ol", { class: "ballot", "aria-label": T.ballot });
+  for (const cardId of r.cards) {
+    const card = state.cards.find((c) => c.id === cardId);
+    const a = amendmentOf(cardId);
+    if (!card || !a) continue;
+    const diff = el("p", { class: "amendment__diff", dir: "auto" });
+    for (const [op, words] of a.diff || []) {
+      if (op === "same") diff.append(words);
+      else diff.append(el(op === "removed" ? "del" : "ins", { text: words }));
+    }
+    list.append(el("li", { class: "ballot__item", "data-ballot": cardId, "data-amendment-number": a.number },
+      el("p", { class: "ballot__title", text: text(T.amendment, { number: a.number }) }),
+      diff,
+      a.reason ? el("p", { class: "help", dir: "auto", text: a.reason }) : null,
+      dotBox(card, r)));
+  }
+  return el("div", { class: "ballot-wrap" }, el("h3", { class: "ballot__heading", text: T.ballot }), list);
 }
 
 function decorateAll() {
@@ -193,21 +263,49 @@ function drawResults(r, { adopt = true } = {}) {
         resultText(card, row),
         el("div", { class: "bar", "aria-hidden": "true" }, el("span", { style: `inline-size: ${(100 * row.dots) / top}%` })),
         el("p", { class: "results__meta", text: `${tallyText(row)}${countries ? ` — ${countries}` : ""}` }),
-        row.voters ? el("p", { class: "results__voters", dir: "auto", text: `${T.voters}: ${row.voters.map((v) => `${v.display_name} (${v.country || "—"}) ${v.dots}`).join(", ")}` }) : null));
+        row.voters?.length ? el("p", { class: "results__voters", dir: "auto", text: `${T.voters}: ${row.voters.map((v) => `${v.display_name} (${v.country || "—"}) ${v.dots}`).join(", ")}` }) : null));
     list.append(item);
   }
   const wrap = el("div", { class: "results-wrap" }, el("h3", { text: T.results }), list,
     el("p", { class: "help", text: T.results_order }), // in the reader's language, not the closer's
     el("p", {}, el("a", { href: `/api/rounds/${r.id}/results.csv`, text: T.csv })));
-  if (adopt && board().viewer.can_curate) {
-    const count = el("input", { type: "number", min: 1, max: rows.length, value: Math.min(3, rows.length), class: "small-input", "aria-label": T.adopt });
-    wrap.append(el("form", { class: "adopt", onsubmit: async (event) => {
-      event.preventDefault();
-      const result = await act("POST", `/api/rounds/${r.id}/adopt/`, { top: Number(count.value) });
-      if (result) board().announce(text(T.adopted, { count: result.adopted.length }));
-    } }, el("label", { text: T.adopt }), count, el("button", { type: "submit", class: "button button--small", text: T.adopt_button })));
-  }
+  if (adopt && board().viewer.can_curate) wrap.append(adoptForm(r, rows));
   return wrap;
+}
+
+// "Adopt the top N": the server says first which cards that takes (a tie at rank N whole, no card
+// without a dot unless asked), the curator confirms that list, and the page says what was adopted.
+function adoptForm(r, rows) {
+  const { el, state } = board();
+  const wordsOf = (ids) => ids.map((id) => {
+    const card = state.cards.find((c) => c.id === id);
+    const row = rows.find((x) => x.card === id);
+    return text(T.quoted, { text: card ? cardWords(card) : clip(row?.body || "", 40) || `#${id}` });
+  }).join(", ");
+  const count = el("input", { type: "number", id: `adopt-top-${r.id}`, min: 1, max: rows.length, value: Math.min(3, rows.length), class: "small-input" });
+  const unvoted = el("input", { type: "checkbox", name: "include_unvoted" });
+  const status = el("p", { class: "adopt__status", role: "status", "data-adopt-status": "" });
+  return el("form", { class: "adopt", onsubmit: async (event) => {
+    event.preventDefault();
+    status.textContent = "";
+    const body = { top: Number(count.value), include_unvoted: unvoted.checked };
+    const plan = await act("POST", `/api/rounds/${r.id}/adopt/`, { ...body, preview: true });
+    if (!plan) return;
+    const lines = [text(T.adopt_confirm, { count: plan.adopted.length, cards: wordsOf(plan.adopted) })];
+    if (plan.adopted.length + plan.left_out.length > body.top) lines.push(T.adopt_tie);
+    if (plan.left_out.length) lines.push(text(T.adopt_left_out, { cards: wordsOf(plan.left_out) }));
+    if (!window.confirm(lines.join("\n\n"))) return;
+    const result = await act("POST", `/api/rounds/${r.id}/adopt/`, body);
+    if (!result) return;
+    const done = [text(T.adopted_list, { count: result.adopted.length, cards: wordsOf(result.adopted) })];
+    if (result.left_out.length) done.push(text(T.adopt_left_out, { cards: wordsOf(result.left_out) }));
+    status.textContent = done.join(" ");
+    board().announce(status.textContent);
+  } },
+  el("label", { for: `adopt-top-${r.id}`, text: T.adopt }), count,
+  el("label", { class: "adopt__unvoted" }, unvoted, ` ${T.adopt_unvoted}`),
+  el("button", { type: "submit", class: "button button--small", text: T.adopt_button }),
+  status);
 }
 
 function facilitatorButtons(r) {
@@ -239,20 +337,18 @@ function render() {
   if (setup) setup.hidden = Boolean(active);
   view.replaceChildren();
   panel.classList.toggle("round-panel--closed", Boolean(r && r.state === "closed"));
-  // its results fold under a summary (beside the folded draft on a phone); the page draws it so too
-  panel.classList.toggle("round-panel--folded", Boolean(r && r.state === "closed" && r.results));
   if (!r || r.state === "cancelled") return;
   const question = el("p", { class: "round-question", dir: "auto", text: r.question });
   const facts = el("p", { class: "round-facts" },
     el("span", { class: `badge badge--round-${r.state}`, text: r.state === "open" ? T.open : r.state === "closed" ? T.closed_at : T.draft }),
     el("span", { text: r.anonymous ? T.anonymous : T.open_vote }));
   if (r.state === "closed" && r.results) {
-    // Closed: the results fold under their question, open on wide screens, closed on a phone
-    // (so that the cards start on its first screen) until the reader opens them.
+    // Closed: the results open under their question, on a phone too (folded there, they were a
+    // small box nobody opened); the reader may fold them, and the cards show their rank anyway.
     const details = el("details", { class: "round-closed" },
       el("summary", {}, el("span", { class: "round-closed__label", text: T.results }), question),
       facts, turnoutLine(r), drawResults(r));
-    details.open = resultsOpen ?? window.matchMedia("(min-width: 761px)").matches;
+    details.open = resultsOpen ?? true;
     details.addEventListener("toggle", () => { resultsOpen = details.open; });
     view.append(details);
     if (viewer.can_run_rounds) view.append(facilitatorButtons(r));
@@ -273,6 +369,7 @@ function render() {
     if (!r.tally) view.append(el("p", { class: "help", text: T.hidden }));
     // an anonymous round's count waits for changes by several people (voting.actions.publish_tallies)
     if (r.anonymous) view.append(el("p", { class: "help", "data-batched": "", text: T.batched }));
+    if (r.subject === "amendments") view.append(ballot(r));
   }
   if (viewer.can_run_rounds) view.append(facilitatorButtons(r));
 }
@@ -320,7 +417,12 @@ earlier.addEventListener("toggle", () => {
 });
 
 function refresh() {
+  // The panel is drawn anew (a round over amendments has its dot buttons there): the keyboard stays
+  // on the button it was on.
+  const focused = view.contains(document.activeElement) ? document.activeElement.closest("[data-dots-for]") : null;
+  const which = document.activeElement?.classList.contains("button--undot") ? ".button--undot" : ".button--dot";
   render();
+  if (focused) focusCard(focused.dataset.dotsFor, which);
   decorateAll();
   drawEarlierSummary();
 }
@@ -393,6 +495,14 @@ root.addEventListener("board:ready", async () => {
 });
 
 if (form) {
+  // The question starts as the one that fits what is voted on, until the facilitator writes their own.
+  const question = form.querySelector("#round-question");
+  form.querySelector("#round-subject")?.addEventListener("change", (event) => {
+    const defaults = [question.dataset.defaultCards, question.dataset.defaultAmendments];
+    if (!question.value.trim() || defaults.includes(question.value)) {
+      question.value = event.target.value === "amendments" ? question.dataset.defaultAmendments : question.dataset.defaultCards;
+    }
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const error = form.querySelector("[data-round-error]");

@@ -125,16 +125,18 @@ class TestAmendments(LiveServerTestCase):
             facilitator.locator("[data-round-setup] > summary").click()
             facilitator.locator("#round-subject").select_option("amendments")
             facilitator.locator("[data-round-form] button[type=submit]").click()
-            for page, number in ((kz, 1), (af, 1), (af, 2)):
-                dot = amendment(page, number).locator(".button--dot")
+            for page, number in ((kz, 1), (af, 1), (af, 2)):  # (on the round's ballot, beside the draft)
+                item = page.locator(f'.ballot__item[data-amendment-number="{number}"]')
+                dot = item.locator(".button--dot")
                 expect(dot).to_be_enabled(timeout=5000)
                 dot.click()
-                expect(amendment(page, number).locator(".pips")).to_contain_text("●", timeout=3000)
+                expect(item.locator(".pips")).to_contain_text("●", timeout=3000)
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(af, f"amendments-round-{locale}")
             facilitator.once("dialog", lambda dialog: dialog.accept())
             facilitator.locator(".round-actions button").nth(1).click()  # close now (after "+2 minutes")
-            facilitator.locator("form.adopt input").fill("2")
+            facilitator.locator("form.adopt input[type=number]").fill("2")
+            facilitator.once("dialog", lambda dialog: dialog.accept())  # "Adopt these 2 …?"
             facilitator.locator("form.adopt button").click()
 
             for page in (kz, af, facilitator):

@@ -49,7 +49,7 @@ class TestVoting(LiveServerTestCase):
             dot_requests = []  # dots go over the board's socket: no HTTP request while it is open
             voter.on("request", lambda request: "/dots/" in request.url and dot_requests.append(request.method))
             card = voter.locator(".idea", has_text="Water and climate")
-            add = card.get_by_role("button", name="Add a dot to this card")
+            add = card.get_by_role("button", name="Add a dot to “Water and climate”")
             add.focus()
             started = time.monotonic()
             voter.keyboard.press("Enter")
@@ -59,16 +59,16 @@ class TestVoting(LiveServerTestCase):
             assert time.monotonic() - started < 1.0
             expect(facilitator.locator(".turnout__total")).to_have_text(re.compile(r"^1 of \d+ have voted"))
 
-            card.get_by_role("button", name="Add a dot to this card").click()
-            expect(card.get_by_role("button", name="Add a dot to this card")).to_be_disabled()  # cap of 2
-            card.get_by_role("button", name="Take a dot back from this card").click()
+            add.click()
+            expect(add).to_be_disabled()  # cap of 2
+            card.get_by_role("button", name="Take a dot back from “Water and climate”").click()
             expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
             assert dot_requests == []
 
             # The socket drops (a flaky link): until it is back, a dot goes over HTTP and still counts.
             voter.evaluate("window.codesignBoard.socket.ws.close()")
             expect(voter.locator("[data-connection]")).not_to_have_text("Live")
-            voter.locator(".idea", has_text="Open data").get_by_role("button", name="Add a dot to this card").click()
+            voter.locator(".idea", has_text="Open data").get_by_role("button", name="Add a dot to “Open data”").click()
             expect(voter.locator("[data-remaining]")).to_have_text("You have 2 of 4 dots left.")
             assert dot_requests == ["POST"]
             expect(voter.locator("[data-connection]")).to_have_text("Live")
@@ -117,3 +117,154 @@ class TestVoting(LiveServerTestCase):
                 presses.append(voter.evaluate("document.activeElement.textContent.trim().slice(0, 40)"))
             focused = voter.evaluate("document.activeElement.classList.contains('button--dot')")
             assert focused, presses
+
+
+PHONE = {"width": 360, "height": 740}
+MISSION = "We connect civil society across Central Asia.\nWe publish research every year."
+
+
+def serious(page) -> list[dict]:
+    """axe-core's serious and critical findings on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.e2e
+class TestVotingOnAPhone(LiveServerTestCase):
+    """Rounds as a participant on a 360 px phone sees them, in Russian and in Dari (and English)."""
+
+    def setUp(self):
+        super().setUp()
+        call_command("seed_demo", stdout=io.StringIO())
+        self.workspace_url = f"{self.live_server_url}/w/gs-think-tank"
+
+    def amendments_round(self, locale):
+        """The facilitator (pages in ``locale``) opens a round over the mission draft's two amendments:
+        the question is the one for amendments, in the board's language (English), not "Which cards
+        …" in the facilitator's; the participant on a phone finds both amendments, their new words
+        and their dot buttons in the round's panel (they used to sit in the folded draft, the panel
+        saying "No cards yet"), votes with the keyboard, and reads the results open after the close."""
+        from playwright.sync_api import expect
+
+        from drafts import actions as drafts
+        from drafts.documents import new_doc, replace_text
+
+        board = Board.objects.get(workspace__slug="gs-think-tank", kind="mission")
+        facilitator_member = Membership.objects.get(user__username="facilitator")
+        doc, shared = new_doc()
+        drafts.store_draft_update(board_id=board.pk, by=facilitator_member, update=replace_text(doc, shared, MISSION))
+        start = MISSION.find("every year")
+        for name, proposed in (("kz", "twice a year"), ("mn", "every month")):
+            drafts.propose_amendment(board=board, by=Membership.objects.get(user__username=name),
+                                     original="every year", proposed=proposed, start=start)  # fmt: skip
+        url = f"{self.workspace_url}/boards/{board.pk}/"
+        code = locale.lower()
+        with chromium_browser() as browser:
+            facilitator = sign_in(browser, self.live_server_url, "facilitator", locale=locale)
+            voter = sign_in(browser, self.live_server_url, "af", viewport=PHONE, locale=locale)
+            for page in (facilitator, voter):
+                page.goto(url)
+                expect(page.locator("[data-connection]")).to_have_class(re.compile("connection--live"))
+            facilitator.locator("[data-round-setup] > summary").click()
+            question = facilitator.locator("#round-question")
+            expect(question).to_have_value("Which cards should lead the Mission?")
+            facilitator.locator("#round-subject").select_option("amendments")
+            expect(question).to_have_value("Which changes to the Mission draft should we accept?")
+            facilitator.locator("[data-round-form] button[type=submit]").click()
+
+            items = voter.locator("[data-round-panel] .ballot__item")
+            expect(items).to_have_count(2, timeout=5000)
+            expect(items.nth(0).locator("ins")).to_have_text("twice a")  # the word diff: every → twice a
+            expect(items.nth(1).locator("ins")).to_have_text("month")
+            add = items.nth(0).locator(".button--dot")
+            expect(add).to_have_attribute("aria-label", re.compile("twice a year"))
+            expect(add).to_be_enabled(timeout=5000)
+            add.focus()
+            voter.keyboard.press("Enter")
+            expect(items.nth(0).locator(".pips")).to_have_text("●○○")
+            expect(add).to_be_focused()
+            expect(voter.locator("[data-draft]")).not_to_have_attribute("open", "")  # voted with the draft folded
+            assert voter.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            problems = {"open": serious(voter)}
+            screenshot(voter, f"round-amendments-open-{code}")
+
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            facilitator.locator(".round-actions button").nth(1).click()  # close now (after "+2 minutes")
+            results = voter.locator(".round-closed")
+            expect(results).to_have_attribute("open", "", timeout=5000)  # open on a phone too
+            expect(results.locator(".results__row").first).to_be_visible()
+            expect(results.locator(".results__row").first).to_contain_text("twice a year")
+            box = results.bounding_box()
+            assert box["width"] > 300 and box["height"] > 200, box  # not a small folded box
+            problems["closed"] = serious(voter)
+            screenshot(voter, f"round-amendments-closed-{code}")
+            assert not any(problems.values()), problems
+
+    def test_a_round_over_amendments_on_a_phone_in_russian(self):
+        self.amendments_round("ru")
+
+    def test_a_round_over_amendments_on_a_phone_in_dari(self):
+        self.amendments_round("fa-AF")
+
+    def test_a_round_over_amendments_on_a_phone_in_english(self):
+        self.amendments_round("en-US")
+
+    def keyboard_at_the_cap(self, locale):
+        """A keyboard user gives a card its last allowed dot: the focus stays on "+" (it jumped to "−
+        take back", so the next Enter took back the dot just placed), the next Enter changes
+        nothing, and each button is named with the card's words. After the close, the cards show
+        their rank and the results are open on the phone."""
+        from playwright.sync_api import expect
+
+        from tests.factories import make_card, make_round
+
+        board = Board.objects.get(workspace__slug="gs-think-tank", kind="priorities")
+        author = Membership.objects.get(user__username="kg")
+        for body in ("Clean water for every village", "Open data"):
+            make_card(board, author, body)
+        round_ = make_round(board, Membership.objects.get(user__username="facilitator"), dots_per_voter=4,
+                            max_per_card=2, anonymous=False)  # fmt: skip
+        url = f"{self.workspace_url}/boards/{board.pk}/"
+        code = locale.lower()
+        with chromium_browser() as browser:
+            facilitator = sign_in(browser, self.live_server_url, "facilitator", locale=locale)
+            voter = sign_in(browser, self.live_server_url, "af", viewport=PHONE, locale=locale)
+            facilitator.goto(url)
+            voter.goto(url)
+            card = voter.locator(".idea", has_text="Clean water for every village")
+            add = card.locator(".button--dot")
+            named = re.compile("[“«]Clean water for every village[”»]")
+            expect(add).to_have_attribute("aria-label", named)
+            expect(card.locator(".dots")).to_have_attribute("aria-label", re.compile("Clean water"))
+            expect(add).to_be_enabled(timeout=5000)
+            add.focus()
+            voter.keyboard.press("Enter")
+            expect(card.locator(".pips")).to_have_text("●○")
+            voter.keyboard.press("Enter")
+            expect(card.locator(".pips")).to_have_text("●●")
+            expect(add).to_be_disabled()
+            expect(add).to_be_focused()  # not "take back"
+            voter.keyboard.press("Enter")
+            voter.wait_for_timeout(500)
+            expect(card.locator(".pips")).to_have_text("●●")  # the dot just placed stays
+            expect(voter.locator("[aria-live]").first).to_be_attached()
+            problems = {"open": serious(voter)}
+
+            facilitator.evaluate(f"window.codesignBoard.api('POST', '/api/rounds/{round_.pk}/close/')")
+            expect(voter.locator(".round-closed")).to_have_attribute("open", "", timeout=5000)
+            expect(card.locator("[data-card-rank]")).to_contain_text("1", timeout=3000)
+            expect(voter.locator(".idea", has_text="Open data").locator("[data-card-rank]")).to_be_visible()
+            problems["closed"] = serious(voter)
+            screenshot(voter, f"round-cards-closed-{code}")
+            assert not any(problems.values()), problems
+
+    def test_the_keyboard_at_the_cap_in_russian(self):
+        self.keyboard_at_the_cap("ru")
+
+    def test_the_keyboard_at_the_cap_in_dari(self):
+        self.keyboard_at_the_cap("fa-AF")

@@ -93,14 +93,24 @@ def test_history_lists_rounds_with_settings(api, vote, board, facilitator):
     assert history[1]["dots_per_voter"] == 5 and history[1]["anonymous"] is False
 
 
-def test_adopt_top_two_in_rank_order(api, vote, board, facilitator):
-    """Adopting the top 2 marks B and A adopted and puts them first on the board, in rank order."""
+def test_adopt_top_one_in_rank_order(api, vote, board, facilitator):
+    """Adopting the top 1 marks B adopted and puts it first on the board."""
+    round_, (a, b, c, d), _people = vote
+    response = api.as_user(facilitator.user).post(f"/api/rounds/{round_.pk}/adopt/", {"top": 1}, format="json")
+    assert response.json() == {"adopted": [b.pk], "left_out": [], "preview": False}
+    ordered = list(Card.objects.filter(board=board).order_by("position", "id").values_list("id", "status"))
+    assert ordered[:1] == [(b.pk, "adopted")]
+    assert {status for _id, status in ordered[1:]} == {"proposed"}
+
+
+def test_adopt_top_two_takes_the_whole_tie_at_rank_two(api, vote, board, facilitator):
+    """A and C share rank 2: adopting the top 2 adopts B, A and C, in rank order (it adopted B and A)."""
     round_, (a, b, c, d), _people = vote
     response = api.as_user(facilitator.user).post(f"/api/rounds/{round_.pk}/adopt/", {"top": 2}, format="json")
-    assert response.json() == {"adopted": [b.pk, a.pk]}
+    assert response.json() == {"adopted": [b.pk, a.pk, c.pk], "left_out": [], "preview": False}
     ordered = list(Card.objects.filter(board=board).order_by("position", "id").values_list("id", "status"))
-    assert ordered[:2] == [(b.pk, "adopted"), (a.pk, "adopted")]
-    assert {status for _id, status in ordered[2:]} == {"proposed"}
+    assert ordered[:3] == [(b.pk, "adopted"), (a.pk, "adopted"), (c.pk, "adopted")]
+    assert {status for _id, status in ordered[3:]} == {"proposed"}
 
 
 def test_adopt_chosen_cards_and_bad_requests(api, vote, participant, facilitator):
@@ -108,7 +118,9 @@ def test_adopt_chosen_cards_and_bad_requests(api, vote, participant, facilitator
     round_, (a, b, c, d), _people = vote
     client = api.as_user(facilitator.user)
     assert client.post(f"/api/rounds/{round_.pk}/adopt/", {"cards": [d.pk, c.pk]}, format="json").json() == {
-        "adopted": [c.pk, d.pk]
+        "adopted": [c.pk, d.pk],
+        "left_out": [],
+        "preview": False,
     }
     for body in ({}, {"top": 0}, {"top": 9}, {"top": 1, "cards": [a.pk]}, {"cards": [999999]}):
         assert client.post(f"/api/rounds/{round_.pk}/adopt/", body, format="json").status_code == 400, body
