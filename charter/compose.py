@@ -20,6 +20,7 @@ from charter.models import CharterSettings
 from drafts.documents import draft_markdown
 from drafts.models import Amendment, AmendmentState, DraftContributor, DraftRevision
 from voting.models import Adoption, Round, RoundState
+from voting.privacy import merge_small_cells
 from workspace.models import Board, BoardKind, Card, CardKind, CardStatus, Comment, Workspace
 from workspace.text import clean_text
 from workspace.translations import in_language
@@ -64,9 +65,11 @@ def _closed_rounds(boards: list[Board]) -> list[Round]:
 
 
 def _round_summary(round_: Round) -> dict:
-    """A closed round as everyone may see its results: frozen at close (an anonymous round's small
-    country cells merged), a card removed since without its words; never its voters' names (the
-    charter names only those who consented)."""
+    """A closed round as everyone may see its results: frozen at close, a card removed since without
+    its words; never its voters' names (the charter names only those who consented), and so no
+    country cell under three voters either, in a named round too ("Mongolia: 3 dots from 1
+    supporter" would name the delegate in a published document)."""
+    cells = {row["card"]: merge_small_cells(row["by_country"]) for row in round_.results["cards"]}
     return {
         "id": round_.pk,
         "board": round_.board_id,
@@ -74,7 +77,7 @@ def _round_summary(round_: Round) -> dict:
         "closed_at": round_.closed_at.isoformat(),
         "turnout": round_.results["turnout"],
         "results": [
-            {key: row[key] for key in ("card", "rank", "dots", "supporters", "by_country")}
+            {**{key: row[key] for key in ("card", "rank", "dots", "supporters")}, "by_country": cells[row["card"]]}
             for row in round_.results["cards"]
         ],
         # The results' cards with their words, for the appendix (versions published before it have none).
@@ -86,7 +89,7 @@ def _round_summary(round_: Round) -> dict:
                 "removed": bool(row.get("removed")),
                 "dots": row["dots"],
                 "supporters": row["supporters"],
-                "by_country": row["by_country"],
+                "by_country": cells[row["card"]],
             }
             for row in round_.results["cards"]
         ],
@@ -346,7 +349,7 @@ def round_result_lines(round_: dict) -> list[str]:
     lines = []
     for row in round_["cards"]:
         words = f"{FSI}{row['text']}{PDI}" if not row["removed"] else _("_a card removed since_")
-        per_country = "; ".join(
+        per_country = ("؛ " if get_language_bidi() else "; ").join(
             f"{country_label(code)}: {tally(counts['dots'], counts['voters'])}"
             for code, counts in row["by_country"].items()
             if counts["dots"]

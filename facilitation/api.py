@@ -25,7 +25,7 @@ from workspace.access import access_board, access_workspace
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.models import AgendaSession
-from workspace.roles import require
+from workspace.roles import can, require
 
 
 def access_session(user, session_id) -> tuple[AgendaSession, object]:
@@ -72,7 +72,8 @@ class NoticeListView(GenericAPIView):
     @extend_schema(responses=NoticeSerializer(many=True))
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
-        return Response(notices(membership.workspace))
+        # A withdrawn notice stays in the facilitators' history; the others no longer read it.
+        return Response(notices(membership.workspace, withdrawn=can(membership.role, "facilitate")))
 
     @extend_schema(request=MessageSerializer, responses={201: NoticeSerializer})
     def post(self, request, slug):

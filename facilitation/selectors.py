@@ -59,11 +59,19 @@ def notice_data(notice: Notice) -> dict:
 
 
 def notices(workspace: Workspace, *, limit: int | None = None, withdrawn: bool = True) -> list[dict]:
-    """The workspace's notices, newest first (``withdrawn`` False: only those still shown)."""
+    """The workspace's notices, newest first. ``withdrawn`` False: those pages may still show, that
+    is none withdrawn nor older than one of its kind withdrawn since (withdrawing today's message
+    must not bring back this morning's)."""
     rows = Notice.objects.filter(workspace=workspace).select_related("board", "author", "workspace")
-    if not withdrawn:
-        rows = rows.filter(withdrawn_at=None)
-    return [notice_data(notice) for notice in (rows[:limit] if limit else rows)]
+    if withdrawn:
+        return [notice_data(notice) for notice in (rows[:limit] if limit else rows)]
+    shown, ended = [], set()  # one query: newest first, a kind ends at its newest withdrawn notice
+    for notice in rows[: limit * 4] if limit else rows:
+        if notice.withdrawn_at is not None:
+            ended.add(notice.kind)
+        elif notice.kind not in ended:
+            shown.append(notice_data(notice))
+    return shown[:limit] if limit else shown
 
 
 def speaker_data(speaker: Speaker) -> dict:

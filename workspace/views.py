@@ -175,7 +175,8 @@ def board_page(request, slug, board_id):
         # on the page of someone who is a member now: naming the workspace tells them nothing new
         strings={
             **board_strings(),
-            "removed": _("You are no longer a member of %(workspace)s.") % {"workspace": board.workspace.name},
+            "removed": _("You are no longer a member of %(workspace)s.")
+            % {"workspace": board.workspace.localized("name")},
         },
         board_panels=board_panels,
         card_max=Card.BODY_MAX,

@@ -725,7 +725,16 @@ const socket = {
       window.clearInterval(this.pingTimer);
       window.clearTimeout(this.probeTimer);
       for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
-      if (event.code === 4403) { if (this.shown !== "removed") showConnection("offline"); return; } // not (or no longer) a member
+      if (event.code === 4403) { // not (or no longer) a member
+        if (this.shown === "removed") return;
+        showConnection("offline");
+        // Removed while this page's socket was down (a phone asleep): the server only refuses the
+        // new socket; the board's own 404 says it is so.
+        fetch(`/api/boards/${boardId}/`, { credentials: "same-origin" })
+          .then((response) => { if (response.status === 404) showRemoved(); })
+          .catch(() => {});
+        return;
+      }
       // Signed out (here or in another tab), or the password changed: reload, which shows the page
       // again while this browser is still signed in, else the sign-in page.
       if (event.code === 4401) { window.location.reload(); return; }

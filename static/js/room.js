@@ -200,7 +200,9 @@ function apply(frame) {
     drawStrip();
     emit("notice", frame.notice);
   } else if (frame.type === "notice.withdrawn") {
-    state.notices = state.notices.filter((n) => n.id !== frame.notice_id);
+    // It goes, and so do the older ones of its kind (as the server's room state leaves them out).
+    const gone = state.notices.find((n) => n.id === frame.notice_id);
+    state.notices = state.notices.filter((n) => (gone ? n.kind !== gone.kind || n.id > gone.id : n.id !== frame.notice_id));
     drawNotices();
     drawStrip();
     emit("notice_withdrawn", frame.notice_id);

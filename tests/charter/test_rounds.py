@@ -156,3 +156,19 @@ def test_adoptions_made_before_they_were_recorded_come_from_the_audit(charter_ws
     Adoption.objects.all().delete()
     importlib.import_module("voting.migrations.0005_adoptions").adoptions_from_the_audit(apps, None)
     assert sorted(Adoption.objects.values_list("round_id", "card_id")) == before
+
+
+def test_a_named_rounds_lone_voter_per_country_is_not_printed(api, charter_ws):  # noqa: F811
+    """A named round (its voters shown on the board) still puts no country cell of one voter in the
+    charter: "Mongolia: 2 dots from 1 supporter" would name the delegate in a published document."""
+    workspace, boards, people = charter_ws
+    named = make_round(boards["priorities"], people["facilitator"], question="Named round", anonymous=False)
+    open_data = boards["priorities"].cards.get(body="Open data")
+    voting_actions.place_dot(round_=named, voter=people["mn"], card_id=open_data.pk)
+    voting_actions.close_round(round_=named, by=people["facilitator"])
+    body = api.as_user(people["steward"].user).get(url(workspace)).json()
+    text = appendix(body["markdown"])
+    assert "Named round" in text
+    assert "Mongolia:" not in text and "Afghanistan:" not in text
+    named_round = next(r for r in body["preview"]["rounds"] if r["question"] == "Named round")
+    assert all(set(row["by_country"]) <= {"other"} for row in named_round["cards"])

@@ -3,6 +3,7 @@ page is open is told so; with the keyboard, posting a comment keeps the person w
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -123,3 +124,27 @@ class TestBoardConnection(LiveServerTestCase):
                 page.context.close()
         problems = {key: value for key, value in found.items() if value}
         assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+    def test_a_member_removed_while_offline_is_told_when_back(self):
+        """Removed while the phone's connection was down: when it comes back, the refused socket
+        leads the page to say so (it said "Offline" for good, with the compose box)."""
+        from playwright.sync_api import expect
+
+        kz = Membership.objects.get(user__username="kz", workspace__slug="gs-think-tank")
+        remove_url = f"{self.live_server_url}/w/gs-think-tank/members/{kz.pk}/remove/"
+        with chromium_browser() as browser:
+            page = sign_in(browser, self.live_server_url, "kz", viewport=PHONE)
+            page.goto(self.board_url)
+            expect(page.locator("[data-connection]")).to_have_text("Live", timeout=5000)
+            # The page's socket is down while the steward removes them (the server's "removed"
+            # frame reaches no one), and comes back after.
+            page.evaluate("""() => { const s = window.codesignBoard.socket;
+                s.realConnect = s.connect; s.connect = () => {}; s.ws.close(); }""")
+            steward = sign_in(browser, self.live_server_url, "steward")
+            steward.goto(remove_url)
+            steward.locator("button.button--danger").click()
+            steward.wait_for_url(re.compile(r"/members/$"))
+            page.evaluate("() => { const s = window.codesignBoard.socket; s.connect = s.realConnect; s.connect(); }")
+            told = page.get_by_role("alert").filter(has_text="You are no longer a member of")
+            expect(told).to_be_visible(timeout=20000)
+            expect(page.locator("[data-compose]")).to_be_hidden()

@@ -134,3 +134,20 @@ def test_a_notice_of_another_workspace_answers_as_a_missing_one(api, workspace, 
     assert missing.status_code == foreign.status_code == 404
     assert missing.json() == foreign.json()
     assert Notice.objects.get(pk=theirs.pk).withdrawn_at is None
+
+
+def test_withdrawing_a_notice_brings_no_older_one_back(api, workspace, facilitator, participant):
+    """This morning's message and today's: withdrawing today's leaves no message on the pages (the
+    older one does not come back), and members no longer read the withdrawn one's words."""
+    from facilitation.selectors import room_state
+
+    morning = actions.post_message(workspace=workspace, by=facilitator, text="Welcome, everyone")
+    today = actions.post_message(workspace=workspace, by=facilitator, text="Lunch in ten minutes")
+    actions.withdraw_notice(notice=today, by=facilitator)
+    assert [n["id"] for n in room_state(workspace)["notices"]] == []
+    later = actions.post_message(workspace=workspace, by=facilitator, text="We start again")
+    assert [n["id"] for n in room_state(workspace)["notices"]] == [later.pk]
+    read = api.as_user(participant.user).get(f"/api/workspaces/{workspace.slug}/notices/").json()
+    assert [n["id"] for n in read] == [later.pk]
+    history = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/notices/").json()
+    assert [n["id"] for n in history] == [later.pk, today.pk, morning.pk]
