@@ -506,5 +506,7 @@ def _apply_amendments(round_: Round, by: Membership, chosen: list[int]) -> list[
                 raise
             continue  # outdated by an earlier one, decided or removed meanwhile
         accepted.append(amendment.card)
-    audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": chosen})
+    # Only what was applied: an outdated, decided or removed amendment was chosen but not adopted.
+    applied = [card.pk for card in accepted]
+    audit(round_.board.workspace, by, "round.adopted", round_, {"board": round_.board.title, "cards": applied})
     return accepted

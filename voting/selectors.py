@@ -12,6 +12,7 @@ Privacy rules live here, once:
   frames differ by the changes of at least five different people (docs/design.md, "Anonymity").
 """
 
+import time
 from collections import Counter, defaultdict
 
 from django.db.models import Count
@@ -149,6 +150,10 @@ def my_dots(round_: Round, membership: Membership, per_card: dict[int, int] | No
     """The voter's own dots: per card, and how many are left. Shown only to the voter.
 
     ``per_card`` (card id -> dots) when the caller already has it (the dot it just placed).
+    ``change`` says when they were read (microseconds; a dot reads them under the round's lock, so
+    one voter's changes are stamped in order): answers and ``round.my_dots`` frames can cross on the
+    way, and the page keeps the latest. Not the round's count of changes, which would tell a voter
+    in an anonymous round how many dots others moved between two batches.
     """
     if per_card is None:
         dots = Dot.objects.filter(round=round_, voter=membership)
@@ -161,6 +166,7 @@ def my_dots(round_: Round, membership: Membership, per_card: dict[int, int] | No
         "dots": {str(card): n for card, n in per_card.items()},
         "used": used,
         "remaining": round_.dots_per_voter - used if can_vote else 0,
+        "change": time.time_ns() // 1000,  # under 2**53: exact in JavaScript
     }
 
 

@@ -72,6 +72,7 @@ class MyDotsSerializer(serializers.Serializer):
     dots = serializers.DictField(child=serializers.IntegerField(), help_text="card id -> my dots on it")
     used = serializers.IntegerField()
     remaining = serializers.IntegerField()
+    change = serializers.IntegerField(help_text="when these were read (µs): of two answers, keep the later")
 
 
 class RoundDetailSerializer(serializers.Serializer):

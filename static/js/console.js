@@ -60,19 +60,31 @@ function roundPart(board) {
 function roundSetup(board) {
   const details = el("details", { class: "console-board__setup" }, el("summary", { text: S.open_round }));
   const form = roundTemplate.content.firstElementChild.cloneNode(true);
+  // The question starts as the one that fits what is voted on, until the facilitator writes their own.
+  const question = form.elements.question;
+  form.elements.subject.addEventListener("change", (event) => {
+    const defaults = [question.dataset.defaultCards, question.dataset.defaultAmendments];
+    if (!question.value.trim() || defaults.includes(question.value)) {
+      question.value = event.target.value === "amendments" ? question.dataset.defaultAmendments : question.dataset.defaultCards;
+    }
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!form.reportValidity()) return;
     const values = new FormData(form);
+    // The request the board's round form sends (voting.js): the server checks the cap against the dots.
+    const body = {
+      question: values.get("question"),
+      dots_per_voter: Number(values.get("dots_per_voter")),
+      max_per_card: Number(values.get("max_per_card")),
+      results_visibility: values.get("results_visibility"),
+      anonymous: values.get("anonymous") === "on",
+      facilitators_vote: values.get("facilitators_vote") === "on",
+      subject: values.get("subject") || "cards",
+    };
+    if (values.get("minutes")) body.duration_seconds = Math.round(Number(values.get("minutes")) * 60);
     act(async () => {
-      const created = await api("POST", `/api/boards/${board.id}/rounds/`, {
-        question: values.get("question"),
-        dots_per_voter: Number(values.get("dots")),
-        max_per_card: Math.min(3, Number(values.get("dots"))),
-        duration_seconds: Number(values.get("minutes")) * 60,
-        results_visibility: values.get("results"),
-        anonymous: values.get("anonymous") === "on",
-      });
+      const created = await api("POST", `/api/boards/${board.id}/rounds/`, body);
       try {
         await api("POST", `/api/rounds/${created.id}/open/`);
       } catch (err) {
@@ -166,15 +178,17 @@ function drawSessions() {
     const item = page.querySelector(`[data-session="${session.id}"]`);
     if (!item) continue;
     const badge = item.querySelector("[data-session-state]");
-    badge.textContent = S.session_states[session.state];
-    badge.className = `badge badge--${session.state}`;
+    // Never started and long over (workspace/models.py, AgendaSession.not_held): not "Upcoming".
+    const notHeld = session.state === "upcoming" && secondsUntil(session.ends_at) < -S.not_held_after_s;
+    badge.textContent = notHeld ? S.not_held : S.session_states[session.state];
+    badge.className = `badge badge--${notHeld ? "ended" : session.state}`;
     item.classList.toggle("agenda__item--live", session.state === "live");
     item.querySelector("[data-session-start]").hidden = session.state === "live";
     item.querySelector("[data-session-extend]").hidden = session.state !== "live";
     item.querySelector("[data-session-end]").hidden = session.state !== "live";
     // Once started, the real start (and end) with the plan beside it: sessions rarely start on time.
     if (session.started_at) {
-      const times = { started: formatTime(session.started_at), planned: formatTime(session.starts_at, { day: false }) };
+      const times = { started: formatTime(session.started_at), planned: formatTime(session.starts_at, { day: "unless-today" }) };
       item.querySelector("[data-session-time]").textContent = session.ended_at
         ? format(S.ran, { ...times, ended: formatTime(session.ended_at, { day: false }) })
         : format(S.started_planned, times);

@@ -52,8 +52,17 @@ async function loadMine() {
   try {
     const detail = await board().api("GET", `/api/rounds/${r.id}/`);
     setClock(detail.round.server_time);
-    mine = detail.mine;
+    keepMine(detail.mine);
   } catch { /* the socket will bring it */ }
+}
+
+// The voter's dots from an answer, a GET or a round.my_dots frame, unless an answer that follows a
+// later dot change came first: a frame of the previous dot arriving after the answer to this one
+// would otherwise show the count one dot behind.
+function keepMine(next) {
+  if (!next) return;
+  if (mine && next.round === mine.round && (next.change ?? 0) < (mine.change ?? 0)) return;
+  mine = next;
 }
 
 function myDotsOn(cardId) {
@@ -131,7 +140,7 @@ function dotBox(card, r) {
         }
         const result = await dot(r, card.id, "place");
         if (!result) return;
-        mine = result;
+        keepMine(result);
         refresh();
         focusCard(card.id, ".button--dot");
         const now = myDotsOn(card.id);
@@ -145,7 +154,7 @@ function dotBox(card, r) {
         if (myDotsOn(card.id) === 0) { board().announce(T.none_to_take); return; }
         const result = await dot(r, card.id, "remove");
         if (!result) return;
-        mine = result;
+        keepMine(result);
         refresh();
         focusCard(card.id, ".button--undot");
         board().announce(text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
@@ -477,7 +486,7 @@ root.addEventListener("board:frame", (event) => {
   const frame = event.detail;
   const r = round();
   if (frame.type === "round.my_dots" && r && frame.round === r.id) {
-    mine = frame;
+    keepMine(frame);
     refresh();
   }
 });

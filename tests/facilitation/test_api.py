@@ -1,6 +1,8 @@
 """The facilitation API: who may do what (404 for strangers, 403 for participants), clear errors
 for bad input, and the console's overview of every board."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from facilitation import actions
@@ -148,3 +150,40 @@ def test_raising_and_lowering_a_hand_without_end_is_slowed_down(workspace, parti
     assert statuses == [200, 200, 200, 200, 429, 429]
     refused = client.post(f"/api/workspaces/{workspace.slug}/fishbowl/raise-hand/")
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+
+
+class _RoundFormFields(HTMLParser):
+    """The fields of the first ``data-round-form`` in a page (or in a ``<template>`` in it):
+    name -> (kind, required)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.fields = 0, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "data-round-form" in attrs and not self.fields:
+            self.depth = 1
+        elif self.depth and tag in ("input", "select") and attrs.get("name"):
+            self.fields[attrs["name"]] = (attrs.get("type", tag), "required" in attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth = 0
+
+
+def _round_form(html: str) -> dict:
+    parser = _RoundFormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+def test_the_consoles_round_form_has_the_boards_fields_and_rules(workspace, boards, facilitator, client):
+    """The console's round form asks what the board's does, with the same names (per-card cap,
+    what is voted on, facilitators voting) and leaves the timer optional as the board's does."""
+    client.force_login(facilitator.user)
+    console = _round_form(client.get(f"/w/{workspace.slug}/facilitate/").content.decode())
+    board = _round_form(client.get(f"/w/{workspace.slug}/boards/{boards[0].pk}/").content.decode())
+    assert {"max_per_card", "subject", "facilitators_vote", "minutes"} <= set(board)
+    assert console == board
+    assert console["minutes"] == ("number", False)

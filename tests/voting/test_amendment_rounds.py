@@ -12,7 +12,7 @@ from tests.factories import make_card, make_member, make_round
 from tests.voting.test_privacy import read_every_path
 from voting import actions
 from voting.errors import VotingError
-from workspace.models import BoardEvent
+from workspace.models import AuditEntry, BoardEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,18 @@ def test_amendments_wait_while_their_round_runs(board, facilitator, competing):
         drafts.support_amendment(amendment=twice, by=facilitator)
     with pytest.raises(WorkspaceError, match="voting round is running"):
         drafts.update_amendment(amendment=twice, by=twice.card.author, proposed="thrice a year")
+
+
+def test_the_audit_lists_only_the_amendments_applied(board, facilitator, competing):
+    """Adopting the top two of a round over amendments audits the one applied, not the competing
+    one left open as outdated."""
+    twice, monthly = competing
+    round_ = make_round(board, facilitator, subject="amendments", anonymous=False)
+    voters = [make_member(board.workspace, country=c) for c in ("MN", "TJ", "UZ")]
+    for voter in voters:
+        actions.place_dot(round_=round_, voter=voter, card_id=twice.card_id)
+    actions.place_dot(round_=round_, voter=voters[0], card_id=monthly.card_id)
+    actions.close_round(round_=round_, by=facilitator)
+    actions.adopt_results(round_=round_, by=facilitator, top=2)
+    entry = AuditEntry.objects.get(verb="round.adopted")
+    assert entry.details["cards"] == [twice.card_id]

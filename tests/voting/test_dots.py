@@ -7,6 +7,7 @@ from tests.factories import make_card, make_member, make_round, make_workspace
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Dot
+from voting.selectors import my_dots
 from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,21 @@ def test_dots_over_api(api, round_, participant, cards):
         assert response.status_code == 400, body
         assert response.json()["detail"]
     assert not Dot.objects.exists()
+
+
+def test_each_answer_and_frame_says_which_dot_change_it_follows(
+    round_, participant, cards, django_capture_on_commit_callbacks
+):
+    """Answers and ``round.my_dots`` frames say when they were read, increasing with each dot, so a
+    page that gets them out of order keeps the latest instead of lagging one dot behind."""
+    from unittest import mock
+
+    with mock.patch("voting.actions.publish_to_member") as to_member, django_capture_on_commit_callbacks(execute=True):
+        first = actions.place_dot(round_=round_, voter=participant, card_id=cards[0].pk)
+        second = actions.place_dot(round_=round_, voter=participant, card_id=cards[0].pk)
+        taken_back = actions.remove_dot(round_=round_, voter=participant, card_id=cards[0].pk)
+    frames = [call.args[1] for call in to_member.call_args_list]
+    assert [f["change"] for f in frames] == [first["change"], second["change"], taken_back["change"]]
+    assert first["change"] < second["change"] < taken_back["change"]
+    round_.refresh_from_db()
+    assert my_dots(round_, participant)["change"] >= taken_back["change"]

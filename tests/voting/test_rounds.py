@@ -174,3 +174,17 @@ def test_facilitators_may_be_left_out(board, facilitator, participant, cards):
     other = make_member(board.workspace, "steward")
     with pytest.raises(WorkspaceError):
         actions.place_dot(round_=round_, voter=other, card_id=cards[0].pk)
+
+
+def test_the_round_forms_results_options_are_short_with_the_explanation_beside(board, facilitator, client):
+    """The board's round form names its results options in a word or two (a closed select cuts a
+    long option on a 360 px phone) and explains them in a help text the select points to."""
+    import re
+
+    client.force_login(facilitator.user)
+    html = client.get(f"/w/{board.workspace.slug}/boards/{board.pk}/").content.decode()
+    select = re.search(r'<select id="round-visibility"[^>]*>(.*?)</select>', html, re.S)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    assert options and all(len(option) <= 20 for option in options), options
+    assert 'aria-describedby="round-visibility-help"' in select.group(0)
+    assert 'id="round-visibility-help"' in html
