@@ -10,6 +10,7 @@ from facilitation.models import SEATS_MAX, Notice
 from facilitation.selectors import console_state
 from voting.models import BUDGET_MAX
 from workspace.access import access_workspace
+from workspace.models import NOT_HELD_AFTER
 from workspace.roles import can
 from workspace.selectors import workspace_members
 from workspace.views import member_page, workspace_context
@@ -19,6 +20,8 @@ def console_strings() -> dict:
     return {
         "states": {"open": _("Open"), "voting": _("Voting"), "locked": _("Locked")},
         "session_states": {"upcoming": _("Upcoming"), "live": pgettext("session", "Live"), "ended": _("Ended")},
+        "not_held": _("Not held"),
+        "not_held_after_s": int(NOT_HELD_AFTER.total_seconds()),
         "here": _("Here now"),
         "nobody": _("Nobody is on this board."),
         "new_cards": _("New cards"),

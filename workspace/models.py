@@ -6,6 +6,7 @@ Models hold data and its invariants (constraints); every change to them goes thr
 
 import secrets
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,6 +54,11 @@ class SessionState(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+# A session never started this long after its planned end was not held (facilitators often start
+# late, so not at once); the console's script reads the same span (facilitation/views.py).
+NOT_HELD_AFTER = timedelta(hours=12)
+
+
 class AgendaSession(Translated):  # title
     """One session of the workspace's programme (e.g. day 1, 17:00-19:00 Bishkek time).
 
@@ -77,6 +83,11 @@ class AgendaSession(Translated):  # title
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="agenda_session_ends_after_start"
             )
         ]
+
+    @property
+    def not_held(self) -> bool:
+        """Never started, and its planned end long past: shown as past, not as upcoming."""
+        return self.state == SessionState.UPCOMING and self.ends_at + NOT_HELD_AFTER < timezone.now()
 
     def __str__(self) -> str:
         return self.title

@@ -19,16 +19,23 @@ function formatter(zone, options) {
 
 const DAY_TIME = { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 const TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+const DATE_TIME = { ...DAY_TIME, day: "numeric", month: "short" };
+
+function dayOf(zone, date) {
+  return formatter(zone, { year: "numeric", month: "numeric", day: "numeric" }).format(date);
+}
 
 function offsetOf(zone, date) {
   const part = formatter(zone, { timeZoneName: "longOffset" }).formatToParts(date).find((p) => p.type === "timeZoneName");
   return part ? part.value : zone;
 }
 
-/** "Sat 14:05", or "Sat 14:05 (13:35 Asia/Kabul)" when the workspace's zone differs. */
+/** "Sat 14:05", or "Sat 14:05 (13:35 Asia/Kabul)" when the workspace's zone differs; with
+ * `day: "unless-today"`, "14:05" today and "Sat 7 Nov, 14:05" on any other day. */
 export function formatTime(iso, { day = true } = {}) {
   const date = new Date(iso);
-  const own = formatter(viewerZone, day ? DAY_TIME : TIME).format(date);
+  if (day === "unless-today") day = dayOf(viewerZone, date) === dayOf(viewerZone, new Date()) ? false : "date";
+  const own = formatter(viewerZone, day === "date" ? DATE_TIME : day ? DAY_TIME : TIME).format(date);
   if (!workspaceZone || offsetOf(workspaceZone, date) === offsetOf(viewerZone, date)) return own;
   const there = formatter(workspaceZone, TIME).format(date);
   return `${own} (${there} ${workspaceZone.replace("_", " ")})`;

@@ -87,3 +87,12 @@ def test_a_reader_proposes_a_change_to_a_published_section(client, api, charter_
     )
     assert created.status_code == 201, created.json()
     assert Amendment.objects.get().board == boards["mission"]
+
+
+def test_the_page_before_the_first_version_loads_no_suggestion_script(client, charter_ws):  # noqa: F811
+    """Before any version, the charter page has no suggestion box, so it does not load the script that needs one."""
+    workspace, _boards, people = charter_ws
+    client.force_login(people["af"].user)
+    page = client.get(reverse("charter", args=[workspace.slug])).text
+    assert "No version has been published yet." in page
+    assert "data-charter-suggest" not in page and "js/charter_suggest" not in page

@@ -137,3 +137,18 @@ def test_a_session_past_its_end_shows_how_far_over_time_it_is(workspace, facilit
     client.force_login(participant.user)
     page = client.get(reverse("workspace", args=[workspace.slug])).content.decode()
     assert "Over time by 3:1" in page and "room__session--over" in page
+
+
+def test_a_session_never_started_and_long_over_shows_as_not_held(workspace, facilitator, client):
+    """A session whose planned end passed weeks ago, never started, is "Not held" on the home page
+    and the console, not "Upcoming"; tomorrow's stays upcoming."""
+    day1, _day2 = sessions(workspace)
+    weeks_ago = timezone.now() - timedelta(days=20)
+    type(day1).objects.filter(pk=day1.pk).update(starts_at=weeks_ago, ends_at=weeks_ago + timedelta(hours=2))
+    client.force_login(facilitator.user)
+    home = client.get(reverse("workspace", args=[workspace.slug])).content.decode()
+    [past, coming] = home.split('class="agenda__item')[1:3]
+    assert past.startswith(" agenda__item--over") and "Not held" in past
+    assert "Not held" not in coming and "agenda__item--over" not in coming
+    console = client.get(reverse("console", args=[workspace.slug])).content.decode()
+    assert console.count(">Not held</span>") == 1 and '"not_held_after_s": 43200' in console

@@ -254,3 +254,21 @@ def test_existing_user_signs_in_from_join_page(client, workspace):
         {"username": "returning", "password": PASSWORD, "next": f"/join/{invitation.token}/"},
     )
     assert response["Location"] == f"/join/{invitation.token}/"
+
+
+def test_a_preview_row_with_one_mistake_keeps_its_valid_fields(workspace):
+    """A row whose email is wrong still shows its country, role and language in the preview."""
+    from workspace.actions.invitations import preview_invitations
+
+    [row] = preview_invitations(workspace, "Айгуль Осмонова, aigul-at-example.org, KG, facilitator, ru")
+    assert row.status == "invalid" and "aigul-at-example.org" in row.reason
+    assert (row.name, row.country, row.role, row.language) == ("Айгуль Осмонова", "KG", "facilitator", "ru")
+
+
+def test_a_preview_row_names_each_of_its_mistakes(workspace):
+    """A row with two wrong cells names both, and keeps the cells that are right."""
+    from workspace.actions.invitations import preview_invitations
+
+    [row] = preview_invitations(workspace, "Gulnara, gulnara@example.org, Atlantis, chief, ru")
+    assert row.status == "invalid" and "Atlantis" in row.reason and "chief" in row.reason
+    assert (row.email, row.language) == ("gulnara@example.org", "ru")

@@ -273,3 +273,25 @@ def test_password_reset_mails_to_one_address_are_limited(client, smtp):
     for _n in range(5):
         assert client.post(reverse("password_reset"), {"email": "nodira@example.org"}).status_code == 302
     assert mail.send_due()["sent"] == 3
+
+
+def test_the_invitation_mail_gives_the_event_dates_in_the_workspace_zone_and_the_mails_language(db):
+    """A Russian invitation lists the sessions still to come, dated in Russian, in the workspace's zone."""
+    from tests.factories import aware, make_workspace
+
+    workspace = make_workspace(
+        time_zone="Asia/Bishkek",
+        agenda=[
+            ("Day 1", aware(2027, 3, 18, 17, 0), aware(2027, 3, 18, 19, 0)),
+            ("Day 2", aware(2027, 3, 19, 10, 0, zone="UTC"), aware(2027, 3, 19, 12, 0, zone="UTC")),
+        ],
+    )
+    host = make_member(workspace, Role.STEWARD)
+    [invitation] = invite(workspace, host, "Айгуль Осмонова, aigul@example.org, KG, participant, ru")
+    mail_row = OutgoingMail.objects.get(to="aigul@example.org")
+    assert "Asia/Bishkek" in mail_row.body_text
+    assert "18 марта, 17:00–19:00" in mail_row.body_text  # genitive month, as Russian dates are written
+    assert "19 марта, 16:00–18:00" in mail_row.body_text  # 10:00 UTC is 16:00 in Bishkek
+    assert "18 марта, 17:00–19:00" in mail_row.body_html
+    _subject, reminder, _html = mail.render_mail("reminder", invitation_actions._mail_context(invitation, BASE), "ru")
+    assert "Сессии (время — Asia/Bishkek):" in reminder and "19 марта, 16:00–18:00" in reminder

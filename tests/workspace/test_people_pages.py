@@ -146,3 +146,11 @@ def test_invitations_and_joins_are_audited(client, workspace, steward):
     entries = {e.verb: e for e in AuditEntry.objects.filter(workspace=workspace)}
     assert entries["member.joined"].actor == membership and entries["member.joined"].details["role"] == "participant"
     assert entries["invitation.created"].actor == steward and "invitation.revoked" in entries
+
+
+def test_the_steward_reading_the_members_page_is_here_now(client, workspace, steward, participant):
+    """The steward using the members page sees themselves "Here now", not "Not yet"."""
+    client.force_login(steward.user)
+    page = client.get(reverse("members", args=[workspace.slug])).text
+    own_row = page.split(f'data-member="{steward.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Here now" in own_row and "Not yet" not in own_row

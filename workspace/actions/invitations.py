@@ -23,8 +23,9 @@ from workspace.actions.members import _clean_country, _clean_display_name
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.mail import queue_mail
-from workspace.models import Invitation, Membership, Workspace
+from workspace.models import Invitation, Membership, SessionState, Workspace
 from workspace.roles import Role, require
+from workspace.templatetags.codesign_time import day_and_time
 from workspace.text import clean_text
 
 ROWS_MAX = 500
@@ -101,6 +102,14 @@ def _role(value: str) -> str:
     raise WorkspaceError(_("Unknown role: %(role)s.") % {"role": value})
 
 
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise WorkspaceError(_("“%(value)s” is not an email address.") % {"value": value or "—"}) from None
+    return value
+
+
 def read_rows(text: str) -> list[list[str]]:
     """The rows of a CSV paste or file: commas, semicolons (a spreadsheet in Russian) or tabs (a
     paste from a spreadsheet); a header row naming the columns is skipped."""
@@ -136,20 +145,23 @@ def preview_invitations(workspace: Workspace, text: str) -> list[InvitationRow]:
     for number, cells in enumerate(read_rows(text), start=1):
         cells = [cell.strip() for cell in cells] + [""] * (len(COLUMNS) - len(cells))
         row = InvitationRow(line=number, raw=cells[: len(COLUMNS)], name=cells[0], email=cells[1])
-        try:
-            if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS) :]):
-                raise WorkspaceError(_("Too many columns: name, email, country, role, language."))
-            row.name = _clean_display_name(cells[0])
+        # Each cell is read on its own, so a row with one mistake still shows its valid fields.
+        mistakes = []
+        if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS) :]):
+            mistakes.append(_("Too many columns: name, email, country, role, language."))
+        for column, read in (
+            ("name", _clean_display_name),
+            ("email", _email),
+            ("country", _country),
+            ("role", _role),
+            ("language", lambda value: _language(value) or settings.LANGUAGE_CODE),
+        ):
             try:
-                validate_email(cells[1])
-            except ValidationError:
-                raise WorkspaceError(_("“%(value)s” is not an email address.") % {"value": cells[1] or "—"}) from None
-            row.email = cells[1]
-            row.country = _country(cells[2])
-            row.role = _role(cells[3])
-            row.language = _language(cells[4]) or settings.LANGUAGE_CODE
-        except WorkspaceError as error:
-            row.status, row.reason = "invalid", str(error.message)
+                setattr(row, column, read(cells[COLUMNS.index(column)]))
+            except WorkspaceError as error:
+                mistakes.append(str(error.message))
+        if mistakes:
+            row.status, row.reason = "invalid", " ".join(mistakes)
         else:
             key = row.email.casefold()
             if key in seen:
@@ -163,11 +175,24 @@ def preview_invitations(workspace: Workspace, text: str) -> list[InvitationRow]:
     return result
 
 
+def _agenda_lines(workspace: Workspace) -> list[dict]:
+    """The sessions still to come, each "Wednesday, 18 November, 17:00–19:00" in the workspace's
+    zone and the active language (the mail's reader has not chosen a zone yet)."""
+    zone = workspace.zone
+    lines = []
+    for session in workspace.agenda.exclude(state=SessionState.ENDED).filter(ends_at__gt=timezone.now()):
+        start, end = timezone.localtime(session.starts_at, zone), timezone.localtime(session.ends_at, zone)
+        until = formats.date_format(end, "H:i") if end.date() == start.date() else day_and_time(end)
+        lines.append({"title": session.localized("title"), "when": f"{day_and_time(start)}–{until}"})
+    return lines
+
+
 def _mail_context(invitation: Invitation, base_url: str) -> dict:
     with translation.override(invitation.language or settings.LANGUAGE_CODE):
         expires = formats.date_format(timezone.localtime(invitation.expires_at, invitation.workspace.zone), "j E Y")
         workspace_name = invitation.workspace.localized("name")
         description = invitation.workspace.localized("description")
+        sessions = _agenda_lines(invitation.workspace)
     inviter = Membership.objects.filter(user=invitation.created_by, workspace=invitation.workspace).first()
     return {
         "name": invitation.name,
@@ -176,6 +201,8 @@ def _mail_context(invitation: Invitation, base_url: str) -> dict:
         "inviter": inviter.display_name if inviter else invitation.workspace.name,
         "link": base_url.rstrip("/") + reverse("join", args=[invitation.token]),
         "expires": expires,
+        "sessions": sessions,
+        "time_zone": invitation.workspace.time_zone,
     }
 
 
