@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy, to_language
+from django.utils.translation import gettext_lazy, pgettext_lazy, to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -332,8 +332,22 @@ SPECTACULAR_SETTINGS = {
 # The founders' countries come first in every country list.
 COUNTRIES_FIRST = ["AF", "KZ", "KG", "MN", "TJ", "TM", "UZ"]
 COUNTRIES_FIRST_REPEAT = False
-# Country names as this audience writes them (django-countries' Russian says "Киргизия").
-COUNTRIES_OVERRIDE = {"KG": gettext_lazy("Kyrgyzstan")}
+# Country names as this audience writes them (django-countries' Russian says "Киргизия", and gives
+# some names in the genitive, "Либерии"; its English catalog says "Naoero", hence a context of ours).
+# Lists sort by the name in the reader's language with pyuca (Unicode collation), which
+# django-countries uses when it is installed.
+COUNTRIES_OVERRIDE = {
+    "KG": gettext_lazy("Kyrgyzstan"),
+    "LR": gettext_lazy("Liberia"),
+    "MF": gettext_lazy("Saint Martin (French part)"),
+    "MM": gettext_lazy("Myanmar"),
+    "NC": gettext_lazy("New Caledonia"),
+    "NR": pgettext_lazy("country", "Nauru"),
+    "PS": gettext_lazy("Palestine"),
+    "SH": gettext_lazy("Saint Helena"),
+    "SM": gettext_lazy("San Marino"),
+    "SX": gettext_lazy("Sint Maarten (Dutch part)"),
+}
 
 # Invitations last this long unless the steward says otherwise.
 INVITATION_DEFAULT_DAYS = 14

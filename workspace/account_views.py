@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,11 +86,14 @@ class OutboxPasswordResetForm(PasswordResetForm):
         user = context["user"]
         profile = Profile.objects.filter(user=user).first()
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        language = (profile.language if profile and profile.language else "") or self.language
+        # The page the link opens speaks the mail's language, not the browser's.
+        link = f"{context['protocol']}://{context['domain']}{path}?{urlencode({'lang': language})}"
         queue_mail(
             to=to_email,
             template="password_reset",
-            context={"username": user.get_username(), "link": f"{context['protocol']}://{context['domain']}{path}"},
-            language=(profile.language if profile and profile.language else "") or self.language,
+            context={"username": user.get_username(), "link": link},
+            language=language,
             kind="password_reset",
         )
 
@@ -107,6 +112,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     out everywhere else and revokes its API tokens (whoever knew the old password is out)."""
 
     template_name = "registration/password_reset_confirm.html"
+    LANGUAGE_KEY = "password_reset_language"
+
+    def dispatch(self, request, *args, **kwargs):
+        # In the mail's language: the link's ``?lang=`` (Django's redirect to the set-password URL
+        # drops the query, hence the session), else the account's own language.
+        languages = dict(settings.LANGUAGES)
+        asked = request.GET.get("lang", "")
+        if asked in languages:
+            request.session[self.LANGUAGE_KEY] = asked
+        user = self.get_user(kwargs.get("uidb64", ""))
+        profile = Profile.objects.filter(user=user).first() if user else None
+        language = request.session.get(self.LANGUAGE_KEY) or (profile.language if profile else "")
+        if language in languages:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         actions.change_password(user=form.user, password=form.cleaned_data["new_password1"])
@@ -115,6 +136,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # owner resets; the new password voided every earlier mark).
         signin.remember_device(self.request, form.user)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        self.request.session.pop(self.LANGUAGE_KEY, None)
         messages.success(self.request, _("Your new password is set and your API tokens are revoked. Sign in with it."))
         return redirect("login")
 

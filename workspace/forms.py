@@ -1,6 +1,8 @@
 """Forms of the workspace pages. They shape input; the rules are checked by ``workspace.actions``."""
 
+import datetime
 import functools
+import importlib.resources
 import zoneinfo
 
 from django import forms
@@ -8,6 +10,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import BadRequest
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -102,13 +105,68 @@ class InvitationForm(forms.Form):
     )
 
 
-def time_zone_choices():
-    return [("", _("The one my device reports")), *[(zone, zone.replace("_", " ")) for zone in sorted_time_zones()]]
+# The event's zones, listed first, with their cities in the reader's language.
+EVENT_ZONES = {
+    "Asia/Kabul": _("Kabul"),
+    "Asia/Bishkek": _("Bishkek"),
+    "Asia/Almaty": _("Almaty"),
+    "Asia/Ulaanbaatar": _("Ulaanbaatar"),
+    "Asia/Dushanbe": _("Dushanbe"),
+    "Asia/Ashgabat": _("Ashgabat"),
+    "Asia/Tashkent": _("Tashkent"),
+}
 
 
 @functools.cache
-def sorted_time_zones() -> list[str]:
-    return sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+def canonical_time_zones() -> tuple[str, ...]:
+    """The zones of tzdata's ``zone.tab`` (one or more per country, without the old aliases such
+    as ``Asia/Calcutta`` or ``US/Eastern`` that ``available_timezones()`` also lists), and UTC."""
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    zones = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
+    return ("UTC", *sorted(zones & zoneinfo.available_timezones()))
+
+
+def zone_name(zone: str) -> str:
+    """The event's zones by their city in the reader's language ("Кабул"); others as they are."""
+    return str(EVENT_ZONES[zone]) if zone in EVENT_ZONES else zone
+
+
+def zone_label(zone: str, now: datetime.datetime | None = None) -> str:
+    """Today's offset, then the city: "UTC+04:30 · Kabul" (translated for the event's zones; in other
+    languages than English the zone's identifier, as we have no names for the other cities)."""
+    offset = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(zone)).strftime("%z")
+    utc = f"UTC{offset[0]}{offset[1:3]}:{offset[3:]}"
+    if zone == "UTC":
+        return utc
+    if zone in EVENT_ZONES:
+        place = zone_name(zone)
+    elif translation.get_language() == settings.LANGUAGE_CODE:
+        region, _slash, city = zone.partition("/")
+        place = f"{city.replace('_', ' ').replace('/', ', ')} ({region.replace('_', ' ')})"
+    else:
+        place = zone
+    return f"{utc} · {place}"
+
+
+def _by_offset(zones, now):
+    return sorted(
+        ((zone, zone_label(zone, now)) for zone in zones),
+        key=lambda pair: (now.astimezone(zoneinfo.ZoneInfo(pair[0])).utcoffset(), pair[1]),
+    )
+
+
+def time_zone_choices(current: str = ""):
+    """The event's zones first, then every other canonical zone by offset; ``current`` (what a
+    member chose, perhaps an old alias) stays in the list so that saving the form keeps it."""
+    now = timezone.now()
+    others = [zone for zone in canonical_time_zones() if zone not in EVENT_ZONES]
+    if current and current not in EVENT_ZONES and current not in others and current in zoneinfo.available_timezones():
+        others.append(current)
+    return [
+        ("", _("The one my device reports")),
+        (_("This event's zones"), _by_offset(EVENT_ZONES, now)),
+        (_("All zones"), _by_offset(others, now)),
+    ]
 
 
 class PreferencesForm(forms.Form):
@@ -125,6 +183,10 @@ class PreferencesForm(forms.Form):
         choices=time_zone_choices,
         help_text=_("Times (agenda, deadlines, comments, versions) are shown in this zone."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone") or "")
 
 
 class SaysWhenLocked:

@@ -20,7 +20,7 @@ from workspace.errors import WorkspaceError
 from workspace.forms import form_id
 from workspace.models import AuditEntry, BoardState, Membership
 from workspace.roles import Role, can
-from workspace.selectors import PRESENCE_STALE_AFTER, CountryGroup
+from workspace.selectors import PRESENCE_STALE_AFTER, CountryGroup, name_order
 from workspace.text import clean_line, spreadsheet_safe
 from workspace.views import member_page, workspace_context
 
@@ -88,7 +88,7 @@ def members_page(request, slug):
         member.asked_name = str(countries.name(member.requested_country.code)) if member.requested_country else ""
     groups: dict[str, CountryGroup] = {}
     for member in members:
-        member.here_now = member.pk in here_now
+        member.here_now = member.pk in here_now or member.pk == membership.pk  # the steward reading this page
         code = member.country.code or ""
         if code not in groups:
             groups[code] = CountryGroup(code=code, name=str(countries.name(code)) if code else "", members=[])
@@ -96,7 +96,7 @@ def members_page(request, slug):
     context = workspace_context(
         request,
         membership,
-        groups=sorted(groups.values(), key=lambda group: (group.code == "", group.name)),
+        groups=sorted(groups.values(), key=lambda group: (group.code == "", name_order(group.name))),
         shown=sum(len(group.members) for group in groups.values()),
         total=total,
         query=query,

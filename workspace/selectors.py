@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pyuca
 from django.utils import timezone
 from django_countries import countries
 
@@ -15,6 +16,14 @@ from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Me
 # A connection that has said nothing for this long no longer counts as present (clients ping
 # every 25 seconds; a server process that died leaves rows that age out this way).
 PRESENCE_STALE_AFTER = timedelta(seconds=75)
+
+_COLLATOR = pyuca.Collator()
+
+
+def name_order(name: str):
+    """Sort key for names in the reader's script (Unicode collation: "Ё" beside "Е", "پ" after
+    "ب"), where code-point order puts Persian letters out of place."""
+    return _COLLATOR.sort_key(name)
 
 
 def board_data(board: Board) -> dict:
@@ -55,7 +64,7 @@ def members_by_country(workspace: Workspace) -> list[CountryGroup]:
         if code not in groups:
             groups[code] = CountryGroup(code=code, name=str(countries.name(code)) if code else "", members=[])
         groups[code].members.append(member)
-    return sorted(groups.values(), key=lambda group: (group.code == "", group.name))
+    return sorted(groups.values(), key=lambda group: (group.code == "", name_order(group.name)))
 
 
 @dataclass
@@ -66,12 +75,14 @@ class AgendaLine:
     zones_differ: bool  # the viewer's clock and the workspace's show different times
     is_live: bool
     is_over: bool
+    not_held: bool = False  # never started, its planned end long past
 
 
 def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> list[AgendaLine]:
     """The agenda, each session marked live or over, and whether the viewer's clock differs.
 
-    Live and over are what the facilitators made them (they start and end sessions), not the clock.
+    Live and over are what the facilitators made them (they start and end sessions), not the clock;
+    only a session never started, its planned end long past, is over by the clock (not held).
     """
     return [
         AgendaLine(
@@ -81,7 +92,8 @@ def agenda_for_viewer(workspace: Workspace, viewer_zone: zoneinfo.ZoneInfo) -> l
             zones_differ=session.starts_at.astimezone(viewer_zone).utcoffset()
             != session.starts_at.astimezone(workspace.zone).utcoffset(),
             is_live=session.state == SessionState.LIVE,
-            is_over=session.state == SessionState.ENDED,
+            is_over=session.state == SessionState.ENDED or session.not_held,
+            not_held=session.not_held,
         )
         for session in workspace.agenda.all()
     ]
