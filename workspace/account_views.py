@@ -116,14 +116,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def dispatch(self, request, *args, **kwargs):
         # In the mail's language: the link's ``?lang=`` (Django's redirect to the set-password URL
-        # drops the query, hence the session), else the account's own language.
+        # drops the query, hence the session). Never the account's own setting: a stranger with a
+        # made-up link would learn that the account exists and which language it reads.
         languages = dict(settings.LANGUAGES)
         asked = request.GET.get("lang", "")
         if asked in languages:
             request.session[self.LANGUAGE_KEY] = asked
-        user = self.get_user(kwargs.get("uidb64", ""))
-        profile = Profile.objects.filter(user=user).first() if user else None
-        language = request.session.get(self.LANGUAGE_KEY) or (profile.language if profile else "")
+        language = request.session.get(self.LANGUAGE_KEY, "")
         if language in languages:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -125,14 +125,16 @@ def test_the_password_reset_page_speaks_the_mails_language(client):
     assert page["Content-Language"] == "ru" and '<html lang="ru"' in page.text
 
 
-def test_the_password_reset_page_follows_the_accounts_language(client):
-    """A link without ``?lang=`` opens in the account's own language."""
+def test_a_reset_link_without_its_language_tells_a_stranger_nothing_of_the_account(client):
+    """A link without ``?lang=`` (made up, or with a wrong token) opens in the browser's language,
+    never the account's: the page would tell a stranger that the account exists and what it reads."""
     user = make_user("farid")
     actions.set_preferences(user=user, language="fa-af")
-    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    page = client.get(path, headers={"accept-language": "en"}, follow=True)
-    assert page["Content-Language"] == "fa-af"
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    for token in ("made-up-token", default_token_generator.make_token(user)):
+        path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        page = client.get(path, headers={"accept-language": "en"}, follow=True)
+        assert page["Content-Language"] == "en"
 
 
 def test_signed_out_pages_show_each_language_by_its_own_name_without_a_menu(client):
