@@ -6,6 +6,7 @@
 
 import { clock, el, format, localized } from "./dom.js";
 import { api, room, secondsUntil, setServerTime } from "./room.js";
+import { roundRequest } from "./rounds.js";
 import { formatTime } from "./time.js";
 
 const page = document.querySelector("[data-console-page]");
@@ -71,18 +72,7 @@ function roundSetup(board) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!form.reportValidity()) return;
-    const values = new FormData(form);
-    // The request the board's round form sends (voting.js): the server checks the cap against the dots.
-    const body = {
-      question: values.get("question"),
-      dots_per_voter: Number(values.get("dots_per_voter")),
-      max_per_card: Number(values.get("max_per_card")),
-      results_visibility: values.get("results_visibility"),
-      anonymous: values.get("anonymous") === "on",
-      facilitators_vote: values.get("facilitators_vote") === "on",
-      subject: values.get("subject") || "cards",
-    };
-    if (values.get("minutes")) body.duration_seconds = Math.round(Number(values.get("minutes")) * 60);
+    const body = roundRequest(form); // the request the board's round form sends
     act(async () => {
       const created = await api("POST", `/api/boards/${board.id}/rounds/`, body);
       try {

@@ -4,6 +4,7 @@
 // never learns more than the server sends everyone, plus the voter's own dots.
 
 import { clock } from "./dom.js";
+import { roundRequest } from "./rounds.js";
 import { formatTime } from "./time.js";
 
 const root = document.querySelector("[data-board]");
@@ -516,17 +517,7 @@ if (form) {
     event.preventDefault();
     const error = form.querySelector("[data-round-error]");
     error.textContent = "";
-    const data = new FormData(form);
-    const body = {
-      question: data.get("question"),
-      dots_per_voter: Number(data.get("dots_per_voter")),
-      max_per_card: Number(data.get("max_per_card")),
-      results_visibility: data.get("results_visibility"),
-      anonymous: data.get("anonymous") === "on",
-      facilitators_vote: data.get("facilitators_vote") === "on",
-      subject: data.get("subject") || "cards",
-    };
-    if (data.get("minutes")) body.duration_seconds = Math.round(Number(data.get("minutes")) * 60);
+    const body = roundRequest(form);
     const { api, state } = board();
     try {
       const created = await api("POST", `/api/boards/${state.board.id}/rounds/`, body);

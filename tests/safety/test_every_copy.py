@@ -13,7 +13,6 @@ import json
 import zipfile
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.apps import apps
 from django.db import models
 from django.test import Client
@@ -24,7 +23,7 @@ from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text, stored_updates
 from facilitation import actions as fishbowl
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
-from tests.workspace.test_board_socket import drain, open_socket
+from tests.safety.test_replay_forgets import replay_from_zero
 from voting import actions as voting
 from workspace import actions
 from workspace.models import Board
@@ -194,19 +193,6 @@ def every_table() -> dict[str, str]:
             rows = model.objects.values_list(*fields)
             found[model._meta.label_lower] = json.dumps(list(rows), ensure_ascii=False, default=str)
     return found
-
-
-def replay_from_zero(board, user) -> str:
-    async def scenario():
-        comm, connected, _code = await open_socket(board.pk, user)
-        assert connected
-        await drain(comm)
-        await comm.send_json_to({"type": "resume", "after": 0})
-        frames = await drain(comm)
-        await comm.disconnect()
-        return frames
-
-    return json.dumps(async_to_sync(scenario)(), ensure_ascii=False)
 
 
 def every_read_path(room) -> dict[str, str]:
