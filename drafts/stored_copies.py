@@ -9,10 +9,11 @@ amendment keeps its number and nothing it said); a member who left is no longer 
 editors.
 """
 
-from drafts.models import DraftRevision
+from drafts.models import Amendment, DraftRevision
 from drafts.selectors import amendment_data, removed_amendment_data
 from workspace.events import rewrite_events
-from workspace.models import BoardEvent
+from workspace.models import BoardEvent, CardKind
+from workspace.selectors import card_data
 from workspace.stored_copies import Change, rewrite_rows, without_member
 
 
@@ -30,11 +31,18 @@ def _earlier_events_follow(board, amendment, *, passage_only: bool) -> None:
 
 
 def follow_in_drafts(change: Change) -> None:
-    if change.amendment is not None:
-        amendment = change.amendment
+    amendment = change.amendment
+    if amendment is None and change.card is not None and change.card.kind == CardKind.AMENDMENT:
+        # An amendment's card changed alone (taken down, its HTML rendered again): its events carry it.
+        amendment = Amendment.objects.select_related("card__author", "decided_by").filter(card=change.card).first()
+    if amendment is not None:
         if amendment.card.removed_at:
             removed = removed_amendment_data(amendment)
             rewrite_events(board=change.board, key="amendment", object_id=amendment.pk, value=removed)
+        elif change.amendment is None:  # only its card: every event, the newest too, carries it anew
+            card = card_data(amendment.card)
+            rewrite_events(board=change.board, key="amendment", object_id=amendment.pk,
+                           value=lambda data: {**data, "card": card})  # fmt: skip
         else:
             _earlier_events_follow(change.board, amendment, passage_only=change.passage_only)
     if change.member is not None:

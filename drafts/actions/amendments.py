@@ -388,8 +388,7 @@ def remove_amendment(*, amendment: Amendment, by: Membership) -> None:
         amendment.decision_reason, amendment.diff = "", []
         amendment.save(update_fields=["original", "proposed", "reason", "current", "decision_reason", "diff"])
         AmendmentSupport.objects.filter(amendment=amendment).delete()
-        take_down_card(board, card, by)
-        follow(Change(board=board, amendment=amendment))
+        take_down_card(board, card, by)  # its events follow with its card (drafts.stored_copies)
         record_event(
             board=board,
             type="amendment.removed",

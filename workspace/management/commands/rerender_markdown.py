@@ -19,24 +19,23 @@ class Command(BaseCommand):
     help = "Render the stored HTML of cards and comments again (after render_markdown changed)."
 
     def handle(self, *args, **options):
-        cards = comments = 0
-        board_ids = set(Card.objects.filter(body__contains="\n").values_list("board_id", flat=True))
-        board_ids |= set(Comment.objects.filter(body__contains="\n").values_list("card__board_id", flat=True))
+        kinds = (  # what is rendered again, how it is found on a board, and the change it is
+            ("cards", Card, "board", lambda board, card: Change(board=board, card=card)),
+            ("comments", Comment, "card__board", lambda board, comment: Change(board=board, comment=comment)),
+        )
+        counts = {name: 0 for name, *_rest in kinds}
+        board_ids = set()
+        for _name, model, board_path, _change in kinds:
+            board_ids |= set(model.objects.filter(body__contains="\n").values_list(f"{board_path}_id", flat=True))
         for board_id in sorted(board_ids):
             with transaction.atomic():
                 board = Board.objects.select_for_update().get(pk=board_id)
-                for card in Card.objects.filter(board=board, body__contains="\n"):
-                    html = render_markdown(card.body)
-                    if html != card.body_html:
-                        card.body_html = html
-                        card.save(update_fields=["body_html"])
-                        follow(Change(board=board, card=card))
-                        cards += 1
-                for comment in Comment.objects.filter(card__board=board, body__contains="\n"):
-                    html = render_markdown(comment.body)
-                    if html != comment.body_html:
-                        comment.body_html = html
-                        comment.save(update_fields=["body_html"])
-                        follow(Change(board=board, comment=comment))
-                        comments += 1
-        self.stdout.write(f"Rendered again: {cards} cards, {comments} comments.")
+                for name, model, board_path, change in kinds:
+                    for row in model.objects.filter(**{board_path: board}, body__contains="\n"):
+                        html = render_markdown(row.body)
+                        if html != row.body_html:
+                            row.body_html = html
+                            row.save(update_fields=["body_html"])
+                            follow(change(board, row))
+                            counts[name] += 1
+        self.stdout.write(f"Rendered again: {counts['cards']} cards, {counts['comments']} comments.")
