@@ -111,8 +111,56 @@ class TestDirections(LiveServerTestCase):
                 assert directions(page, "[data-revision-view] p") == {DARI: "rtl", RUSSIAN: "ltr"}
                 found[(code, "board")] = serious(axe.run(page))
                 screenshot(page, f"directions-board-{code}")
+                if code == "fa-af":
+                    self.check_exports(page)
                 page.context.close()
+        assert self.exports_checked
         problems = {key: value for key, value in found.items() if value}
         assert not problems, json.dumps(
             {f"{k[0]} {k[1]}": v for k, v in problems.items()}, indent=1, ensure_ascii=False
         )
+
+    exports_checked = False
+
+    def check_exports(self, page):
+        """The steward publishes the draft from the Dari charter page and downloads it: in the HTML
+        each line's computed direction is its own, in the PDF the Russian line reads left to right
+        from the left margin and the Dari line sits at the right one, in Word only the Dari
+        paragraph has w:bidi."""
+        from docx import Document
+        from docx.oxml.ns import qn
+
+        from tests.charter.test_export_direction import pdf_lines
+
+        page.goto(self.charter_url)
+        page.locator("form:has(input[name=do][value=publish]) button[type=submit]").click()
+        page.wait_for_load_state()
+
+        def download(fmt: str) -> bytes:  # as the steward's click on the version's link gets it
+            with page.expect_download() as started:
+                page.locator(f"a[href$='/export.{fmt}']").first.click()
+            with open(started.value.path(), "rb") as handle:
+                return handle.read()
+
+        exported = page.context.new_page()
+        exported.set_content(download("html").decode())
+        shown = directions(exported, "main p, article p, body p")
+        assert (shown.get(DARI), shown.get(RUSSIAN)) == ("rtl", "ltr"), shown
+        assert exported.evaluate("document.documentElement.dir") == "rtl"
+        exported.close()
+
+        lines = pdf_lines(download("pdf"))
+        (russian,) = [line for line in lines if "меняют" in line]
+        assert russian.strip() == RUSSIAN and len(russian) - len(russian.lstrip()) < 3, russian
+        (dari,) = [line for line in lines if "سیاست" in line and "تغییر" in line]
+        # pdftotext drops the zero-width non-joiner (می‌کنیم)
+        assert dari.strip() == DARI.replace("\u200c", "") and len(dari) - len(dari.lstrip()) > 20, dari
+
+        document = Document(io.BytesIO(download("docx")))
+
+        def bidi(paragraph) -> bool:
+            return paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:bidi")) is not None
+
+        marked = {p.text: bidi(p) for p in document.paragraphs if p.text in (DARI, RUSSIAN)}
+        assert marked == {DARI: True, RUSSIAN: False}, marked
+        self.exports_checked = True

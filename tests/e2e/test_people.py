@@ -119,7 +119,7 @@ class TestPeople(LiveServerTestCase):
         axe = Axe()
         found = {}
         with chromium_browser() as browser:
-            for code in ("ru", "fa-af"):
+            for code in ("en", "ru", "fa-af"):
                 context = browser.new_context(locale=code, extra_http_headers={"Accept-Language": code})
                 page = context.new_page()
                 for name, path in (
