@@ -75,8 +75,11 @@ def first_lines(state: dict, membership, path: str) -> dict:
     # board one is on says nothing new once there.
     message_first = here or bool(message and summon and message["id"] > summon["id"])
     shown = [kind for kind, on in (("banner", message), ("summon", summon)) if on]
-    shown = (shown if message_first else shown[::-1]) + (["session"] if live else [])
-    lines = {"here": here, "message_first": message_first, "first": shown[0] if shown else "", "more": shown[1:],
+    shown = shown if message_first else shown[::-1]
+    # The live session is one short line and always shows (a message must not hide the time left):
+    # only notices fold behind "N more"; without any, the session's line carries the button.
+    first = shown[0] if shown else ("session" if live else "")
+    lines = {"here": here, "message_first": message_first, "first": first, "more": shown[1:],
              "more_count": len(shown) - 1}  # fmt: skip
     if message:
         says = format_into(_("Message from %(name)s") + ":", name=_author_name(message))

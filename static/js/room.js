@@ -147,9 +147,9 @@ async function offerStep(step) {
 offerEl.querySelector("[data-offer-accept]").addEventListener("click", () => offerStep("accept-seat"));
 offerEl.querySelector("[data-offer-decline]").addEventListener("click", () => offerStep("decline-seat"));
 
-// On a phone only the most pressing line shows: a seat offered to you, then the newer of "come to
-// board X" and a message ("everyone to this board" once you are on it comes after the message),
-// the session; a button opens the rest.
+// On a phone only the most pressing notice shows: a seat offered to you, then the newer of "come to
+// board X" and a message ("everyone to this board" once you are on it comes after the message);
+// a button opens the rest. The live session's line shows under it.
 // Wider screens show every line, in the same order.
 const toggleEl = root.querySelector("[data-room-toggle]");
 let expanded = false;
@@ -158,10 +158,13 @@ function drawStrip() {
   const here = summonEl.querySelector("[data-summon-link]").hidden; // the summons is to this board
   // The newer of the message and the summons first (as the server draws it: room.first_lines).
   const messageFirst = here || Number(bannerEl.dataset.notice || 0) > Number(summonEl.dataset.notice || 0);
-  const ranked = messageFirst ? [offerEl, bannerEl, summonEl, sessionEl] : [offerEl, summonEl, bannerEl, sessionEl];
+  const ranked = messageFirst ? [offerEl, bannerEl, summonEl] : [offerEl, summonEl, bannerEl];
   root.classList.toggle("room--message-first", messageFirst); // the order, in the stylesheet
-  const shown = ranked.filter((el) => !el.hidden);
-  shown.forEach((el, index) => el.classList.toggle("room__strip--more", index > 0));
+  // Only notices fold: the live session is one short line and always shows (room.first_lines).
+  const notices = ranked.filter((el) => !el.hidden);
+  notices.forEach((el, index) => el.classList.toggle("room__strip--more", index > 0));
+  sessionEl.classList.remove("room__strip--more");
+  const shown = notices.length || sessionEl.hidden ? notices : [sessionEl];
   root.classList.toggle("room--expanded", expanded);
   const first = shown[0]?.querySelector(".room__text");
   const cut = Boolean(first && first.scrollHeight > first.clientHeight + 1); // a long note, clamped

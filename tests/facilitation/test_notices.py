@@ -151,3 +151,33 @@ def test_withdrawing_a_notice_brings_no_older_one_back(api, workspace, facilitat
     assert [n["id"] for n in read] == [later.pk]
     history = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/notices/").json()
     assert [n["id"] for n in history] == [later.pk, today.pk, morning.pk]
+
+
+def test_the_live_session_is_never_folded_behind_a_message(client, facilitator, participant):
+    """A message and a summons fold into one line with "1 more" on a phone, but the live session's
+    line (its title and time left) stays out: a message must not hide how long the session runs."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() + timedelta(minutes=5)
+    workspace = facilitator.workspace
+    session = workspace.agenda.create(title="Day 1", starts_at=start, ends_at=start + timedelta(hours=2))
+    actions.start_session(session=session, by=facilitator)
+    board = workspace_boards(workspace)[0]
+    client.force_login(participant.user)
+
+    def page():
+        return client.get(f"/w/{workspace.slug}/boards/{board.pk}/").content.decode()
+
+    html = page()  # the session alone: its line carries the (hidden) button
+    assert 'class="room__strip room__session" data-room-session>' in html
+    actions.post_message(workspace=workspace, by=facilitator, text="Ten minutes")
+    html = page()
+    assert 'class="room__strip room__session" data-room-session>' in html
+    assert 'data-room-toggle aria-expanded="false" hidden>' in html  # nothing folded
+    actions.summon_to_board(board=workspace_boards(workspace)[1], by=facilitator)
+    html = page()
+    assert 'class="room__strip room__session" data-room-session>' in html
+    assert 'class="room__strip room__banner room__strip--more"' in html
+    assert ">1 more</button>" in html
