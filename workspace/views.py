@@ -31,6 +31,7 @@ from workspace.middleware import viewer_profile
 from workspace.models import Card, Comment, Invitation, MailState, Membership, OutgoingMail
 from workspace.roles import can
 from workspace.selectors import agenda_for_viewer, board_panels, board_state, members_by_country, workspace_boards
+from workspace.zones import zone_name
 
 
 def member_page(view):
@@ -89,7 +90,7 @@ def workspace_home(request, slug):
         membership,
         agenda=agenda_for_viewer(workspace, zone),
         viewer_zone=zone,
-        viewer_zone_name=zone.key,
+        viewer_zone_name=zone_name(zone.key),
         country_groups=members_by_country(workspace),
     )
     return render(request, "workspace/home.html", context)

@@ -8,6 +8,7 @@ const lang = `${html.lang || "en"}-u-nu-latn`;
 const device = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const viewerZone = html.dataset.viewerTz || device;
 const workspaceZone = html.dataset.workspaceTz || "";
+const workspaceZoneName = html.dataset.workspaceTzName || workspaceZone.replace("_", " "); // "Бишкек"
 
 function formatter(zone, options) {
   try {
@@ -30,7 +31,7 @@ function offsetOf(zone, date) {
   return part ? part.value : zone;
 }
 
-/** "Sat 14:05", or "Sat 14:05 (13:35 Asia/Kabul)" when the workspace's zone differs; with
+/** "Sat 14:05", or "Sat 14:05 (13:35 Kabul)" when the workspace's zone differs; with
  * `day: "unless-today"`, "14:05" today and "Sat 7 Nov, 14:05" on any other day. */
 export function formatTime(iso, { day = true } = {}) {
   const date = new Date(iso);
@@ -38,5 +39,5 @@ export function formatTime(iso, { day = true } = {}) {
   const own = formatter(viewerZone, day === "date" ? DATE_TIME : day ? DAY_TIME : TIME).format(date);
   if (!workspaceZone || offsetOf(workspaceZone, date) === offsetOf(viewerZone, date)) return own;
   const there = formatter(workspaceZone, TIME).format(date);
-  return `${own} (${there} ${workspaceZone.replace("_", " ")})`;
+  return `${own} (${there} ${workspaceZoneName})`;
 }

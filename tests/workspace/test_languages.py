@@ -16,7 +16,8 @@ from django_countries import countries
 
 from tests.factories import make_user
 from workspace import actions
-from workspace.forms import EVENT_ZONES, JoinForm, PreferencesForm, canonical_time_zones
+from workspace.forms import JoinForm, PreferencesForm
+from workspace.zones import EVENT_ZONES, canonical_time_zones
 from workspace.models import OutgoingMail
 from workspace.selectors import name_order
 

@@ -23,6 +23,7 @@ from workspace.actions.members import _clean_country, _clean_display_name
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.mail import queue_mail
+from workspace.zones import zone_name
 from workspace.models import Invitation, Membership, SessionState, Workspace
 from workspace.roles import Role, require
 from workspace.templatetags.codesign_time import day_and_time
@@ -193,6 +194,7 @@ def _mail_context(invitation: Invitation, base_url: str) -> dict:
         workspace_name = invitation.workspace.localized("name")
         description = invitation.workspace.localized("description")
         sessions = _agenda_lines(invitation.workspace)
+        time_zone = zone_name(invitation.workspace.time_zone)
     inviter = Membership.objects.filter(user=invitation.created_by, workspace=invitation.workspace).first()
     return {
         "name": invitation.name,
@@ -202,7 +204,7 @@ def _mail_context(invitation: Invitation, base_url: str) -> dict:
         "link": base_url.rstrip("/") + reverse("join", args=[invitation.token]),
         "expires": expires,
         "sessions": sessions,
-        "time_zone": invitation.workspace.time_zone,
+        "time_zone": time_zone,
     }
 
 

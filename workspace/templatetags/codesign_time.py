@@ -9,7 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from workspace.zones import zone_name
+
 register = template.Library()
+register.filter("zone_name", zone_name)  # {{ workspace.time_zone|zone_name }}: "Бишкек"
 
 
 @register.simple_tag(takes_context=True)
@@ -22,7 +25,7 @@ def when(context, value, fmt="j E Y, H:i"):
     if workspace is not None:
         there = timezone.localtime(value, workspace.zone)
         if there.utcoffset() != own.utcoffset():
-            beside = _("%(time)s in %(zone)s") % {"time": date_format(there, "H:i"), "zone": workspace.time_zone}
+            beside = _("%(time)s in %(zone)s") % {"time": date_format(there, "H:i"), "zone": zone_name(workspace.time_zone)}
             html = format_html('{} <span class="muted small">({})</span>', html, beside)
     return html
 
