@@ -17,9 +17,9 @@ from django_countries import countries
 from tests.factories import make_user
 from workspace import actions
 from workspace.forms import JoinForm, PreferencesForm
-from workspace.zones import EVENT_ZONES, canonical_time_zones
 from workspace.models import OutgoingMail
 from workspace.selectors import name_order
+from workspace.zones import EVENT_ZONES, canonical_time_zones
 
 pytestmark = pytest.mark.django_db
 

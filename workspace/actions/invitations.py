@@ -23,11 +23,11 @@ from workspace.actions.members import _clean_country, _clean_display_name
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.mail import queue_mail
-from workspace.zones import zone_name
 from workspace.models import Invitation, Membership, SessionState, Workspace
 from workspace.roles import Role, require
 from workspace.templatetags.codesign_time import day_and_time
 from workspace.text import clean_text
+from workspace.zones import zone_name
 
 ROWS_MAX = 500
 REMIND_AFTER = timedelta(hours=20)

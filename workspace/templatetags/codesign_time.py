@@ -25,7 +25,10 @@ def when(context, value, fmt="j E Y, H:i"):
     if workspace is not None:
         there = timezone.localtime(value, workspace.zone)
         if there.utcoffset() != own.utcoffset():
-            beside = _("%(time)s in %(zone)s") % {"time": date_format(there, "H:i"), "zone": zone_name(workspace.time_zone)}
+            beside = _("%(time)s in %(zone)s") % {
+                "time": date_format(there, "H:i"),
+                "zone": zone_name(workspace.time_zone),
+            }
             html = format_html('{} <span class="muted small">({})</span>', html, beside)
     return html
 
