@@ -126,6 +126,39 @@ class TestFacilitation(LiveServerTestCase):
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(wrong, "session-phone")
 
+    def test_on_a_dari_phone_a_message_never_hides_the_live_session(self):
+        """At 360 px in Dari, with a session live: a message and then a summons arrive while the page
+        is open; the newest shows first, the other folds behind "1 more", and the session's line with
+        its time left stays in view throughout."""
+        from playwright.sync_api import expect
+
+        facilitator = Membership.objects.get(user__username="facilitator")
+        session = AgendaSession.objects.filter(workspace=self.board.workspace).first()
+        facilitation_actions.start_session(session=session, by=facilitator)
+        with chromium_browser() as browser:
+            page = sign_in(browser, self.live_server_url, "af", viewport={"width": 360, "height": 800}, locale="fa-af")
+            page.goto(f"{self.base}/boards/{self.board.pk}/")
+            expect(page.locator("[data-connection]")).to_have_class(re.compile("connection--live"))
+            left = page.locator("[data-session-left]")
+            expect(left).to_be_visible()
+            console = sign_in(browser, self.live_server_url, "facilitator")  # the facilitator, on the console
+            console.goto(f"{self.base}/facilitate/")
+            console.get_by_role("textbox", name="Message to everyone").fill("Через 10 минут — голосование.")
+            console.get_by_role("button", name="Send to everyone").click()
+            expect(page.locator("[data-room-banner]")).to_be_visible(timeout=3000)
+            expect(left).to_be_visible()
+            console.locator(f'[data-console-board="{self.priorities.pk}"]').get_by_role(
+                "button", name="Bring everyone here"
+            ).click()
+            expect(page.locator("[data-room-summon]")).to_be_visible(timeout=3000)
+            expect(page.locator("[data-room-banner]")).to_be_hidden()  # folded behind the button
+            expect(page.locator("[data-room-toggle]")).to_be_visible()
+            expect(left).to_be_visible()
+            assert left.bounding_box()["y"] < 300  # at the top of the page, not pushed below the fold
+            screenshot(page, "room-phone-fa-af")
+            page.locator("[data-room-toggle]").click()
+            expect(page.locator("[data-room-banner]")).to_contain_text("Через 10 минут")
+
     def test_the_console_shows_when_a_late_session_really_started(self):
         """A session planned 25 minutes ago starts now: the console says when it started, with the
         planned time beside it (it showed only the plan)."""
