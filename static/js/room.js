@@ -167,7 +167,8 @@ function drawStrip() {
   const shown = notices.length || sessionEl.hidden ? notices : [sessionEl];
   root.classList.toggle("room--expanded", expanded);
   const first = shown[0]?.querySelector(".room__text");
-  const cut = Boolean(first && first.scrollHeight > first.clientHeight + 1); // a long note, clamped
+  // A long note, clamped (the words under who sent them are clamped on their own).
+  const cut = Boolean(first && [first, ...first.children].some((el) => el.scrollHeight > el.clientHeight + 1));
   toggleEl.hidden = shown.length < 2 && !cut && !expanded;
   // The button sits at the end of the first line, not on a line of its own.
   if (shown[0] && toggleEl.parentElement !== shown[0].querySelector(".room__inner")) {

@@ -150,16 +150,20 @@ class TestRealContentOnAPhone(LiveServerTestCase):
             first_card = page.locator("[data-card]").first
             card_top = first_card.bounding_box()["y"]
             assert card_top + 40 < PHONE["height"], f"the first card starts {card_top:.0f} px down"
-            # One strip for the room: the most pressing line (the message: "everyone to this board"
-            # is done, they are here), the rest (the summons, the live session) behind one button.
+            # One strip for the room: the most pressing notice (the message: "everyone to this board"
+            # is done, they are here), the other (the summons) behind one button; the live
+            # session's short line always shows under it.
             expect(page.locator("[data-room-banner]")).to_be_visible()
             expect(page.locator("[data-room-summon]")).to_be_hidden()
-            expect(page.locator("[data-room-session]")).to_be_hidden()
-            page.get_by_role("button", name="2 more").click()
-            expect(page.locator("[data-room-summon]")).to_be_visible()
             expect(page.locator("[data-room-session]")).to_be_visible()
+            page.get_by_role("button", name="1 more").click()
+            expect(page.locator("[data-room-summon]")).to_be_visible()
             page.get_by_role("button", name="Show less").click()
-            expect(page.locator("[data-room-session]")).to_be_hidden()
+            expect(page.locator("[data-room-summon]")).to_be_hidden()
+            expect(page.locator("[data-room-session]")).to_be_visible()
+            # one line: the badge, the session's title and the time left ("ends at" folds)
+            assert page.locator("[data-room-session]").bounding_box()["height"] < 48
+            expect(page.locator("[data-session-ends]")).to_be_hidden()
             page.get_by_text("+106 more").click()
             expect(page.locator("[data-presence-full] .person")).to_have_count(111)
             expect(page.locator("[data-presence-countries]")).to_contain_text("AF")
