@@ -34,7 +34,7 @@ def inner(cards: int, comments: int) -> list[dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from workspace import actions
+    from boards import actions as board_actions
     from workspace.models import Board, Membership
 
     settings.RATE_LIMITS = {key: (10**9, 1) for key in settings.RATE_LIMITS}  # a fill, not a person
@@ -49,11 +49,13 @@ def inner(cards: int, comments: int) -> list[dict]:
     for kind, (n_cards, n_comments) in (("concept", (2, 5)), ("priorities", (cards, comments))):
         board = Board.objects.get(workspace__slug="gs-think-tank", kind=kind)
         made = [
-            actions.create_card(board=board, by=authors[n % len(authors)], body=f"Idea {n}: **open data** for all")
+            board_actions.create_card(
+                board=board, by=authors[n % len(authors)], body=f"Idea {n}: **open data** for all"
+            )
             for n in range(n_cards)
         ]
         for n in range(n_comments):
-            actions.add_comment(card=made[n % len(made)], by=authors[(n + 1) % len(authors)], body=f"Comment {n}")
+            board_actions.add_comment(card=made[n % len(made)], by=authors[(n + 1) % len(authors)], body=f"Comment {n}")
         for what, url in (
             ("board page", f"/w/gs-think-tank/boards/{board.pk}/"),
             ("snapshot API", f"/api/boards/{board.pk}/state/"),

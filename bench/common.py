@@ -54,6 +54,7 @@ def servers_for(config: str, **env):
 MAKE_MEMBERS = """
 import json
 from django.contrib.auth import get_user_model
+from accounts import actions as account_actions
 from workspace import actions
 from workspace.models import Workspace
 workspace = Workspace.objects.get(slug="gs-think-tank")
@@ -65,7 +66,7 @@ for n in range({count}):
         workspace=workspace, user=user, role="participant", display_name=f"{display} {{n}}",
         country=countries[n % len(countries)],
     )
-    tokens.append(actions.create_api_token(user=user, name="bench")[1])
+    tokens.append(account_actions.create_api_token(user=user, name="bench")[1])
 print(json.dumps(tokens))
 """
 

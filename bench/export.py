@@ -58,11 +58,11 @@ def inner(profile: bool) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from boards import actions as board_actions
     from charter.compose import compose
     from charter.exports import Charter
     from drafts import actions as drafts
     from drafts.documents import new_doc, replace_text
-    from workspace import actions
     from workspace.models import Board, CardStatus, Membership, Workspace
 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "card": (1000, 60)}  # one author posts all 50 areas here
@@ -76,8 +76,8 @@ def inner(profile: bool) -> dict:
         drafts.store_draft_update(board_id=board.pk, by=author, update=replace_text(doc, text, section_text(20_000)))
     priorities = Board.objects.get(workspace=workspace, kind="priorities")
     for n in range(50):
-        card = actions.create_card(board=priorities, by=author, body=f"Priority area {n}: {PARAGRAPHS[n % 3]}")
-        actions.update_card(card=card, by=facilitator, status=CardStatus.ADOPTED)
+        card = board_actions.create_card(board=priorities, by=author, body=f"Priority area {n}: {PARAGRAPHS[n % 3]}")
+        board_actions.update_card(card=card, by=facilitator, status=CardStatus.ADOPTED)
 
     started = time.perf_counter()
     content = compose(workspace)

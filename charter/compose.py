@@ -439,7 +439,7 @@ def sha256(markdown: str) -> str:
 
 def version_diff(before: dict, after: dict) -> list[dict]:
     """Two versions' contents compared section by section (by board), each with its line diff."""
-    from workspace.selectors import line_diff
+    from boards.selectors import line_diff
 
     old_sections = {section["board"]: section for section in before["sections"]}
     new_sections = {section["board"]: section for section in after["sections"]}

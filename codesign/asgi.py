@@ -2,7 +2,7 @@
 
 A WebSocket is authenticated by the browser's session, after an Origin check against
 ALLOWED_HOSTS (so a page on another site cannot open a socket with a member's cookies), or by an
-API token in ``?token=`` (cookies ignored, no Origin needed): see ``workspace.ws_auth``.
+API token in ``?token=`` (cookies ignored, no Origin needed): see ``accounts.ws_auth``.
 """
 
 import os
@@ -14,11 +14,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 
+from accounts.ws_auth import TokenOrSessionAuth  # noqa: E402
+from boards.timers import start_presence_batcher_when_served  # noqa: E402
 from codesign.routing import websocket_urlpatterns  # noqa: E402
 from voting.timers import start_round_timer_when_served  # noqa: E402
 from workspace.mail import start_mail_sender_when_served  # noqa: E402
-from workspace.timers import start_presence_batcher_when_served  # noqa: E402
-from workspace.ws_auth import TokenOrSessionAuth  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "workspace",
+    "accounts",
+    "boards",
     "drafts",
     "voting",
     "charter",
@@ -73,8 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "workspace.middleware.ViewerPreferencesMiddleware",
-    "workspace.signin.DeviceMarkMiddleware",
+    "accounts.middleware.ViewerPreferencesMiddleware",
+    "accounts.signin.DeviceMarkMiddleware",
 ]
 
 ROOT_URLCONF = "codesign.urls"
@@ -193,12 +195,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Every password check goes through the sign-in counters (workspace/signin.py).
-AUTHENTICATION_BACKENDS = ["workspace.signin.ThrottledModelBackend"]
+# Every password check goes through the sign-in counters (accounts/signin.py).
+AUTHENTICATION_BACKENDS = ["accounts.signin.ThrottledModelBackend"]
 # Sign-in tries: (how many, per how many seconds). One account from one address is strict; one
 # account from anywhere caps guessing spread over many addresses; one address counts failures at any
 # account (a delegation behind one NAT signs in fine). A device the owner signed in from before
-# (its mark, workspace/signin.py) meets only its own counter, so strangers cannot lock it out.
+# (its mark, accounts/signin.py) meets only its own counter, so strangers cannot lock it out.
 SIGNIN_LIMITS = {
     "account_device": (10, 15 * 60),
     "account_address": (10, 15 * 60),
@@ -299,7 +301,7 @@ if env_bool("HTTPS"):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "workspace.tokens.ApiTokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

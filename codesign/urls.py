@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from workspace import account_views
+from accounts import views as account_views
 from workspace.forms import BadFormValue
 
 urlpatterns = [
@@ -25,7 +25,9 @@ urlpatterns = [
         csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("api/", include("accounts.api_urls")),
     path("api/", include("workspace.api_urls")),
+    path("api/", include("boards.api_urls")),
     path("api/", include("drafts.api_urls")),
     path("api/", include("voting.api_urls")),
     path("api/", include("charter.api_urls")),
@@ -33,7 +35,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("charter.urls")),
     path("", include("facilitation.urls")),
+    path("", include("accounts.urls")),
     path("", include("workspace.urls")),
+    path("", include("boards.urls")),
 ]
 
 

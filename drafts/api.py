@@ -11,6 +11,8 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from boards.access import access_board
+from boards.selectors import line_diff
 from drafts import actions
 from drafts.documents import draft_markdown
 from drafts.models import Amendment, DraftRevision
@@ -27,14 +29,13 @@ from drafts.serializers import (
     RevisionDetailSerializer,
     RevisionSerializer,
 )
-from workspace.access import access_board, as_id
+from workspace.access import as_id
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.markdown import render_markdown
 from workspace.models import Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
-from workspace.selectors import line_diff
 
 
 def _revision(board, number) -> DraftRevision:

@@ -12,14 +12,14 @@ class DraftsConfig(AppConfig):
 
     def ready(self):
         # The board snapshot (page, API, replay) carries the board's amendments.
+        from boards.selectors import register_snapshot_section
         from drafts.selectors import board_amendments
-        from workspace.selectors import register_snapshot_section
 
         register_snapshot_section("amendments", board_amendments)
         # "+1"s are announced in batches on the presence batcher's tick (a rush of a hundred is a
         # few frames per person, not a hundred).
+        from boards.timers import register_batch
         from drafts.actions import publish_supports
-        from workspace.timers import register_batch
 
         register_batch(publish_supports)
         # Amendments' events and revisions' editors follow removals and edits.

@@ -10,6 +10,16 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from accounts.sockets import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_MANY,
+    CLOSE_TRY_AGAIN,
+    MemberSocket,
+    SpeaksTheMembersLanguage,
+    take_frame_token,
+)
+from boards.access import access_board
+from boards.events import relay_to_draft
 from drafts import actions
 from drafts.documents import DRAFT_MAX_BYTES, DRAFT_MAX_CHARS, EMPTY_UPDATE
 from drafts.protocol import (
@@ -28,17 +38,8 @@ from drafts.protocol import (
     sync_step2,
 )
 from drafts.rooms import Room, join_room, leave_room, store_queued
-from workspace.access import access_board
-from workspace.consumers import (
-    CLOSE_FORBIDDEN,
-    CLOSE_TOO_MANY,
-    CLOSE_TRY_AGAIN,
-    MemberSocket,
-    SpeaksTheMembersLanguage,
-    take_frame_token,
-)
 from workspace.errors import WorkspaceError
-from workspace.events import member_group, relay_to_draft
+from workspace.events import member_group
 
 logger = logging.getLogger(__name__)
 

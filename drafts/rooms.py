@@ -14,10 +14,10 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from pycrdt import merge_updates
 
+from boards.events import draft_group, relay_to_draft
 from drafts import actions
 from drafts.documents import DRAFT_MAX_BYTES, DRAFT_MAX_CHARS, EMPTY_UPDATE, TEXT_NAME, new_doc, stored_updates
 from drafts.protocol import as_malformed, create_update_message, decode_awareness, parse_message
-from workspace.events import draft_group, relay_to_draft
 
 logger = logging.getLogger(__name__)
 

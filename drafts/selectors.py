@@ -1,7 +1,8 @@
 """Reads of drafts and amendments for the API, the board snapshot and the event stream."""
 
+from boards.selectors import card_data, removed_card_data
 from drafts import passages
-from workspace.selectors import author_data, card_data, iso, removed_card_data
+from workspace.selectors import author_data, iso
 
 
 def revision_data(revision) -> dict:

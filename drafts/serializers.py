@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
+from boards.serializers import AuthorSerializer, CardSerializer, PayloadSerializer
 from drafts.models import AmendmentState
 from drafts.selectors import amendment_data
-from workspace.serializers import AuthorSerializer, CardSerializer, PayloadSerializer, StrictInputSerializer
+from workspace.serializers import StrictInputSerializer
 
 
 class EditorSerializer(serializers.Serializer):

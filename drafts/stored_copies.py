@@ -9,11 +9,11 @@ amendment keeps its number and nothing it said); a member who left is no longer 
 editors.
 """
 
+from boards.events import rewrite_events
+from boards.selectors import card_data
 from drafts.models import Amendment, DraftRevision
 from drafts.selectors import amendment_data, removed_amendment_data
-from workspace.events import rewrite_events
 from workspace.models import BoardEvent, CardKind
-from workspace.selectors import card_data
 from workspace.stored_copies import Change, rewrite_rows, without_member
 
 

@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from boards.access import access_board
 from facilitation import actions
 from facilitation.errors import FacilitationError
 from facilitation.models import Notice
@@ -21,7 +22,7 @@ from facilitation.serializers import (
     SessionSerializer,
     SummonSerializer,
 )
-from workspace.access import access_board, access_workspace
+from workspace.access import access_workspace
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.models import AgendaSession

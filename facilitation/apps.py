@@ -17,7 +17,7 @@ class FacilitationConfig(AppConfig):
 
         register_member_removal_hook(release_removed_member)
         # A seat offered and not taken goes to the next, on the batcher's tick.
+        from boards.timers import register_batch
         from facilitation.actions.fishbowl import expire_offers
-        from workspace.timers import register_batch
 
         register_batch(expire_offers)

@@ -18,13 +18,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from accounts.sockets import CLOSE_FORBIDDEN, MemberSocket, SpeaksTheMembersLanguage
+from boards.events import board_group
+from boards.selectors import workspace_boards
 from facilitation.selectors import room_state
 from workspace.access import access_workspace
-from workspace.consumers import CLOSE_FORBIDDEN, MemberSocket, SpeaksTheMembersLanguage
 from workspace.errors import WorkspaceError
-from workspace.events import board_group, member_group, workspace_group
+from workspace.events import member_group, workspace_group
 from workspace.roles import can
-from workspace.selectors import workspace_boards
 
 
 class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):

@@ -8,11 +8,12 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.selectors import workspace_boards
 from facilitation.models import Fishbowl, Notice, Speaker, SpeakerState
 from voting.models import Round, RoundState
 from voting.selectors import round_public
 from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, SessionState, Workspace
-from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso, workspace_boards
+from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso
 
 # How many past notices the room state carries (the console shows the whole history).
 RECENT_NOTICES = 5

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from boards import actions as board_actions
+from boards.actions.boards import BOARD_TEXTS
 from facilitation import actions as facilitation_actions
 from workspace import actions as workspace_actions
 from workspace.access import access_workspace
-from workspace.actions.boards import BOARD_TEXTS
 from workspace.actions.members import SESSION_TEXTS, WORKSPACE_TEXTS
 from workspace.errors import WorkspaceError
 from workspace.roles import can
@@ -93,7 +94,7 @@ def _save(form: TextsForm, membership, workspace) -> int:
         if obj is workspace:
             workspace_actions.update_workspace(workspace=workspace, by=membership, **given)
         elif obj._meta.model_name == "board":
-            workspace_actions.update_board(board=obj, by=membership, **given)
+            board_actions.update_board(board=obj, by=membership, **given)
         else:
             facilitation_actions.retitle_session(session=obj, by=membership, **given)
     return len(per_object)

@@ -9,8 +9,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from rest_framework.test import APIClient
 
+from boards.events import board_group
 from tests.factories import make_member, make_workspace
-from workspace.events import board_group, workspace_group
+from workspace.events import workspace_group
 from workspace.roles import Role
 
 

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts import actions as account_actions
+from boards import actions as board_actions
 from workspace import actions
 from workspace.models import Invitation, Membership, Workspace
 from workspace.roles import Role
@@ -69,11 +71,11 @@ def aware(*args, zone: str = "Asia/Bishkek") -> datetime:
 
 
 def make_card(board, by: Membership, body: str = "An idea"):
-    return actions.create_card(board=board, by=by, body=body)
+    return board_actions.create_card(board=board, by=by, body=body)
 
 
 def make_comment(card, by: Membership, body: str = "A comment", parent=None):
-    return actions.add_comment(card=card, by=by, body=body, parent=parent)
+    return board_actions.add_comment(card=card, by=by, body=body, parent=parent)
 
 
 def make_round(board, by: Membership, *, open_now: bool = True, **settings):
@@ -88,4 +90,4 @@ def make_round(board, by: Membership, *, open_now: bool = True, **settings):
 
 def make_token(user) -> str:
     """A new API token's key for ``user`` (as POST /api/auth/token/ gives one)."""
-    return actions.create_api_token(user=user, name="test")[1]
+    return account_actions.create_api_token(user=user, name="test")[1]

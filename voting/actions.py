@@ -18,6 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards import rules as board_rules
+from boards.actions import set_board_voting, update_card
+from boards.events import record_event
 from drafts import actions as drafts
 from drafts.models import Amendment
 from voting.errors import VotingError
@@ -31,12 +34,10 @@ from voting.selectors import (
     round_card_ids,
     round_public,
 )
-from voting.timers import tally_changed
-from workspace import board_rules
-from workspace.actions import set_board_voting, update_card
+from voting.wakeup import tally_changed
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.events import publish_to_member, record_event
+from workspace.events import publish_to_member
 from workspace.models import Board, Card, CardStatus, Membership
 from workspace.roles import require
 from workspace.text import clean_line

@@ -11,6 +11,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from boards.access import access_board
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Round, RoundState
@@ -27,7 +28,6 @@ from voting.serializers import (
     RoundDetailSerializer,
     RoundSerializer,
 )
-from workspace.access import access_board
 from workspace.api import validated
 from workspace.roles import require
 from workspace.text import spreadsheet_safe

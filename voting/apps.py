@@ -10,8 +10,8 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from boards.selectors import register_board_panel, register_snapshot_section
         from voting.selectors import board_round, earlier_rounds
-        from workspace.selectors import register_board_panel, register_snapshot_section
 
         # The board snapshot (page, API, replay) carries the board's round.
         register_snapshot_section("round", board_round)

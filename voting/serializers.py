@@ -4,9 +4,10 @@ and events); input is checked for shape here and for rules in ``voting.actions``
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from boards.serializers import PayloadSerializer
 from voting.models import BUDGET_MAX, ResultsVisibility, RoundState, RoundSubject
 from voting.selectors import round_public
-from workspace.serializers import PayloadSerializer, StrictInputSerializer
+from workspace.serializers import StrictInputSerializer
 
 
 class TurnoutSerializer(serializers.Serializer):

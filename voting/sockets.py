@@ -13,10 +13,10 @@ same actions.
 
 from django.utils.translation import gettext as _
 
+from boards.consumers import board_frame
 from voting import actions
 from voting.api import access_round
 from voting.errors import VotingError
-from workspace.consumers import board_frame
 
 OPERATIONS = ("place", "remove")
 

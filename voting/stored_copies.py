@@ -7,8 +7,8 @@ words; an edited one shows its words as they are now; a member who left is no lo
 voters (the counts stay).
 """
 
+from boards.events import rewrite_events
 from voting.models import Round, RoundState
-from workspace.events import rewrite_events
 from workspace.stored_copies import Change, rewrite_rows, without_member
 
 

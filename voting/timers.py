@@ -14,6 +14,9 @@ import sys
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from voting import wakeup
+from voting.actions import close_due_rounds, publish_tallies
+
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
@@ -22,29 +25,14 @@ TICK_SECONDS = 1.0
 TALLY_SECONDS = 0.25
 
 
-# Set (from any thread, through the loop) when a dot changed a count in this process: the timer
-# then publishes at once instead of at its next tick, at most once every TALLY_SECONDS.
-_loop: asyncio.AbstractEventLoop | None = None
-_wake: asyncio.Event | None = None
-
-
-def tally_changed() -> None:
-    """A dot was placed or taken back here: wake the timer (a no-op where no timer runs)."""
-    if _loop is not None and _wake is not None:
-        _loop.call_soon_threadsafe(_wake.set)
-
-
 async def run_round_timer() -> None:
-    global _loop, _wake
-    from voting.actions import close_due_rounds, publish_tallies
-
-    _loop, _wake = asyncio.get_running_loop(), asyncio.Event()
+    loop, wake = asyncio.get_running_loop(), wakeup.listen()
     last_close = 0.0
     while True:
-        _wake.clear()
+        wake.clear()
         try:
             await database_sync_to_async(publish_tallies)()
-            now = _loop.time()
+            now = loop.time()
             if now - last_close >= TICK_SECONDS:
                 last_close = now
                 closed = await database_sync_to_async(close_due_rounds)()
@@ -53,9 +41,9 @@ async def run_round_timer() -> None:
         except Exception:  # keep ticking: one bad round must not stop the others closing
             logger.exception("The round timer failed; trying again.")
         await asyncio.sleep(TALLY_SECONDS)  # at most one batch per round this often
-        if not _wake.is_set():  # quiet: wait for the next dot, or the next tick of the clock
+        if not wake.is_set():  # quiet: wait for the next dot, or the next tick of the clock
             try:
-                await asyncio.wait_for(_wake.wait(), timeout=TICK_SECONDS - TALLY_SECONDS)
+                await asyncio.wait_for(wake.wait(), timeout=TICK_SECONDS - TALLY_SECONDS)
             except TimeoutError:
                 pass
 

@@ -8,7 +8,7 @@ so a stranger cannot tell a workspace, board, card or comment exists.
 from django.utils.translation import gettext_lazy as _
 
 from workspace.errors import WorkspaceError
-from workspace.models import Board, Card, Comment, Membership
+from workspace.models import Membership
 
 
 def as_id(value) -> int:
@@ -29,45 +29,7 @@ def access_workspace(user, slug: str) -> Membership:
         raise WorkspaceError.not_found(_("No such workspace.")) from None
 
 
-def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:
-    """The board ``board_id`` and the user's membership of its workspace.
-
-    ``missing`` is the message when there is no such board for this user: a caller that looked up
-    something on the board (a card, a round) passes its own "No such …", so that a foreign thing
-    and a missing one read the same. Actions that change a board lock its row themselves, inside
-    their own transaction.
-    """
-    not_found = WorkspaceError.not_found(missing or _("No such board."))
-    if user is None or not user.is_authenticated:
-        raise not_found
-    board_id = as_id(board_id)
-    board = Board.objects.select_related("workspace").filter(pk=board_id).first()
-    if board is None:
-        raise not_found
-    membership = Membership.objects.filter(user=user, workspace_id=board.workspace_id).first()
-    if membership is None:
-        raise not_found
-    membership.workspace = board.workspace
-    return board, membership
 
 
-def access_card(user, card_id) -> tuple[Card, Membership]:
-    """A card that is still on its board, and the user's membership of its workspace."""
-    missing = _("No such card.")
-    card = Card.objects.select_related("author").filter(pk=as_id(card_id), removed_at=None).first()
-    if card is None:
-        raise WorkspaceError.not_found(missing)
-    board, membership = access_board(user, card.board_id, missing=missing)
-    card.board = board
-    return card, membership
 
 
-def access_comment(user, comment_id) -> tuple[Comment, Membership]:
-    """A comment on a card that is still on its board, and the user's membership."""
-    missing = _("No such comment.")
-    comment = Comment.objects.select_related("author", "card").filter(pk=as_id(comment_id)).first()
-    if comment is None or comment.card.removed_at is not None:
-        raise WorkspaceError.not_found(missing)
-    board, membership = access_board(user, comment.card.board_id, missing=missing)
-    comment.card.board = board
-    return comment, membership

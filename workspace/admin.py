@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 
-from workspace.forms import AdminSignInForm
 from workspace.models import AgendaSession, Board, BoardEvent, Invitation, Membership, Workspace
 
 
@@ -49,6 +48,3 @@ class BoardEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-
-# The admin's sign-in goes through the same counters as everyone's (workspace.signin) and says so.
-admin.site.login_form = AdminSignInForm

@@ -4,51 +4,28 @@ A workspace or board the caller is not a member of answers 404, exactly like one
 exist; an action above the caller's role answers 403 with a message (``workspace.roles``).
 """
 
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workspace import actions
-from workspace.access import access_board, access_card, access_comment, access_workspace
+from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
-from workspace.idempotency import idempotent
-from workspace.models import Comment, Invitation, Membership
+from workspace.models import Invitation, Membership
 from workspace.roles import require
-from workspace.selectors import (
-    board_state,
-    card_data,
-    comment_data,
-    workspace_boards,
-    workspace_members,
-)
+from workspace.selectors import workspace_members
 from workspace.serializers import (
     AcceptedInvitationSerializer,
-    BoardCreateSerializer,
-    BoardSerializer,
-    BoardStateSerializer,
-    BoardUpdateSerializer,
-    CardCreateSerializer,
-    CardSerializer,
-    CardUpdateSerializer,
-    CommentCreateSerializer,
-    CommentHideSerializer,
-    CommentSerializer,
-    CommentUpdateSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
-    LoginSerializer,
     MemberSerializer,
-    TokenSerializer,
     WorkspaceSerializer,
 )
-from workspace.signin import locked_message
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -93,29 +70,6 @@ def validated(serializer_class, request, **context) -> dict:
     return serializer.validated_data
 
 
-class TokenLoginView(GenericAPIView):
-    """Exchange a user name and password for a new API token (``Authorization: Token <token>``).
-
-    The token expires after ``API_TOKEN_DAYS``; its owner sees and revokes it on /accounts/tokens/.
-    Wrong passwords are counted (``workspace.signin``): past the limit, 429 with ``Retry-After``.
-    """
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    serializer_class = LoginSerializer
-    may_refuse = (429,)
-
-    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer}, auth=[])
-    def post(self, request):
-        data = validated(LoginSerializer, request)
-        user = authenticate(request, username=data["username"], password=data["password"])
-        wait = getattr(request, "signin_wait", 0)
-        if wait:
-            raise WorkspaceError(locked_message(wait), kind=WorkspaceError.TOO_MANY, retry_after=wait)
-        if user is None:
-            raise exceptions.ValidationError({"detail": _("That user name and password do not match.")})
-        token, key = actions.create_api_token(user=user, name=_("API sign-in"))
-        return Response({"token": key, "expires_at": token.expires_at})
 
 
 class WorkspaceListView(GenericAPIView):
@@ -219,161 +173,23 @@ class InvitationAcceptView(GenericAPIView):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class BoardListView(GenericAPIView):
-    """The boards of a workspace in order; facilitators and stewards can add a custom board."""
-
-    serializer_class = BoardSerializer
-    pagination_class = None
-
-    @extend_schema(responses=BoardSerializer(many=True), operation_id="workspaces_boards_list")
-    def get(self, request, slug):
-        membership = access_workspace(request.user, slug)
-        return Response(BoardSerializer(workspace_boards(membership.workspace), many=True).data)
-
-    @extend_schema(request=BoardCreateSerializer, responses={201: BoardSerializer})
-    def post(self, request, slug):
-        membership = access_workspace(request.user, slug)
-        require(membership, "manage_boards")
-        data = validated(BoardCreateSerializer, request)
-        board = actions.create_board(workspace=membership.workspace, by=membership, **data)
-        return Response(BoardSerializer(board).data, status=status.HTTP_201_CREATED)
 
 
-class BoardDetailView(GenericAPIView):
-    """One board; facilitators and stewards change its title, question, state or position."""
-
-    serializer_class = BoardSerializer
-    may_refuse = {"patch": (409,)}
-
-    def get(self, request, board_id):
-        board, _membership = access_board(request.user, board_id)
-        return Response(BoardSerializer(board).data)
-
-    @extend_schema(request=BoardUpdateSerializer, responses={200: BoardSerializer})
-    def patch(self, request, board_id):
-        board, membership = access_board(request.user, board_id)
-        require(membership, "manage_boards")
-        data = validated(BoardUpdateSerializer, request)
-        board = actions.update_board(board=board, by=membership, **data)
-        return Response(BoardSerializer(board).data)
 
 
 # Live boards: snapshot, cards, comments ---------------------------------------------------------
 
 
-class BoardStateView(GenericAPIView):
-    """Everything on a board now (cards, comments, who is here) and the event ``seq`` it is at."""
-
-    serializer_class = BoardStateSerializer
-
-    def get(self, request, board_id):
-        board, _membership = access_board(request.user, board_id)
-        return Response(board_state(board))
 
 
-class CardListView(GenericAPIView):
-    """Post a card on a board (members, while the board is open)."""
-
-    serializer_class = CardSerializer
-    may_refuse = (409, 429)
-
-    @extend_schema(
-        request=CardCreateSerializer,
-        responses={201: CardSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-    )
-    @idempotent
-    def post(self, request, board_id):
-        board, membership = access_board(request.user, board_id)
-        data = validated(CardCreateSerializer, request)
-        card = actions.create_card(board=board, by=membership, **data)
-        return Response(card_data(card), status=status.HTTP_201_CREATED)
 
 
-class CardDetailView(GenericAPIView):
-    """Edit a card (author: text; facilitators: anything) or remove it."""
-
-    serializer_class = CardSerializer
-    may_refuse = {"patch": (409, 429), "delete": (409,)}
-
-    @extend_schema(request=CardUpdateSerializer, responses={200: CardSerializer})
-    def patch(self, request, card_id):
-        card, membership = access_card(request.user, card_id)
-        data = validated(CardUpdateSerializer, request)
-        card = actions.update_card(card=card, by=membership, **data)
-        return Response(card_data(card))
-
-    @extend_schema(request=None, responses={204: None})
-    def delete(self, request, card_id):
-        card, membership = access_card(request.user, card_id)
-        actions.remove_card(card=card, by=membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentListView(GenericAPIView):
-    """The comments of a card, and posting one (or a reply, with ``parent``)."""
-
-    serializer_class = CommentSerializer
-    may_refuse = {"post": (409, 429)}
-    pagination_class = None
-
-    @extend_schema(responses=CommentSerializer(many=True), operation_id="cards_comments_list")
-    def get(self, request, card_id):
-        card, _membership = access_card(request.user, card_id)
-        comments = card.comments.select_related("author").order_by("created_at", "id")
-        return Response([comment_data(comment) for comment in comments])
-
-    @extend_schema(
-        request=CommentCreateSerializer,
-        responses={201: CommentSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-    )
-    @idempotent
-    def post(self, request, card_id):
-        card, membership = access_card(request.user, card_id)
-        data = validated(CommentCreateSerializer, request)
-        parent = None
-        if data.get("parent"):
-            parent = Comment.objects.filter(pk=data["parent"], card=card).first()
-            if parent is None:
-                raise WorkspaceError(_("You can only reply to a comment on the same card."))
-        comment = actions.add_comment(card=card, by=membership, body=data["body"], parent=parent)
-        return Response(comment_data(comment), status=status.HTTP_201_CREATED)
 
 
-class CommentDetailView(GenericAPIView):
-    """The author edits or removes their comment."""
-
-    serializer_class = CommentSerializer
-    may_refuse = {"patch": (409, 429), "delete": (409,)}
-
-    @extend_schema(request=CommentUpdateSerializer, responses={200: CommentSerializer})
-    def patch(self, request, comment_id):
-        comment, membership = access_comment(request.user, comment_id)
-        data = validated(CommentUpdateSerializer, request)
-        comment = actions.edit_comment(comment=comment, by=membership, body=data["body"])
-        return Response(comment_data(comment))
-
-    @extend_schema(request=None, responses={204: None})
-    def delete(self, request, comment_id):
-        comment, membership = access_comment(request.user, comment_id)
-        actions.remove_comment(comment=comment, by=membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentHideView(GenericAPIView):
-    """A facilitator hides a comment, with a reason everyone sees."""
-
-    serializer_class = CommentHideSerializer
-    may_refuse = (409,)
-
-    @extend_schema(request=CommentHideSerializer, responses={200: CommentSerializer})
-    def post(self, request, comment_id):
-        comment, membership = access_comment(request.user, comment_id)
-        require(membership, "moderate")
-        data = validated(CommentHideSerializer, request)
-        comment = actions.hide_comment(comment=comment, by=membership, reason=data["reason"])
-        return Response(comment_data(comment))
 
 
 class MemberDetailView(GenericAPIView):

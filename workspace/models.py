@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from workspace.roles import Role
-from workspace.translations import Translated
+from workspace.translations import TextField, Translated
 
 
 def validate_time_zone(value: str) -> None:
@@ -248,6 +248,10 @@ class BoardState(models.TextChoices):
     LOCKED = "locked", _("Locked")
 
 
+# What a board says in other languages (workspace.translations), cleaned as the fields themselves.
+BOARD_TEXTS = {"title": TextField(120), "guiding_question": TextField(500, one_line=False)}
+
+
 class Board(Translated):  # title, guiding_question
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="boards")
     kind = models.CharField(_("kind"), max_length=20, choices=BoardKind.choices, default=BoardKind.CUSTOM)
@@ -454,9 +458,7 @@ class OutgoingMail(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=40)  # invitation, reminder, password_reset, …
-    invitation = models.ForeignKey(
-        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
-    )
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails")
     to = models.EmailField()
     language = models.CharField(max_length=10)
     subject = models.CharField(max_length=300)

@@ -11,10 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workspace.board_rules import allowed_activities
-from workspace.models import Board, BoardState, Card, CardKind, CardStatus, Comment, Invitation, Membership
+from workspace.models import Invitation, Membership
 from workspace.roles import Role
-from workspace.selectors import card_data, comment_data
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -84,30 +82,8 @@ class TranslationsField(serializers.JSONField):
     """Texts in other languages, ``{language: {field: text}}`` (checked by workspace.translations)."""
 
 
-class BoardAllowsSerializer(serializers.Serializer):
-    """What the board's state allows now (``workspace.board_rules``)."""
-
-    cards = serializers.BooleanField(help_text="post, edit, move and remove cards")
-    comments = serializers.BooleanField(help_text="comment, reply, edit and remove comments")
-    draft = serializers.BooleanField(help_text="edit the shared draft, restore a revision")
-    amendments = serializers.BooleanField(help_text="propose, refresh and support amendments")
-    votes = serializers.BooleanField(help_text="place and take back dots in the open round")
-    open_round = serializers.BooleanField(help_text="a facilitator may open a round")
 
 
-class BoardSerializer(serializers.ModelSerializer):
-    translations = TranslationsField(read_only=True)
-
-    workspace = serializers.SlugField(source="workspace.slug", read_only=True)
-    allows = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Board
-        fields = ["id", "workspace", "kind", "title", "guiding_question", "translations", "state", "allows", "position"]
-
-    @extend_schema_field(BoardAllowsSerializer)
-    def get_allows(self, board) -> dict:
-        return allowed_activities(board.state)
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -145,17 +121,11 @@ class AcceptedInvitationSerializer(serializers.Serializer):
     membership = MemberSerializer()
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as: Authorization: Token <token>. Shown only this once.")
-    expires_at = serializers.DateTimeField()
 
 
 # Input ----------------------------------------------------------------------------------------
 
 
-class LoginSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class InvitationCreateSerializer(StrictInputSerializer):
@@ -171,114 +141,31 @@ class InvitationAcceptSerializer(StrictInputSerializer):
     country = CountryCodeField(required=False, allow_null=True)
 
 
-class BoardCreateSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=120)
-    guiding_question = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class BoardUpdateSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=120, required=False)
-    guiding_question = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    state = serializers.ChoiceField(choices=BoardState.choices, required=False)
-    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
-    translations = TranslationsField(
-        required=False,
-        help_text='The title and guiding question in other languages: {"ru": {"title": "…"}}; "" removes one.',
-    )
-
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError(
-                _("Give at least one of: title, guiding_question, state, position, translations.")
-            )
-        return attrs
 
 
 # Cards, comments, the board snapshot ------------------------------------------------------------
 
 
-class AuthorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-    country = serializers.CharField(allow_null=True)
 
 
-class PayloadSerializer(serializers.Serializer):
-    """Documents a shape whose values come from one selector function (``payload``), so the API,
-    the snapshot and the event stream can never drift apart."""
-
-    payload = None
-
-    def to_representation(self, instance):
-        return type(self).payload(instance)
 
 
-class CardSerializer(PayloadSerializer):
-    payload = staticmethod(card_data)
-
-    id = serializers.IntegerField()
-    board = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=CardKind.choices, help_text="an idea, or the card of an amendment")
-    author = AuthorSerializer(allow_null=True, help_text="null for a former member")
-    body = serializers.CharField(help_text="markdown source")
-    body_html = serializers.CharField(help_text="sanitized HTML")
-    status = serializers.ChoiceField(choices=CardStatus.choices)
-    group_label = serializers.CharField()
-    position = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    edited_at = serializers.DateTimeField(allow_null=True)
 
 
-class CommentSerializer(PayloadSerializer):
-    payload = staticmethod(comment_data)
-
-    id = serializers.IntegerField()
-    card = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
-    author = AuthorSerializer(allow_null=True)
-    state = serializers.ChoiceField(choices=["visible", "removed", "hidden"])
-    body = serializers.CharField(help_text="empty unless visible")
-    body_html = serializers.CharField()
-    hidden_reason = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    edited_at = serializers.DateTimeField(allow_null=True)
 
 
-class BoardStateSerializer(serializers.Serializer):
-    seq = serializers.IntegerField(help_text="The board's event sequence this snapshot is at.")
-    board = BoardSerializer()
-    cards = CardSerializer(many=True)
-    comments = CommentSerializer(many=True)
-    presence = AuthorSerializer(many=True)
 
 
-class CardCreateSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=Card.BODY_MAX, trim_whitespace=True)
 
 
-class CardUpdateSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=Card.BODY_MAX, required=False)
-    status = serializers.ChoiceField(choices=CardStatus.choices, required=False)
-    group_label = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError(_("Give at least one of: body, status, group_label, position."))
-        return attrs
 
 
-class CommentCreateSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=Comment.BODY_MAX)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class CommentUpdateSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=Comment.BODY_MAX)
 
 
-class CommentHideSerializer(StrictInputSerializer):
-    reason = serializers.CharField(max_length=200)
 
 
 # Drafts ---------------------------------------------------------------------------------------

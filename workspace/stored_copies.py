@@ -19,16 +19,7 @@ holds anyone's words; a removed member is "a former member" in it too.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workspace.models import (
-    AuditEntry,
-    Board,
-    BoardEvent,
-    Card,
-    Comment,
-    IdempotentRequest,
-    Membership,
-    WorkspaceEvent,
-)
+from workspace.models import AuditEntry, Board, Card, Comment, IdempotentRequest, Membership, WorkspaceEvent
 
 
 @dataclass(frozen=True)
@@ -73,7 +64,7 @@ def follow(change: Change) -> None:
         follow_change(change)
 
 
-# What the board shows of a removed card or comment, and of a former member ----------------------
+# What a copy shows of a former member ----------------------
 
 
 def names(value, member: Membership) -> bool:
@@ -99,19 +90,8 @@ def without_member(value, member: Membership):
     return value
 
 
-def card_as_shown(card: Card) -> dict:
-    from workspace.selectors import card_data, removed_card_data
-
-    return removed_card_data(card) if card.removed_at else card_data(card)
 
 
-def comment_as_shown(comment: Comment) -> dict:
-    from workspace.selectors import comment_data
-
-    if comment.card.removed_at is None:
-        return comment_data(comment)
-    return {**comment_data(comment), "state": "removed", "author": None, "body": "", "body_html": "",
-            "hidden_reason": ""}  # fmt: skip
 
 
 # The workspace app's own copies ------------------------------------------------------------------
@@ -129,41 +109,8 @@ def rewrite_rows(rows, field: str, rewrite: Callable) -> None:
         rows.model.objects.bulk_update(changed, [field], batch_size=500)
 
 
-def _follow_in_events(change: Change) -> None:
-    """The replay log: a client resuming from 0 gets what it stores."""
-    from workspace.events import rewrite_events
-
-    if change.card is not None:
-        card = change.card
-        rewrite_events(board=change.board, key="card", object_id=card.pk, value=card_as_shown(card))
-        if card.removed_at:
-            for comment in Comment.objects.filter(card=card).select_related("author", "card"):
-                rewrite_events(board=change.board, key="comment", object_id=comment.pk, value=comment_as_shown(comment))
-    if change.comment is not None:
-        comment = change.comment
-        rewrite_events(board=change.board, key="comment", object_id=comment.pk, value=comment_as_shown(comment))
-    if change.member is not None:
-        member = change.member
-        forget = lambda payload: without_member(payload, member)  # noqa: E731
-        rewrite_rows(BoardEvent.objects.filter(board__workspace_id=member.workspace_id), "payload", forget)
-        rewrite_rows(WorkspaceEvent.objects.filter(workspace_id=member.workspace_id), "payload", forget)
 
 
-def _follow_in_retry_answers(change: Change) -> None:
-    """Answers kept for a retried POST (``workspace.idempotency``): a retry gets the card or comment
-    as it is now, never the words it was posted with."""
-    comments = [change.comment] if change.comment is not None else []
-    if change.card is not None:
-        rows = IdempotentRequest.objects.filter(path__regex=r"^/api/boards/\d+/cards/$", body__id=change.card.pk)
-        rows.update(body=card_as_shown(change.card))
-        if change.card.removed_at:  # its comments went with it
-            comments = Comment.objects.filter(card=change.card).select_related("author", "card")
-    for comment in comments:
-        rows = IdempotentRequest.objects.filter(path__regex=r"^/api/cards/\d+/comments/$", body__id=comment.pk)
-        rows.update(body=comment_as_shown(comment))
-    if change.member is not None:
-        rows = IdempotentRequest.objects.filter(user_id=change.member.user_id)
-        rewrite_rows(rows, "body", lambda body: without_member(body, change.member))
 
 
 def _follow_in_audit(change: Change) -> None:
@@ -180,6 +127,21 @@ def _follow_in_audit(change: Change) -> None:
         entry.save(update_fields=["target_label", "details"])
 
 
+def _follow_in_workspace_events(change: Change) -> None:
+    """The workspace's replay log (sessions, the workspace's texts) names no former member."""
+    if change.member is not None:
+        forget = lambda payload: without_member(payload, change.member)  # noqa: E731
+        rewrite_rows(WorkspaceEvent.objects.filter(workspace_id=change.member.workspace_id), "payload", forget)
+
+
+def _follow_in_retry_answers(change: Change) -> None:
+    """Answers kept for a retried POST (``workspace.idempotency``) name no former member (the
+    boards app brings their cards and comments in line)."""
+    if change.member is not None:
+        rows = IdempotentRequest.objects.filter(user_id=change.member.user_id)
+        rewrite_rows(rows, "body", lambda body: without_member(body, change.member))
+
+
 register("audit trail", _follow_in_audit)
-register("board events", _follow_in_events)
-register("answers kept for retries", _follow_in_retry_answers)
+register("workspace events", _follow_in_workspace_events)
+register("answers kept for retries, a former member's", _follow_in_retry_answers)

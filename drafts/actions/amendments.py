@@ -20,16 +20,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards import rules as board_rules
+from boards.actions import take_down_card
+from boards.events import publish_draft_update, record_event
 from drafts import passages
 from drafts.actions.editing import save_revision
 from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_updates
 from drafts.models import Amendment, AmendmentState, AmendmentSupport, DraftContributor, DraftUpdate
 from drafts.selectors import amendment_data
-from workspace import board_rules
-from workspace.actions import take_down_card
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.events import publish_draft_update, record_event
 from workspace.markdown import render_markdown
 from workspace.models import Board, Card, CardKind, CardStatus, Membership
 from workspace.ratelimit import check_rate

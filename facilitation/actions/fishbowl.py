@@ -71,7 +71,7 @@ def _announce(
 def expire_offers() -> list[int]:
     """Give every seat offered more than ``OFFER_SECONDS`` ago and not taken to the next in the
     queue (the hand of the one it was offered to is lowered). Each server process runs this on the
-    batcher's tick (``workspace.timers``); the workspace's lock makes each lapse happen once.
+    batcher's tick (``boards.timers``); the workspace's lock makes each lapse happen once.
     Returns the workspaces whose fishbowl changed."""
     cutoff = timezone.now() - timedelta(seconds=OFFER_SECONDS)
     lapsed = Speaker.objects.filter(state=SpeakerState.OFFERED, offered_at__lte=cutoff)

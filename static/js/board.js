@@ -180,7 +180,7 @@ function authorLine(author, createdAt, editedAt) {
   );
 }
 
-// What the board's state allows comes with the board (workspace/board_rules.py), never derived here.
+// What the board's state allows comes with the board (boards/rules.py), never derived here.
 function canChangeCards() {
   return Boolean(state.board.allows?.cards);
 }

@@ -6,11 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from boards import actions as board_actions
 from charter import actions as charter_actions
 from tests.charter.test_charter import charter_ws, url  # noqa: F401  (fixture)
 from tests.factories import make_card, make_round
 from voting import actions as voting_actions
-from workspace import actions as workspace_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_card_removed_after_its_round_shows_in_the_appendix_without_its_words(
     """A card removed since keeps its rank and dots in the appendix, not its words."""
     workspace, boards, people = two_rounds
     card = boards["priorities"].cards.get(body="Open data")
-    workspace_actions.remove_card(card=card, by=people["facilitator"])
+    board_actions.remove_card(card=card, by=people["facilitator"])
     markdown = api.as_user(people["steward"].user).get(url(workspace)).json()["markdown"]
     assert "Open data" not in markdown
     assert "Rank 3: _a card removed since_ — 0 dots from 0 supporters" in appendix(markdown)

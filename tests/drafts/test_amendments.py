@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 from pycrdt import Doc, Text
 
+from boards import actions as board_actions
 from drafts import actions as drafts
 from drafts import passages
 from drafts.documents import draft_markdown, new_doc, replace_text, stored_updates
 from drafts.models import Amendment, AmendmentState, DraftRevision, DraftUpdate
 from drafts.selectors import board_amendments
 from tests.factories import make_member, make_workspace
-from workspace import actions
 from workspace.audit import describe
 from workspace.errors import WorkspaceError
 from workspace.models import AuditEntry, BoardState, CardKind, CardStatus
@@ -210,14 +210,14 @@ def test_an_amendment_card_changes_only_through_the_amendment(mission, participa
     """Editing or removing the card of an amendment as a card is refused."""
     amendment = propose(mission, participant)
     with pytest.raises(WorkspaceError, match="amendment"):
-        actions.update_card(card=amendment.card, by=participant, body="Something else")
+        board_actions.update_card(card=amendment.card, by=participant, body="Something else")
     with pytest.raises(WorkspaceError, match="amendment"):
-        actions.remove_card(card=amendment.card, by=participant)
+        board_actions.remove_card(card=amendment.card, by=participant)
 
 
 def test_amendments_wait_while_a_round_runs_or_the_board_is_locked(mission, participant, facilitator):
     """Proposals follow the board's state: none on a locked board."""
-    actions.update_board(board=mission, by=facilitator, state=BoardState.LOCKED)
+    board_actions.update_board(board=mission, by=facilitator, state=BoardState.LOCKED)
     with pytest.raises(WorkspaceError, match="locked"):
         propose(mission, participant)
 
@@ -448,7 +448,7 @@ def test_the_snapshot_reads_amendments_in_the_same_queries_however_many(mission,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from workspace.selectors import board_state
+    from boards.selectors import board_state
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -108,11 +108,11 @@ def test_unknown_revision_and_stranger(api, board, facilitator):
 
 def test_locked_board_refuses_edits_and_restores(board, participant, facilitator):
     """On a locked board neither a participant's edit nor a facilitator's restore changes the draft."""
-    from workspace import actions
+    from boards import actions as board_actions
 
     type_into(board, participant, "kept")
     drafts.save_revision(board=board, by=facilitator, name="one")
-    actions.update_board(board=board, by=facilitator, state="locked")
+    board_actions.update_board(board=board, by=facilitator, state="locked")
     with pytest.raises(WorkspaceError):
         type_into(board, participant, "changed")
     with pytest.raises(WorkspaceError):

@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from pycrdt import create_sync_message, create_update_message
 
+from boards import actions as board_actions
 from codesign.asgi import application
 from drafts import actions as drafts_actions
 from drafts.documents import DRAFT_MAX_CHARS, draft_markdown, new_doc
@@ -122,7 +123,7 @@ def test_locked_board_refuses_every_update(room):
         await drain(a)
         await a.send_to(bytes_data=create_update_message(edit("before")))
         await drain(a)
-        await database_sync_to_async(actions.update_board)(board=board, by=facilitator, state="locked")
+        await database_sync_to_async(board_actions.update_board)(board=board, by=facilitator, state="locked")
         for who in (alice, facilitator):
             comm = a if who is alice else await connect(board.pk, who.user)
             await drain(comm)

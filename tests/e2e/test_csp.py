@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from boards import actions as board_actions
 from tests.e2e.browser import LiveServerTestCase, chromium_browser
 from tests.e2e.test_live_board import sign_in
 from workspace import actions
@@ -38,7 +39,7 @@ class TestContentSecurityPolicy(LiveServerTestCase):
         self.workspace = Workspace.objects.get(slug="gs-think-tank")
         steward = Membership.objects.get(user__username="steward")
         board = Board.objects.get(workspace=self.workspace, kind="mission")
-        actions.create_card(board=board, by=steward, body=f"See [the notes]({LINK}) and {LINK}")
+        board_actions.create_card(board=board, by=steward, body=f"See [the notes]({LINK}) and {LINK}")
         self.invitation = actions.create_invitation(workspace=self.workspace, by=steward)
 
     def pages(self):

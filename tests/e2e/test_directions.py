@@ -10,10 +10,10 @@ import time
 import pytest
 from django.core.management import call_command
 
+from boards.actions.cards import create_card
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_everyone import serious
 from tests.e2e.test_live_board import sign_in
-from workspace.actions.cards import create_card
 from workspace.models import Board, Membership
 
 PHONE = {"width": 360, "height": 800}

@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from boards import actions as board_actions
 from facilitation import actions as facilitation_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.slow_link import load_board_slowly
 from tests.e2e.test_live_board import PASSWORD, sign_in
 from voting import actions as voting_actions
-from workspace import actions
 from workspace.models import Board, Comment, Membership
 
 RUSSIAN = "Нам нужен общий словарь понятий."
@@ -47,9 +47,9 @@ class TestEveryone(LiveServerTestCase):
         kz = Membership.objects.get(user__username="kz")
         af = Membership.objects.get(user__username="af")
         for body in ("Civic education", "Water and climate", "Open data"):
-            actions.create_card(board=self.priorities, by=kz, body=body)
-        card = actions.create_card(board=self.mission, by=af, body=DARI)
-        actions.add_comment(card=card, by=kz, body=RUSSIAN)
+            board_actions.create_card(board=self.priorities, by=kz, body=body)
+        card = board_actions.create_card(board=self.mission, by=af, body=DARI)
+        board_actions.add_comment(card=card, by=kz, body=RUSSIAN)
         self.url = lambda board: f"{self.live_server_url}/w/gs-think-tank/boards/{board.pk}/"
 
     def open_round(self):

@@ -12,10 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from boards import actions as board_actions
 from facilitation import actions as facilitation_actions
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace import actions
 from workspace.models import AgendaSession, Board, Membership
 
 
@@ -33,7 +33,7 @@ class TestFacilitation(LiveServerTestCase):
         self.board = Board.objects.select_related("workspace").get(workspace__slug="gs-think-tank", kind="mission")
         author = Membership.objects.get(user__username="kg")
         for body in ("Serve the region's civil society", "Publish open research"):
-            actions.create_card(board=self.board, by=author, body=body)
+            board_actions.create_card(board=self.board, by=author, body=body)
         self.priorities = Board.objects.get(workspace=self.board.workspace, kind="priorities")
         self.base = f"{self.live_server_url}/w/gs-think-tank"
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from accounts import actions as account_actions
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_everyone import serious
 from tests.servers import free_port, smtp_server
@@ -61,7 +62,7 @@ class TestPeople(LiveServerTestCase):
         from playwright.sync_api import expect
 
         kz = Membership.objects.get(user__username="kz").user
-        actions.set_email(user=kz, email="kz@example.org")
+        account_actions.set_email(user=kz, email="kz@example.org")
         actions.set_preferences(user=kz, language="ru")
         base = self.live_server_url
         with chromium_browser() as browser:

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from boards import actions as board_actions
 from charter import actions as charter_actions
 from drafts import actions as drafts_actions
 from drafts.documents import new_doc
@@ -18,7 +19,6 @@ from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser,
 from tests.e2e.test_live_board import sign_in
 from tests.factories import make_member
 from voting import actions as voting_actions
-from workspace import actions
 from workspace.models import Board, BoardPresence, Membership, Workspace
 
 PHONE = {"width": 360, "height": 740}
@@ -66,11 +66,11 @@ class TestRealContentOnAPhone(LiveServerTestCase):
         author = Membership.objects.get(user__username="kg")
         facilitator = Membership.objects.get(user__username="facilitator")
         cards = [
-            actions.create_card(board=self.board, by=author, body=body)
+            board_actions.create_card(board=self.board, by=author, body=body)
             for body in (LONG_WORD, f"Our notes: {LONG_URL}", DARI, EMOJI)
         ]
-        actions.add_comment(card=cards[0], by=author, body=f"{LONG_URL} {LONG_WORD}")
-        actions.add_comment(card=cards[2], by=facilitator, body=DARI)
+        board_actions.add_comment(card=cards[0], by=author, body=f"{LONG_URL} {LONG_WORD}")
+        board_actions.add_comment(card=cards[2], by=facilitator, body=DARI)
         # An earlier closed round, then a closed round whose results list those cards.
         earlier = voting_actions.create_round(board=self.board, by=facilitator, question="Which comes first, water?")
         voting_actions.open_round(round_=earlier, by=facilitator)

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.core.management import call_command
 
+from boards import actions as board_actions
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace import actions
 from workspace.models import Board, Membership
 
 
@@ -22,7 +22,7 @@ class TestVoting(LiveServerTestCase):
         board = Board.objects.select_related("workspace").get(workspace__slug="gs-think-tank", kind="priorities")
         author = Membership.objects.get(user__username="kg")
         for body in ("Civic education", "Water and climate", "Open data"):
-            actions.create_card(board=board, by=author, body=body)
+            board_actions.create_card(board=board, by=author, body=body)
         self.board_url = f"{self.live_server_url}/w/gs-think-tank/boards/{board.pk}/"
 
     def test_dot_updates_remaining_and_the_others_tally(self):

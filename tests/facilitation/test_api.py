@@ -5,11 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from boards import actions as board_actions
+from boards.selectors import workspace_boards
 from facilitation import actions
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
 from voting import actions as voting_actions
-from workspace import actions as workspace_actions
-from workspace.selectors import workspace_boards
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_the_console_shows_each_board_at_a_glance(workspace, boards, facilitator
     card = make_card(boards[0], participant)
     make_card(boards[0], kg)
     make_comment(card, kg)
-    workspace_actions.update_board(board=boards[2], by=facilitator, state="locked")
+    board_actions.update_board(board=boards[2], by=facilitator, state="locked")
     round_ = make_round(boards[0], facilitator, results_visibility="hidden", anonymous=False)
     voting_actions.place_dot(round_=round_, voter=kg, card_id=card.pk)
     console = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/console/").json()
@@ -120,9 +120,9 @@ def test_the_console_shows_each_board_at_a_glance(workspace, boards, facilitator
 
 def test_the_console_counts_people_on_each_board_per_country(workspace, boards, facilitator, participant, api):
     kg = make_member(workspace, country="KG")
-    workspace_actions.join_board(board=boards[1], membership=participant, channel_name="a")
-    workspace_actions.join_board(board=boards[1], membership=participant, channel_name="b")  # second tab
-    workspace_actions.join_board(board=boards[1], membership=kg, channel_name="c")
+    board_actions.join_board(board=boards[1], membership=participant, channel_name="a")
+    board_actions.join_board(board=boards[1], membership=participant, channel_name="b")  # second tab
+    board_actions.join_board(board=boards[1], membership=kg, channel_name="c")
     console = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/console/").json()
     assert console["boards"][1]["presence"] == {"total": 2, "by_country": {"AF": 1, "KG": 1}}
 

@@ -3,12 +3,12 @@ board X"."""
 
 import pytest
 
+from boards.selectors import workspace_boards
 from facilitation import actions
 from facilitation.errors import FacilitationError
 from facilitation.models import Notice
 from tests.factories import make_workspace
 from workspace.errors import WorkspaceError
-from workspace.selectors import workspace_boards
 
 
 def test_a_message_reaches_the_room_and_stays_in_the_history(workspace, facilitator, room_events):

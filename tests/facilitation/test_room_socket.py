@@ -6,12 +6,12 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from boards import actions as board_actions
+from boards.selectors import workspace_boards
 from codesign.asgi import application
 from facilitation import actions
 from tests.factories import make_member, make_workspace
 from tests.workspace.test_board_socket import drain, token_for
-from workspace import actions as workspace_actions
-from workspace.selectors import workspace_boards
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,7 +101,7 @@ def test_the_console_hears_board_changes_and_participants_do_not(people):
         sneaky, _, _ = await open_room(people["workspace"].slug, people["alice"].user, "console=1")
         await console.receive_json_from()
         await sneaky.receive_json_from()
-        await database_sync_to_async(workspace_actions.create_card)(board=board, by=people["bek"], body="An idea")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=people["bek"], body="An idea")
         assert {"type": "console.changed"} in await drain(console)
         assert await drain(sneaky) == []
         await console.disconnect()

@@ -7,12 +7,12 @@ import threading
 import pytest
 from django.db import connection
 
+from boards import actions as board_actions
 from drafts import actions as drafts
 from drafts import passages
 from drafts.documents import new_doc, replace_text
 from tests.factories import make_card, make_member
 from tests.workspace.test_markdown import _within
-from workspace import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_edits_are_counted_like_posts(board, participant, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "edit": (3, 600)}
     card = make_card(board, participant, "First wording")
     for n in range(3):
-        actions.update_card(card=card, by=participant, body=f"Wording {n}")
+        board_actions.update_card(card=card, by=participant, body=f"Wording {n}")
     with pytest.raises(WorkspaceError) as refused:
-        actions.update_card(card=card, by=participant, body="One edit too many")
+        board_actions.update_card(card=card, by=participant, body="One edit too many")
     assert refused.value.kind == WorkspaceError.TOO_MANY

@@ -2,8 +2,8 @@
 
 import pytest
 
+from boards.selectors import line_diff
 from tests.workspace.test_markdown import _within
-from workspace.selectors import line_diff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ from asgiref.sync import async_to_sync
 from django.test import override_settings
 from pycrdt import Array, Doc, Map, Text, create_update_message, write_var_uint
 
+from accounts import sockets as consumers
 from drafts import rooms
 from drafts.documents import DRAFT_MAX_BYTES, draft_markdown, stored_updates
 from drafts.models import DraftUpdate
 from drafts.protocol import MESSAGE_AUTH, MESSAGE_AWARENESS, awareness_message, decode_awareness, parse_message
 from tests.drafts.test_socket import connect, drain, edit
 from tests.drafts.test_socket import room as room_fixture
-from workspace import consumers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 room = room_fixture

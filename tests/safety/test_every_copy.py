@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from boards import actions as board_actions
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text, stored_updates
 from facilitation import actions as fishbowl
@@ -87,13 +88,13 @@ def card_removed_after_its_round(room):
                        HTTP_IDEMPOTENCY_KEY="comment-1")  # fmt: skip
     assert posted.status_code == 201
     closed_round(room)
-    actions.remove_card(card=card, by=room["facilitator"])
+    board_actions.remove_card(card=card, by=room["facilitator"])
 
 
 def card_edited_after_its_round(room):
     card = make_card(room["board"], room["author"], f"{PLANTED} card: water for everyone")
     closed_round(room)
-    actions.update_card(card=card, by=room["author"], body="Clean water for everyone")
+    board_actions.update_card(card=card, by=room["author"], body="Clean water for everyone")
     return "Clean water for everyone"
 
 
@@ -132,20 +133,20 @@ def words_typed_into_a_passage_and_deleted(room):
 def comment_edited(room):
     card = make_card(room["board"], room["reader"], "An idea")
     comment = make_comment(card, room["author"], f"My address is {PLANTED} street")
-    actions.edit_comment(comment=comment, by=room["author"], body="Let us meet online")
+    board_actions.edit_comment(comment=comment, by=room["author"], body="Let us meet online")
     return "Let us meet online"
 
 
 def comment_removed(room):
     card = make_card(room["board"], room["reader"], "An idea")
     comment = make_comment(card, room["author"], f"My address is {PLANTED} street")
-    actions.remove_comment(comment=comment, by=room["author"])
+    board_actions.remove_comment(comment=comment, by=room["author"])
 
 
 def comment_hidden(room):
     card = make_card(room["board"], room["reader"], "An idea")
     comment = make_comment(card, room["author"], f"Her address is {PLANTED} street")
-    actions.hide_comment(comment=comment, by=room["facilitator"], reason="Names a person's address")
+    board_actions.hide_comment(comment=comment, by=room["facilitator"], reason="Names a person's address")
     return "Names a person's address"
 
 
@@ -265,7 +266,9 @@ def test_every_stored_copy_is_registered():
     assert stored_copies.copies() == [
         "amendments and revisions",
         "answers kept for retries",
+        "answers kept for retries, a former member's",
         "audit trail",
         "board events",
         "round results",
+        "workspace events",
     ]

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from boards import actions as board_actions
 from charter.compose import charter_settings
 from tests.factories import make_invitation, make_member, make_workspace
-from workspace import actions
 from workspace.models import Board, Invitation, OutgoingMail
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_the_pages_still_take_the_ids_their_forms_send(pages, workspace, steward
     url, data = pages["invitation"]
     assert client.post(url, {**data, "invitation": str(invitation.pk)}).status_code == 302
     assert OutgoingMail.objects.filter(invitation=invitation).exists()
-    board = actions.create_board(workspace=workspace, by=steward, title="Extra")
+    board = board_actions.create_board(workspace=workspace, by=steward, title="Extra")
     url, data = pages["custom_boards"]
     assert client.post(url, {**data, "custom_boards": str(board.pk)}).status_code == 302
     assert charter_settings(workspace).custom_boards == [board.pk]

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from boards import actions as board_actions
 from charter import actions as charter_actions
 from tests.factories import make_card, make_comment, make_round
-from workspace import actions
 from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_no_endpoint_answers_500_to_malformed_bodies(api, steward, things):
 def test_a_version_with_a_control_character_in_a_title_exports(api, steward, facilitator, workspace):
     """A board title with \\x01 is cleaned when stored; a version holding one still exports to DOCX."""
     board = Board.objects.get(workspace=workspace, kind="mission")
-    actions.update_board(board=board, by=facilitator, title="Mission\x01 statement\x07")
+    board_actions.update_board(board=board, by=facilitator, title="Mission\x01 statement\x07")
     board.refresh_from_db()
     assert board.title == "Mission statement"
     version = charter_actions.publish_version(membership=steward)

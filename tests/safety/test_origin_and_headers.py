@@ -5,8 +5,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from accounts.ws_auth import same_origin
 from codesign.asgi import application
-from workspace.ws_auth import same_origin
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,13 +6,13 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 
+from boards import actions as board_actions
+from boards.selectors import board_state
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
 from tests.workspace.replay import apply_event
 from tests.workspace.test_board_socket import drain, open_socket
 from voting import actions as voting
-from workspace import actions
 from workspace.models import Board
-from workspace.selectors import board_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ def test_a_comment_its_author_removed_is_gone_from_the_replay(room):
     """The text and the author of a removed comment are in no replayed frame."""
     card = make_card(room["board"], room["reader"])
     comment = make_comment(card, room["author"], SECRET)
-    actions.remove_comment(comment=comment, by=room["author"])
+    board_actions.remove_comment(comment=comment, by=room["author"])
     replay = replay_from_zero(room["board"], room["reader"].user)
     assert "Secret Street" not in replay
     assert "Farrukh" not in replay
@@ -61,7 +61,7 @@ def test_a_comment_a_facilitator_hid_is_gone_from_the_replay(room):
     """A comment hidden for doxxing: neither its text nor its writer is replayed; the reason is."""
     card = make_card(room["board"], room["reader"])
     comment = make_comment(card, room["author"], SECRET)
-    actions.hide_comment(comment=comment, by=room["facilitator"], reason="Names a person's address")
+    board_actions.hide_comment(comment=comment, by=room["facilitator"], reason="Names a person's address")
     replay = replay_from_zero(room["board"], room["reader"].user)
     assert "Secret Street" not in replay
     assert "Farrukh" not in replay
@@ -72,7 +72,7 @@ def test_an_edited_comment_replays_only_its_latest_text(room):
     """The words a comment's author replaced are not replayed."""
     card = make_card(room["board"], room["reader"])
     comment = make_comment(card, room["author"], SECRET)
-    actions.edit_comment(comment=comment, by=room["author"], body="Let us meet online instead")
+    board_actions.edit_comment(comment=comment, by=room["author"], body="Let us meet online instead")
     replay = replay_from_zero(room["board"], room["reader"].user)
     assert "Secret Street" not in replay
     assert "meet online instead" in replay
@@ -82,8 +82,8 @@ def test_a_card_edited_then_removed_leaves_no_text_author_or_comments(room):
     """Neither the card's first text, nor its last, nor its author, nor its comments are replayed."""
     card = make_card(room["board"], room["author"], SECRET)
     make_comment(card, room["reader"], "Reply quoting: Secret Street, flat 4")
-    actions.update_card(card=card, by=room["author"], body="Second wording, Hidden Avenue")
-    actions.remove_card(card=card, by=room["author"])
+    board_actions.update_card(card=card, by=room["author"], body="Second wording, Hidden Avenue")
+    board_actions.remove_card(card=card, by=room["author"])
     replay = replay_from_zero(room["board"], room["reader"].user)
     for trace in ("Secret Street", "Hidden Avenue", "Farrukh"):
         assert trace not in replay
@@ -92,7 +92,7 @@ def test_a_card_edited_then_removed_leaves_no_text_author_or_comments(room):
 def test_an_edited_card_replays_only_its_latest_text(room):
     """The earlier wording of an edited card is not replayed; the current one is."""
     card = make_card(room["board"], room["author"], SECRET)
-    actions.update_card(card=card, by=room["author"], body="A kinder wording")
+    board_actions.update_card(card=card, by=room["author"], body="A kinder wording")
     replay = replay_from_zero(room["board"], room["reader"].user)
     assert "Secret Street" not in replay
     assert "A kinder wording" in replay
@@ -105,7 +105,7 @@ def test_a_removed_card_leaves_the_results_of_a_closed_round(room):
     round_ = make_round(room["board"], room["facilitator"])
     voting.place_dot(round_=round_, voter=room["reader"], card_id=card.pk)
     voting.close_round(round_=round_, by=room["facilitator"])
-    actions.remove_card(card=card, by=room["author"])
+    board_actions.remove_card(card=card, by=room["author"])
     replay = replay_from_zero(room["board"], room["reader"].user)
     assert "Secret Street" not in replay
     assert "Another idea" in replay
@@ -118,10 +118,10 @@ def test_replay_from_zero_ends_where_the_snapshot_is(room):
     first = make_comment(kept, room["author"], "First comment")
     second = make_comment(kept, room["reader"], "Second comment")
     make_comment(card, room["reader"], "On the removed card")
-    actions.update_card(card=kept, by=room["reader"], body="Kept idea, reworded")
-    actions.remove_comment(comment=first, by=room["author"])
-    actions.hide_comment(comment=second, by=room["facilitator"], reason="Off topic")
-    actions.remove_card(card=card, by=room["author"])
+    board_actions.update_card(card=kept, by=room["reader"], body="Kept idea, reworded")
+    board_actions.remove_comment(comment=first, by=room["author"])
+    board_actions.hide_comment(comment=second, by=room["facilitator"], reason="Off topic")
+    board_actions.remove_card(card=card, by=room["author"])
     replay = json.loads(replay_from_zero(room["board"], room["reader"].user))
     empty = {"seq": 0, "cards": [], "comments": [], "board": None, "round": None}
     state = empty

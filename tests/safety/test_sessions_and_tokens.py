@@ -17,11 +17,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts import actions as account_actions
+from accounts.tokens import digest
 from codesign.asgi import application
 from tests.factories import PASSWORD, make_token
-from workspace import actions
 from workspace.models import ApiToken, OutgoingMail
-from workspace.tokens import digest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -197,9 +197,9 @@ def test_a_wrong_old_password_changes_nothing(participant):
 
 
 def test_each_api_sign_in_is_its_own_token_and_the_oldest_go(api, participant):
-    for _ in range(actions.accounts.MAX_TOKENS + 5):
-        actions.create_api_token(user=participant.user, name="script")
-    assert ApiToken.objects.filter(user=participant.user).count() == actions.accounts.MAX_TOKENS
+    for _ in range(account_actions.MAX_TOKENS + 5):
+        account_actions.create_api_token(user=participant.user, name="script")
+    assert ApiToken.objects.filter(user=participant.user).count() == account_actions.MAX_TOKENS
 
 
 def api_sign_in(user) -> str:
@@ -263,24 +263,24 @@ def test_a_password_reset_by_mail_revokes_every_api_token(board, participant):
 def test_a_socket_whose_credentials_end_on_its_way_in_is_refused(board, participant, monkeypatch, ends):
     """What opened a socket ends after the handshake checked it but before the socket joined the
     groups that close it: the socket is refused, not left open for good."""
-    import workspace.consumers
+    import boards.consumers
 
     key = api_sign_in(participant.user)
     token = ApiToken.objects.get(digest=digest(key))
     owner = browser(participant.user)
-    real_access = workspace.consumers.access_board
+    real_access = boards.consumers.access_board
 
     def access_then_end(user, board_id):
         found = real_access(user, board_id)
         if ends == "token revoked":
-            actions.revoke_api_token(user=participant.user, token_id=token.pk)
+            account_actions.revoke_api_token(user=participant.user, token_id=token.pk)
         elif ends == "password changed":
-            actions.change_password(user=participant.user, password=NEW_PASSWORD)
+            account_actions.change_password(user=participant.user, password=NEW_PASSWORD)
         else:
-            actions.sign_out_everywhere(user=participant.user)
+            account_actions.sign_out_everywhere(user=participant.user)
         return found
 
-    monkeypatch.setattr(workspace.consumers, "access_board", access_then_end)
+    monkeypatch.setattr(boards.consumers, "access_board", access_then_end)
 
     async def scenario():
         if ends == "token revoked":

@@ -16,8 +16,9 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
+from accounts import actions as account_actions
+from accounts import signin
 from tests.factories import PASSWORD, make_user
-from workspace import actions, signin
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +124,14 @@ def test_a_delegation_behind_one_nat_signs_in():
 def test_the_lock_ends_when_its_window_does():
     make_user("amina", password=PASSWORD)
     start = 1_800_000_000.0
-    with mock.patch("workspace.signin.time.time", return_value=start):
+    with mock.patch("accounts.signin.time.time", return_value=start):
         for n in range(11):
             token_try("amina", f"guess-{n}")
         assert token_try("amina", PASSWORD).status_code == 429
-    with mock.patch("workspace.signin.time.time", return_value=start + 14 * 60):
+    with mock.patch("accounts.signin.time.time", return_value=start + 14 * 60):
         assert token_try("amina", PASSWORD).status_code == 429  # 15 minutes from the lock, not the clock
     cache.delete_many([key for key in list(cache._cache) if ":signin:lock:" in key])  # its timeout passed
-    with mock.patch("workspace.signin.time.time", return_value=start + 15 * 60 + 1):
+    with mock.patch("accounts.signin.time.time", return_value=start + 15 * 60 + 1):
         assert token_try("amina", PASSWORD).status_code == 200
 
 
@@ -163,7 +164,7 @@ SIX_ADDRESSES = [f"203.0.113.{n}" for n in range(1, 7)]
 @pytest.fixture
 def one_window():
     """Every try of the test falls in one counting window (no test waits on a clock)."""
-    with mock.patch("workspace.signin.time", SimpleNamespace(time=lambda: 1_800_000_000.0)):
+    with mock.patch("accounts.signin.time", SimpleNamespace(time=lambda: 1_800_000_000.0)):
         yield
 
 
@@ -240,7 +241,7 @@ def test_a_mark_from_before_a_password_change_gives_no_bypass(one_window):
     """Whoever signed in with the old password keeps no device of their own once it is changed."""
     user = make_user("steward", password=PASSWORD)
     old_mark = owners_browser("steward", address=ATTACKER).cookies[signin.DEVICE_COOKIE].value
-    actions.change_password(user=user, password=PASSWORD)  # even to the same words: a new hash
+    account_actions.change_password(user=user, password=PASSWORD)  # even to the same words: a new hash
     six_addresses_fail("steward")
     data = {"username": "steward", "password": PASSWORD}
     assert marked_api(old_mark).post("/api/auth/token/", data, format="json").status_code == 429

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from boards import actions as board_actions
 from tests.factories import make_card, make_member, make_round
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Round
-from workspace import actions as workspace_actions
 from workspace.errors import WorkspaceError
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def cards(board, participant):
 
 def test_open_round_takes_every_proposed_card_and_freezes_the_board(board, facilitator, cards, board_events):
     """Opening puts the board into voting and the round covers every proposed card; both are announced."""
-    workspace_actions.update_card(card=cards[2], by=facilitator, status="archived")
+    board_actions.update_card(card=cards[2], by=facilitator, status="archived")
     round_ = make_round(board, facilitator, open_now=False)
     with board_events(board) as frames:
         round_ = actions.open_round(round_=round_, by=facilitator)
@@ -32,7 +32,7 @@ def test_open_round_takes_every_proposed_card_and_freezes_the_board(board, facil
     assert [f["type"] for f in frames] == ["board.updated", "round.opened"]
     assert frames[1]["round"]["state"] == "open"
     with pytest.raises(WorkspaceError):
-        workspace_actions.update_card(card=cards[0], by=facilitator, body="edited during vote")
+        board_actions.update_card(card=cards[0], by=facilitator, body="edited during vote")
 
 
 def test_chosen_subset_of_cards(board, facilitator, cards):
@@ -158,7 +158,7 @@ def test_no_cards_no_round(board, facilitator):
 
 def test_round_on_locked_board_cannot_open(board, facilitator, cards):
     """Unlock the board first."""
-    workspace_actions.update_board(board=board, by=facilitator, state="locked")
+    board_actions.update_board(board=board, by=facilitator, state="locked")
     round_ = make_round(board, facilitator, open_now=False)
     with pytest.raises(VotingError):
         actions.open_round(round_=round_, by=facilitator)

@@ -5,12 +5,13 @@ import json
 import pytest
 from django.urls import reverse
 
+from boards import actions as board_actions
+from boards import rules as board_rules
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text
 from tests.factories import PASSWORD, make_card, make_round
 from voting import actions as voting
 from voting.errors import VotingError
-from workspace import actions, board_rules
 from workspace.errors import WorkspaceError
 from workspace.models import BoardState
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def set_state(board, facilitator, state):
-    actions.update_board(board=board, by=facilitator, state=state)
+    board_actions.update_board(board=board, by=facilitator, state=state)
     board.refresh_from_db()
 
 
@@ -34,8 +35,8 @@ def test_the_table_and_what_each_action_does_agree(board, participant, facilitat
     for state in (BoardState.OPEN, BoardState.LOCKED):
         set_state(board, facilitator, state)
         attempts = {
-            board_rules.CARDS: lambda: actions.create_card(board=board, by=participant, body="Another idea"),
-            board_rules.COMMENTS: lambda: actions.add_comment(card=card, by=participant, body="Agreed"),
+            board_rules.CARDS: lambda: board_actions.create_card(board=board, by=participant, body="Another idea"),
+            board_rules.COMMENTS: lambda: board_actions.add_comment(card=card, by=participant, body="Agreed"),
             board_rules.DRAFT: lambda: drafts.store_draft_update(board_id=board.pk, by=participant, update=an_edit()),
         }
         for activity, attempt in attempts.items():
@@ -54,9 +55,9 @@ def test_a_running_round_freezes_cards_and_the_draft_but_not_comments(board, par
     make_round(board, facilitator)
     board.refresh_from_db()
     assert board.state == BoardState.VOTING
-    actions.add_comment(card=card, by=participant, body="Still discussing")
+    board_actions.add_comment(card=card, by=participant, body="Still discussing")
     with pytest.raises(WorkspaceError, match="voting round is running"):
-        actions.create_card(board=board, by=participant, body="Late idea")
+        board_actions.create_card(board=board, by=participant, body="Late idea")
     with pytest.raises(WorkspaceError, match="draft is read-only"):
         drafts.store_draft_update(board_id=board.pk, by=participant, update=an_edit())
 

@@ -8,11 +8,12 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
+from boards import actions as board_actions
+from boards.actions.presence import flush_presence
+from boards.events import board_group
 from codesign.asgi import application
 from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
-from workspace.actions.presence import flush_presence
-from workspace.events import board_group
 from workspace.models import Board, BoardPresence
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,7 +68,7 @@ def test_member_connects_and_sees_events_live(room):
         assert connected
         frames = await drain(comm)
         assert frames[0]["type"] == "welcome" and frames[0]["seq"] == 0
-        await database_sync_to_async(actions.create_card)(board=board, by=alice, body="Live idea")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body="Live idea")
         frames = await drain(comm)
         assert [(f["type"], f["seq"], f["card"]["body"]) for f in stored(frames)] == [("card.created", 1, "Live idea")]
         await comm.disconnect()
@@ -112,14 +113,14 @@ def test_resume_delivers_exactly_the_missed_events(room):
 
     async def scenario():
         comm, *_ = await open_socket(board.pk, alice.user)
-        await database_sync_to_async(actions.create_card)(board=board, by=bek, body="seen live")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=bek, body="seen live")
         last_seq = stored(await drain(comm))[-1]["seq"]
         await comm.disconnect()
         for n in range(3):
-            await database_sync_to_async(actions.create_card)(board=board, by=bek, body=f"missed {n}")
+            await database_sync_to_async(board_actions.create_card)(board=board, by=bek, body=f"missed {n}")
         comm, *_ = await open_socket(board.pk, alice.user)
         await comm.send_json_to({"type": "resume", "after": last_seq})
-        await database_sync_to_async(actions.create_card)(board=board, by=bek, body="after resume")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=bek, body="after resume")
         frames = stored(await drain(comm))
         assert [f["seq"] for f in frames] == [2, 3, 4, 5]
         assert [f["card"]["body"] for f in frames] == ["missed 0", "missed 1", "missed 2", "after resume"]
@@ -137,7 +138,7 @@ def test_resume_while_events_arrive_sends_no_duplicates(room):
     async def scenario():
         comm, *_ = await open_socket(board.pk, alice.user)
         for n in range(3):
-            await database_sync_to_async(actions.create_card)(board=board, by=bek, body=f"card {n}")
+            await database_sync_to_async(board_actions.create_card)(board=board, by=bek, body=f"card {n}")
         await comm.send_json_to({"type": "resume", "after": 0})
         frames = stored(await drain(comm))
         assert [f["seq"] for f in frames] == [1, 2, 3]
@@ -153,14 +154,14 @@ def test_too_far_behind_gets_resync_required(room, settings):
 
     async def scenario():
         for n in range(5):
-            await database_sync_to_async(actions.create_card)(board=board, by=alice, body=f"card {n}")
+            await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body=f"card {n}")
         comm, *_ = await open_socket(board.pk, alice.user)
         await drain(comm)
         await comm.send_json_to({"type": "resume", "after": 1})
         frames = await drain(comm)
         assert frames == [{"type": "resync_required", "seq": 5, "snapshot_url": f"/api/boards/{board.pk}/state/"}]
         await comm.send_json_to({"type": "resume", "after": 5})
-        await database_sync_to_async(actions.create_card)(board=board, by=alice, body="next")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body="next")
         assert [f["seq"] for f in stored(await drain(comm))] == [6]
         await comm.send_json_to({"type": "resume", "after": 99})
         assert (await drain(comm))[0]["type"] == "resync_required"
@@ -176,7 +177,7 @@ def test_events_never_reach_another_boards_clients(room):
     async def scenario():
         comm, *_ = await open_socket(other.pk, alice.user)
         await drain(comm)
-        await database_sync_to_async(actions.create_card)(board=board, by=alice, body="mission only")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body="mission only")
         assert stored(await drain(comm)) == []
         await comm.send_json_to({"type": "resume", "after": 0})
         assert stored(await drain(comm)) == []
@@ -198,9 +199,9 @@ def test_dropped_live_frames_are_filled_in(room):
         layer = get_channel_layer()
         await layer.group_discard(board_group(board.pk), channel)
         for n in range(2):
-            await database_sync_to_async(actions.create_card)(board=board, by=alice, body=f"dropped {n}")
+            await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body=f"dropped {n}")
         await layer.group_add(board_group(board.pk), channel)
-        await database_sync_to_async(actions.create_card)(board=board, by=alice, body="arrives")
+        await database_sync_to_async(board_actions.create_card)(board=board, by=alice, body="arrives")
         frames = stored(await drain(comm))
         assert [(f["seq"], f["card"]["body"]) for f in frames] == [(1, "dropped 0"), (2, "dropped 1"), (3, "arrives")]
         await comm.disconnect()
@@ -317,7 +318,7 @@ def test_presence_one_entry_per_person(room):
 
 
 def test_a_rush_to_one_board_costs_each_person_a_few_presence_frames(room):
-    """"Everyone to this board": 40 different people arrive within the same half second. Each one
+    """ "Everyone to this board": 40 different people arrive within the same half second. Each one
     hears one list (welcome) and one delta, not a whole list per arrival (was 40 lists each)."""
     board = room["board"]
     people = [make_member(board.workspace, country=("KZ", "AF", "MN", "UZ")[n % 4]) for n in range(40)]

@@ -5,12 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from boards import actions as board_actions
+from boards.events import event_frame
+from boards.selectors import board_state
 from tests.factories import make_card, make_comment, make_member, make_workspace
 from tests.workspace.replay import apply_event
-from workspace import actions
-from workspace.events import event_frame
 from workspace.models import BoardEvent, Card, Comment
-from workspace.selectors import board_state
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,16 @@ def busy_history(board, participant, facilitator):
     second = make_card(board, facilitator, "Second idea")
     top = make_comment(first, participant, "A thought")
     reply = make_comment(first, facilitator, "A reply", parent=top)
-    actions.update_card(card=first, by=participant, body="First idea, sharper")
-    actions.update_card(card=second, by=facilitator, status="adopted", group_label="Research", position=0)
-    actions.edit_comment(comment=reply, by=facilitator, body="A better reply")
-    actions.hide_comment(comment=top, by=facilitator, reason="Personal remark")
+    board_actions.update_card(card=first, by=participant, body="First idea, sharper")
+    board_actions.update_card(card=second, by=facilitator, status="adopted", group_label="Research", position=0)
+    board_actions.edit_comment(comment=reply, by=facilitator, body="A better reply")
+    board_actions.hide_comment(comment=top, by=facilitator, reason="Personal remark")
     third = make_card(board, participant, "Third idea")
     make_comment(third, participant, "Soon gone")
-    actions.remove_card(card=third, by=facilitator)
+    board_actions.remove_card(card=third, by=facilitator)
     late = make_comment(second, participant, "Late comment")
-    actions.remove_comment(comment=late, by=participant)
-    actions.update_board(board=board, by=facilitator, title="Our mission")
+    board_actions.remove_comment(comment=late, by=participant)
+    board_actions.update_board(board=board, by=facilitator, title="Our mission")
 
 
 def test_snapshot_plus_events_equals_snapshot_now(board, participant, facilitator):
@@ -69,7 +69,7 @@ def test_removed_cards_and_their_comments_leave_the_snapshot(board, participant)
     """A removed card and its comments are not in the snapshot."""
     card = make_card(board, participant)
     make_comment(card, participant)
-    actions.remove_card(card=card, by=participant)
+    board_actions.remove_card(card=card, by=participant)
     state = board_state(board)
     assert state["cards"] == [] and state["comments"] == []
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from boards import actions as board_actions
 from tests.factories import make_member, make_workspace
-from workspace import actions
 from workspace.errors import WorkspaceError
 from workspace.models import Board, BoardEvent
 from workspace.roles import Role
@@ -49,9 +49,9 @@ def test_facilitator_locks_board_and_watchers_are_told(api, workspace, facilitat
 def test_event_sequence_is_per_board_and_gap_free(workspace, facilitator):
     """Each board numbers its own events 1, 2, 3... without gaps."""
     mission, vision = Board.objects.filter(workspace=workspace, kind__in=["mission", "vision"]).order_by("position")
-    actions.update_board(board=mission, by=facilitator, title="Our mission")
-    actions.update_board(board=vision, by=facilitator, state="locked")
-    actions.update_board(board=mission, by=facilitator, guiding_question="What do we do?")
+    board_actions.update_board(board=mission, by=facilitator, title="Our mission")
+    board_actions.update_board(board=vision, by=facilitator, state="locked")
+    board_actions.update_board(board=mission, by=facilitator, guiding_question="What do we do?")
     assert list(BoardEvent.objects.filter(board=mission).values_list("seq", flat=True)) == [1, 2]
     assert list(BoardEvent.objects.filter(board=vision).values_list("seq", flat=True)) == [1]
     mission.refresh_from_db()
@@ -62,7 +62,7 @@ def test_change_that_changes_nothing_records_nothing(workspace, facilitator, boa
     """Setting a board to the state it already has announces nothing."""
     board = Board.objects.filter(workspace=workspace).first()
     with board_events(board) as frames:
-        actions.update_board(board=board, by=facilitator, state="open")
+        board_actions.update_board(board=board, by=facilitator, state="open")
     assert frames == []
     assert not BoardEvent.objects.filter(board=board).exists()
 
@@ -71,7 +71,7 @@ def test_failed_change_announces_nothing(workspace, facilitator, board_events):
     """A change refused by a rule leaves the board as it was and sends nothing."""
     board = Board.objects.filter(workspace=workspace).first()
     with board_events(board) as frames, pytest.raises(WorkspaceError):
-        actions.update_board(board=board, by=facilitator, title="  ")
+        board_actions.update_board(board=board, by=facilitator, title="  ")
     assert frames == []
     board.refresh_from_db()
     assert board.title == "Concept"
@@ -81,7 +81,7 @@ def test_participant_cannot_change_board(workspace, participant):
     """A participant's attempt to lock a board is refused with a reason, and the board stays open."""
     board = Board.objects.filter(workspace=workspace).first()
     with pytest.raises(WorkspaceError) as error:
-        actions.update_board(board=board, by=participant, state="locked")
+        board_actions.update_board(board=board, by=participant, state="locked")
     assert error.value.http_status == 403
     board.refresh_from_db()
     assert board.state == "open"
@@ -139,7 +139,7 @@ def test_role_change_is_per_workspace(db):
     board = Board.objects.filter(workspace=second).first()
     second_membership = member.user.memberships.get(workspace=second)
     with pytest.raises(WorkspaceError):
-        actions.update_board(board=board, by=second_membership, state="locked")
+        board_actions.update_board(board=board, by=second_membership, state="locked")
 
 
 def test_voting_state_belongs_to_rounds(api, board, facilitator):
@@ -148,7 +148,7 @@ def test_voting_state_belongs_to_rounds(api, board, facilitator):
     response = client.patch(f"/api/boards/{board.pk}/", {"state": "voting"}, format="json")
     assert response.status_code == 400
     assert "round" in response.json()["detail"]
-    actions.set_board_voting(board=board, voting=True)
+    board_actions.set_board_voting(board=board, voting=True)
     for state in ("open", "locked"):
         response = client.patch(f"/api/boards/{board.pk}/", {"state": state}, format="json")
         assert response.status_code == 409

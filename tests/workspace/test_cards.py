@@ -3,12 +3,13 @@
 import pytest
 from django.db import transaction
 
+from boards import actions as board_actions
+from boards.selectors import card_data
 from tests.factories import make_card, make_member
 from workspace import actions
 from workspace.errors import WorkspaceError
 from workspace.models import BoardEvent, Card
 from workspace.roles import Role
-from workspace.selectors import card_data
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_member_posts_card_and_everyone_is_told(board, participant, board_events):
     """A posted card is stored with its rendered text and sent as card.created with seq 1."""
     with board_events(board) as frames:
-        card = actions.create_card(board=board, by=participant, body="We **research** and act")
+        card = board_actions.create_card(board=board, by=participant, body="We **research** and act")
     assert card.body_html == '<p dir="auto">We <strong>research</strong> and act</p>'
     assert frames == [{"type": "card.created", "seq": 1, "card": card_data(card)}]
     assert frames[0]["card"]["author"] == {
@@ -36,7 +37,7 @@ def test_author_edits_own_card(board, participant, board_events):
     """The author rewrites their card: it is marked edited and the event names the changed field."""
     card = make_card(board, participant)
     with board_events(board) as frames:
-        actions.update_card(card=card, by=participant, body="A better idea")
+        board_actions.update_card(card=card, by=participant, body="A better idea")
     card.refresh_from_db()
     assert card.edited_at is not None
     assert [(f["type"], f["changed"], f["card"]["body"]) for f in frames] == [
@@ -49,7 +50,7 @@ def test_participant_cannot_edit_others_card(board, participant):
     card = make_card(board, participant)
     other = make_member(board.workspace)
     with pytest.raises(WorkspaceError) as error:
-        actions.update_card(card=card, by=other, body="Mine now")
+        board_actions.update_card(card=card, by=other, body="Mine now")
     assert error.value.http_status == 403
     card.refresh_from_db()
     assert card.body == "An idea"
@@ -60,7 +61,7 @@ def test_participant_cannot_adopt_own_card(board, participant):
     card = make_card(board, participant)
     for change in ({"status": "adopted"}, {"group_label": "Education"}, {"position": 9}):
         with pytest.raises(WorkspaceError) as error:
-            actions.update_card(card=card, by=participant, **change)
+            board_actions.update_card(card=card, by=participant, **change)
         assert error.value.http_status == 403
 
 
@@ -68,7 +69,7 @@ def test_facilitator_curates_any_card(board, participant, facilitator, board_eve
     """A facilitator adopts, groups and moves someone's card in one change, announced once."""
     card = make_card(board, participant)
     with board_events(board) as frames:
-        actions.update_card(card=card, by=facilitator, status="adopted", group_label="Education", position=5)
+        board_actions.update_card(card=card, by=facilitator, status="adopted", group_label="Education", position=5)
     assert len(frames) == 1
     assert frames[0]["changed"] == ["group_label", "position", "status"]
     assert (frames[0]["card"]["status"], frames[0]["card"]["group_label"]) == ("adopted", "Education")
@@ -78,13 +79,13 @@ def test_remove_card_leaves_trace(board, participant, board_events):
     """Removing a card takes it off the board; the history keeps a card.removed event."""
     card = make_card(board, participant)
     with board_events(board) as frames:
-        actions.remove_card(card=card, by=participant)
+        board_actions.remove_card(card=card, by=participant)
     assert frames == [{"type": "card.removed", "seq": 2, "card_id": card.pk}]
     card.refresh_from_db()
     assert card.removed_at is not None
     assert BoardEvent.objects.filter(board=board, type="card.removed").exists()
     with pytest.raises(WorkspaceError) as error:
-        actions.update_card(card=card, by=participant, body="back?")
+        board_actions.update_card(card=card, by=participant, body="back?")
     assert error.value.http_status == 404
 
 
@@ -93,14 +94,14 @@ def test_cards_frozen_unless_board_open(board, participant, facilitator, state):
     """On a locked or voting board no card is posted, edited or removed."""
     card = make_card(board, participant)
     if state == "voting":
-        actions.set_board_voting(board=board, voting=True)  # as opening a round does
+        board_actions.set_board_voting(board=board, voting=True)  # as opening a round does
     else:
-        actions.update_board(board=board, by=facilitator, state=state)
+        board_actions.update_board(board=board, by=facilitator, state=state)
     for attempt in (
-        lambda: actions.create_card(board=board, by=participant, body="late"),
-        lambda: actions.update_card(card=card, by=participant, body="changed"),
-        lambda: actions.remove_card(card=card, by=participant),
-        lambda: actions.update_card(card=card, by=facilitator, status="adopted"),
+        lambda: board_actions.create_card(board=board, by=participant, body="late"),
+        lambda: board_actions.update_card(card=card, by=participant, body="changed"),
+        lambda: board_actions.remove_card(card=card, by=participant),
+        lambda: board_actions.update_card(card=card, by=facilitator, status="adopted"),
     ):
         with pytest.raises(WorkspaceError) as error:
             attempt()
@@ -114,13 +115,13 @@ def test_cards_frozen_unless_board_open(board, participant, facilitator, state):
 def test_card_body_limits(board, participant, body):
     """An empty or over-long card is refused and nothing is stored."""
     with pytest.raises(WorkspaceError):
-        actions.create_card(board=board, by=participant, body=body)
+        board_actions.create_card(board=board, by=participant, body=body)
     assert not Card.objects.exists()
 
 
 def test_card_of_2000_characters_is_fine(board, participant):
     """Exactly 2,000 characters (in any script) is allowed."""
-    card = actions.create_card(board=board, by=participant, body="ж" * 2000)
+    card = board_actions.create_card(board=board, by=participant, body="ж" * 2000)
     assert len(card.body) == 2000
 
 
@@ -128,7 +129,7 @@ def test_rolled_back_action_sends_nothing(board, participant, board_events):
     """A card created inside a transaction that rolls back is never announced nor stored."""
     with board_events(board) as frames:
         with pytest.raises(RuntimeError), transaction.atomic():
-            actions.create_card(board=board, by=participant, body="never")
+            board_actions.create_card(board=board, by=participant, body="never")
             raise RuntimeError("rollback")
     assert frames == []
     assert not Card.objects.exists()

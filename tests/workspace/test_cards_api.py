@@ -48,13 +48,13 @@ def test_idempotency_key_is_per_user(api, board, participant):
 
 def test_failed_post_does_not_burn_the_key(api, board, participant, facilitator):
     """A refused POST stores no answer, so the same key works once the board reopens."""
-    from workspace import actions
+    from boards import actions as board_actions
 
-    actions.update_board(board=board, by=facilitator, state="locked")
+    board_actions.update_board(board=board, by=facilitator, state="locked")
     client = api.as_user(participant.user)
     refused = client.post(f"/api/boards/{board.pk}/cards/", {"body": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert refused.status_code == 409
-    actions.update_board(board=board, by=facilitator, state="open")
+    board_actions.update_board(board=board, by=facilitator, state="open")
     accepted = client.post(f"/api/boards/{board.pk}/cards/", {"body": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert accepted.status_code == 201
 

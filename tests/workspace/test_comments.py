@@ -2,11 +2,11 @@
 
 import pytest
 
+from boards import actions as board_actions
+from boards.selectors import comment_data
 from tests.factories import make_card, make_comment, make_member
-from workspace import actions
 from workspace.errors import WorkspaceError
 from workspace.models import Comment
-from workspace.selectors import comment_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def card(board, participant):
 def test_comment_is_announced(board, card, participant, board_events):
     """A comment is stored, rendered, and sent as comment.created."""
     with board_events(board) as frames:
-        comment = actions.add_comment(card=card, by=participant, body="I agree, *strongly*")
+        comment = board_actions.add_comment(card=card, by=participant, body="I agree, *strongly*")
     assert comment.body_html == '<p dir="auto">I agree, <em>strongly</em></p>'
     assert frames == [{"type": "comment.created", "seq": 2, "comment": comment_data(comment)}]
 
@@ -37,14 +37,14 @@ def test_reply_must_be_on_same_card(board, card, participant):
     other_card = make_card(board, participant)
     foreign = make_comment(other_card, participant)
     with pytest.raises(WorkspaceError):
-        actions.add_comment(card=card, by=participant, body="x", parent=foreign)
+        board_actions.add_comment(card=card, by=participant, body="x", parent=foreign)
 
 
 def test_author_edits_comment_shown_as_edited(board, card, participant, board_events):
     """The author's edit is announced with edited_at set."""
     comment = make_comment(card, participant)
     with board_events(board) as frames:
-        actions.edit_comment(comment=comment, by=participant, body="Better said")
+        board_actions.edit_comment(comment=comment, by=participant, body="Better said")
     assert frames[0]["type"] == "comment.updated"
     assert frames[0]["comment"]["body"] == "Better said"
     assert frames[0]["comment"]["edited_at"]
@@ -54,8 +54,8 @@ def test_only_author_edits_or_removes(card, participant, facilitator):
     """Nobody else, not even a facilitator, edits or removes someone's comment (they hide it)."""
     comment = make_comment(card, participant)
     for attempt in (
-        lambda: actions.edit_comment(comment=comment, by=facilitator, body="x"),
-        lambda: actions.remove_comment(comment=comment, by=facilitator),
+        lambda: board_actions.edit_comment(comment=comment, by=facilitator, body="x"),
+        lambda: board_actions.remove_comment(comment=comment, by=facilitator),
     ):
         with pytest.raises(WorkspaceError) as error:
             attempt()
@@ -67,7 +67,7 @@ def test_removed_comment_keeps_replies(board, card, participant, board_events):
     top = make_comment(card, participant, body="original")
     reply = make_comment(card, make_member(board.workspace), parent=top)
     with board_events(board) as frames:
-        actions.remove_comment(comment=top, by=participant)
+        board_actions.remove_comment(comment=top, by=participant)
     removed = frames[0]["comment"]
     assert (frames[0]["type"], removed["state"], removed["body"], removed["author"]) == (
         "comment.removed",
@@ -84,7 +84,7 @@ def test_facilitator_hides_with_reason(board, card, participant, facilitator, bo
     """A hidden comment shows to everyone as hidden, with the reason, and without its text."""
     comment = make_comment(card, participant, body="off-topic rant")
     with board_events(board) as frames:
-        actions.hide_comment(comment=comment, by=facilitator, reason="Off topic")
+        board_actions.hide_comment(comment=comment, by=facilitator, reason="Off topic")
     hidden = frames[0]["comment"]
     assert (frames[0]["type"], hidden["state"], hidden["hidden_reason"], hidden["body"]) == (
         "comment.hidden",
@@ -99,7 +99,7 @@ def test_participant_cannot_hide(card, participant):
     """Hiding is moderation: facilitators and stewards only."""
     comment = make_comment(card, participant)
     with pytest.raises(WorkspaceError) as error:
-        actions.hide_comment(comment=comment, by=participant, reason="I dislike it")
+        board_actions.hide_comment(comment=comment, by=participant, reason="I dislike it")
     assert error.value.http_status == 403
 
 
@@ -107,17 +107,17 @@ def test_hiding_needs_a_reason(card, participant, facilitator):
     """A facilitator must say why a comment is hidden."""
     comment = make_comment(card, participant)
     with pytest.raises(WorkspaceError):
-        actions.hide_comment(comment=comment, by=facilitator, reason="  ")
+        board_actions.hide_comment(comment=comment, by=facilitator, reason="  ")
     comment.refresh_from_db()
     assert comment.hidden_at is None
 
 
 def test_comments_allowed_while_voting_not_while_locked(board, card, participant, facilitator):
     """Discussion goes on during a vote, but a locked board takes no comments."""
-    actions.set_board_voting(board=board, voting=True)  # as opening a round does
+    board_actions.set_board_voting(board=board, voting=True)  # as opening a round does
     make_comment(card, participant, body="during the vote")
-    actions.set_board_voting(board=board, voting=False)
-    actions.update_board(board=board, by=facilitator, state="locked")
+    board_actions.set_board_voting(board=board, voting=False)
+    board_actions.update_board(board=board, by=facilitator, state="locked")
     with pytest.raises(WorkspaceError) as error:
         make_comment(card, participant, body="after lock")
     assert error.value.http_status == 409
@@ -128,14 +128,14 @@ def test_comments_allowed_while_voting_not_while_locked(board, card, participant
 def test_comment_body_limits(card, participant, body):
     """Empty or over-long comments are refused; 5,000 characters is the limit."""
     with pytest.raises(WorkspaceError):
-        actions.add_comment(card=card, by=participant, body=body)
+        board_actions.add_comment(card=card, by=participant, body=body)
     assert not Comment.objects.exists()
     assert make_comment(card, participant, body="y" * 5000).body == "y" * 5000
 
 
 def test_no_comment_on_removed_card(card, participant):
     """A removed card takes no new comments."""
-    actions.remove_card(card=card, by=participant)
+    board_actions.remove_card(card=card, by=participant)
     with pytest.raises(WorkspaceError) as error:
         make_comment(card, participant)
     assert error.value.http_status == 404

@@ -4,6 +4,7 @@ is a request a steward confirms on the members page, never during an open round 
 import pytest
 from django.urls import reverse
 
+from boards import actions as board_actions
 from tests.factories import make_invitation, make_member, make_round, make_user
 from voting import actions as voting
 from voting.models import Dot
@@ -96,7 +97,7 @@ def test_no_confirmation_during_an_open_round(client, workspace, steward, facili
     """While a round is open, a confirmation is refused with a reason and the request stays; once
     the round has closed it goes through. Dots placed meanwhile keep the confirmed country."""
     board = Board.objects.get(workspace=workspace, kind="mission")
-    card = actions.create_card(board=board, by=facilitator, body="Water")
+    card = board_actions.create_card(board=board, by=facilitator, body="Water")
     round_ = make_round(board, facilitator)
     actions.update_my_membership(membership=participant, country="TM")
     with pytest.raises(WorkspaceError) as refused:

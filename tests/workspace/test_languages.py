@@ -14,9 +14,10 @@ from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django_countries import countries
 
+from accounts.forms import PreferencesForm
 from tests.factories import make_user
 from workspace import actions
-from workspace.forms import JoinForm, PreferencesForm
+from workspace.forms import JoinForm
 from workspace.models import OutgoingMail
 from workspace.selectors import name_order
 from workspace.zones import EVENT_ZONES, canonical_time_zones

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from boards import actions as board_actions
 from tests.factories import make_card, make_member, make_round, make_user
 from voting import actions as voting_actions
 from workspace import actions
@@ -122,7 +123,7 @@ def test_the_audit_trail_records_rounds_without_voters_and_exports_csv(
     round_ = make_round(board, facilitator, anonymous=True)
     voting_actions.place_dot(round_=round_, voter=participant, card_id=card.pk)
     voting_actions.close_round(round_=round_, by=facilitator)
-    actions.update_board(board=board, by=facilitator, state="locked")
+    board_actions.update_board(board=board, by=facilitator, state="locked")
     verbs = list(AuditEntry.objects.filter(workspace=workspace).values_list("verb", flat=True))
     assert {"round.created", "round.opened", "round.closed", "board.updated"} <= set(verbs)
     rounds = AuditEntry.objects.filter(workspace=workspace, verb__startswith="round.")

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from boards import actions as board_actions
 from charter import actions as charter_actions
 from charter.exports import Charter
 from charter.models import CharterVersion
@@ -36,7 +37,7 @@ def mission(workspace):
 def test_a_board_speaks_the_readers_language_and_falls_back(workspace, steward, mission):
     """Each reader gets their language; a language without a text gets the default one; "fa-af"
     readers get a text given for "fa"."""
-    actions.update_board(board=mission, by=steward, translations={"ru": {"title": RU_TITLE}})
+    board_actions.update_board(board=mission, by=steward, translations={"ru": {"title": RU_TITLE}})
     mission.refresh_from_db()
     assert localized(mission, "title", "ru") == RU_TITLE
     assert localized(mission, "title", "en") == "Mission"
@@ -52,7 +53,7 @@ def test_pages_show_the_texts_in_the_readers_language(client, workspace, steward
     session = AgendaSession.objects.create(
         workspace=workspace, title="Day 1", starts_at=aware(2026, 11, 18, 17), ends_at=aware(2026, 11, 18, 19)
     )
-    actions.update_board(
+    board_actions.update_board(
         board=mission,
         by=steward,
         translations={"fa-af": {"title": DARI_TITLE, "guiding_question": DARI_QUESTION}, "ru": {"title": RU_TITLE}},
@@ -103,7 +104,7 @@ def test_board_events_carry_every_language(api, workspace, steward, mission, boa
 def test_bad_translations_are_refused_and_nothing_changes(api, steward, mission, given, says):
     """A wrong language, field, length or shape gets a 400 that says what is wrong, and the board keeps
     what it had."""
-    actions.update_board(board=mission, by=steward, translations={"ru": {"title": RU_TITLE}})
+    board_actions.update_board(board=mission, by=steward, translations={"ru": {"title": RU_TITLE}})
     response = api.as_user(steward.user).patch(f"/api/boards/{mission.pk}/", {"translations": given}, format="json")
     assert response.status_code == 400, response.json()
     assert says in str(response.json())
@@ -112,11 +113,13 @@ def test_bad_translations_are_refused_and_nothing_changes(api, steward, mission,
 
 
 def test_an_empty_text_removes_a_language(steward, mission):
-    actions.update_board(board=mission, by=steward, translations={"ru": {"title": RU_TITLE, "guiding_question": "?"}})
-    actions.update_board(board=mission, by=steward, translations={"ru": {"title": "  "}})
+    board_actions.update_board(
+        board=mission, by=steward, translations={"ru": {"title": RU_TITLE, "guiding_question": "?"}}
+    )
+    board_actions.update_board(board=mission, by=steward, translations={"ru": {"title": "  "}})
     mission.refresh_from_db()
     assert mission.translations == {"ru": {"guiding_question": "?"}}
-    actions.update_board(board=mission, by=steward, translations={"ru": {"guiding_question": ""}})
+    board_actions.update_board(board=mission, by=steward, translations={"ru": {"guiding_question": ""}})
     mission.refresh_from_db()
     assert mission.translations == {}
 

@@ -17,11 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from workspace.actions.boards import BOARD_TEXTS
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import record_workspace_event
-from workspace.models import AgendaSession, Board, BoardKind, BoardState, Invitation, Membership, Profile, Workspace
+from workspace.models import (
+    BOARD_TEXTS,
+    AgendaSession,
+    Board,
+    BoardKind,
+    BoardState,
+    Invitation,
+    Membership,
+    Profile,
+    Workspace,
+)
 from workspace.roles import Role, require
 from workspace.stored_copies import Change, follow
 from workspace.text import clean_line, clean_name, mixes_scripts, skeleton
@@ -366,7 +375,6 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
     What they wrote stays, shown as by a former member everywhere it is stored
     (``workspace.stored_copies``). The last steward cannot be removed.
     """
-    from workspace.actions.presence import announce_presence
     from workspace.events import disconnect_member
 
     require(by, "manage_members")
@@ -379,7 +387,6 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
             and Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.STEWARD).count() == 1
         ):
             raise WorkspaceError(_("The last steward cannot be removed."), kind=WorkspaceError.CONFLICT)
-        board_ids = set(membership.presence_entries.values_list("board_id", flat=True))
         audit(membership.workspace_id, by, "member.removed", membership, {"role": membership.role})
         for hook in _member_removal_hooks:
             hook(membership, by)
@@ -391,8 +398,6 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         membership_id = membership.pk
         membership.delete()
         transaction.on_commit(lambda: disconnect_member(membership_id))
-        for board_id in board_ids:
-            transaction.on_commit(lambda board_id=board_id: announce_presence(board_id))
 
 
 def change_role(*, membership: Membership, by: Membership, role: str) -> Membership:
@@ -482,7 +487,8 @@ def _change_country(membership: Membership, by: Membership, verb: str, country: 
                     _(
                         "A round is open on %(boards)s. A member's country changes only between rounds, so "
                         "that no count moves while people vote: confirm it once the round has closed."
-                    ) % {"boards": ", ".join(voting)},
+                    )
+                    % {"boards": ", ".join(voting)},
                     kind=WorkspaceError.CONFLICT,
                     code="round_open",
                 )

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.tokens import valid_token
 from workspace.events import session_group, token_group, user_group
-from workspace.tokens import valid_token
 
 
 def query_token(scope) -> str | None:

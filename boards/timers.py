@@ -1,5 +1,5 @@
 """The presence batcher: each server process sends each board whose presence changed one
-``presence.delta`` every ``PRESENCE_BATCH_SECONDS`` (``workspace.actions.presence``). Apps above
+``presence.delta`` every ``PRESENCE_BATCH_SECONDS`` (``boards.actions.presence``). Apps above
 add their own batches to the same tick (``register_batch``): drafts announces amendments' "+1"s.
 
 It runs inside Daphne's event loop, started when the reactor runs, like the round timer
@@ -26,7 +26,7 @@ def register_batch(send: Callable[[], object]) -> None:
 
 
 async def run_presence_batcher() -> None:
-    from workspace.actions.presence import PRESENCE_BATCH_SECONDS, flush_presence
+    from boards.actions.presence import PRESENCE_BATCH_SECONDS, flush_presence
 
     while True:
         for send in [flush_presence, *_batches]:

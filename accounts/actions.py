@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.tokens import digest, new_key
 from workspace.access import as_id
 from workspace.errors import WorkspaceError
 from workspace.events import end_sockets, session_group, token_group, user_group
 from workspace.models import ApiToken
 from workspace.text import clean_name
-from workspace.tokens import digest, new_key
 
 # Tokens one person may hold; making one more revokes their oldest (a script that signs in daily).
 MAX_TOKENS = 20
@@ -77,7 +77,7 @@ def change_password(*, user, password: str) -> None:
     """Set a new password (validated by the form; a change on the password page and a reset by mail
     both land here) and end what the old one opened: every API token of the person is revoked,
     every socket of theirs closes, other browsers' sessions end with the old password (Django's
-    session hash), and every device mark of the account stops counting (``workspace.signin``).
+    session hash), and every device mark of the account stops counting (``accounts.signin``).
     This browser's pages reconnect when the view kept its session."""
     with transaction.atomic():
         user.set_password(password)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.consumers import BoardConsumer
+from boards.consumers import BoardConsumer
 
 websocket_urlpatterns = [
     path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi()),

@@ -7,20 +7,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from boards.events import record_event
+from boards.selectors import board_data
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.events import record_event
-from workspace.models import Board, BoardKind, BoardState, Membership, Workspace
+from workspace.models import BOARD_TEXTS, Board, BoardKind, BoardState, Membership, Workspace
 from workspace.roles import require
-from workspace.selectors import board_data
 from workspace.text import clean_line, clean_text
-from workspace.translations import TextField, merged_translations
+from workspace.translations import merged_translations
 
 # Boards ---------------------------------------------------------------------------------------
 
 BOARD_FIELDS = ("title", "guiding_question", "state", "position", "translations")
-# What a board says in other languages (workspace.translations), cleaned as the fields themselves.
-BOARD_TEXTS = {"title": TextField(120), "guiding_question": TextField(500, one_line=False)}
 
 
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:

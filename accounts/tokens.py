@@ -3,7 +3,7 @@
 A key is 40 random URL-safe characters; the database keeps its SHA-256 only, so a copy of the
 database or a backup opens nothing. Keys expire after ``settings.API_TOKEN_DAYS``; their owner
 revokes one, and a password change or reset revokes them all
-(``workspace.actions.accounts.change_password``).
+(``accounts.actions.change_password``).
 """
 
 import hashlib
@@ -72,7 +72,7 @@ class ApiTokenAuthentication(BaseAuthentication):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "workspace.tokens.ApiTokenAuthentication"
+    target_class = "accounts.tokens.ApiTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

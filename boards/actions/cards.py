@@ -14,14 +14,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace.board_rules import CARDS, COMMENTS, locked_board
+from boards.events import record_event
+from boards.rules import CARDS, COMMENTS, locked_board
+from boards.selectors import card_data, comment_data
 from workspace.errors import WorkspaceError
-from workspace.events import record_event
 from workspace.markdown import render_markdown
 from workspace.models import Board, Card, CardKind, CardStatus, Comment, Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
-from workspace.selectors import card_data, comment_data
 from workspace.stored_copies import Change, follow
 from workspace.text import clean_line, clean_text
 

@@ -5,7 +5,7 @@ same room). A connection that stops pinging ages out (``PRESENCE_STALE_AFTER``),
 rows left by a process that died.
 
 The room hears of it in batches, as deltas: a join or a leave only marks the board; every
-``PRESENCE_BATCH_SECONDS`` each server process (``workspace.timers``) sends each marked board one
+``PRESENCE_BATCH_SECONDS`` each server process (``boards.timers``) sends each marked board one
 ``presence.delta`` frame with who arrived and who left since the last frame, numbered by
 ``version``. The last list sent (and its version) is kept in the cache, shared by every process,
 and one process at a time (a cache lock) turns it into the next delta, so the deltas form one chain
@@ -19,9 +19,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from workspace.events import publish_ephemeral
+from boards.events import publish_ephemeral
+from boards.selectors import board_presence, live_presence
 from workspace.models import Board, BoardPresence, Membership
-from workspace.selectors import PRESENCE_STALE_AFTER, board_presence, live_presence
+from workspace.selectors import PRESENCE_STALE_AFTER
 
 PRESENCE_BATCH_SECONDS = 0.5
 SNAPSHOT_SECONDS = 24 * 3600  # a board nobody opened for a day starts its chain again (a full list)

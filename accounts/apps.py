@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """A person: sign-in and its limits, API tokens, how a request or a socket proves who it is,
+    the account and preference pages, and what every member's socket does alike (above workspace,
+    below boards)."""
+
+    name = "accounts"
+    verbose_name = _("Accounts")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        user_logged_out.connect(close_sockets_on_sign_out, dispatch_uid="codesign-sign-out")
+
+
+def close_sockets_on_sign_out(sender, request, user, **kwargs):
+    """Signing out ends the sockets this browser session opened, on every open page."""
+    from accounts import actions
+
+    actions.signed_out(session_key=getattr(getattr(request, "session", None), "session_key", None))

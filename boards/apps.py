@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BoardsConfig(AppConfig):
+    """The live board: boards, cards, comments, the board's numbered events and their replay,
+    presence, the board's rules, its socket, pages and API (above accounts, below drafts)."""
+
+    name = "boards"
+    verbose_name = _("Boards")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The board's replay log and the answers kept for retries follow removals and edits.
+        from boards.stored_copies import follow_in_board_events, follow_in_retry_answers
+        from workspace import stored_copies
+
+        stored_copies.register("board events", follow_in_board_events)
+        stored_copies.register("answers kept for retries", follow_in_retry_answers)
+        # Every page inside a workspace lists its boards; a member leaving leaves the boards' presence.
+        from boards.selectors import workspace_boards
+        from workspace.actions.members import register_member_removal_hook
+        from workspace.views import register_context_section
+
+        register_context_section("boards", lambda workspace: list(workspace_boards(workspace)))
+        register_member_removal_hook(leave_presence_of_removed_member)
+
+
+def leave_presence_of_removed_member(membership, by) -> None:
+    """Once the removal commits, the boards the member was on say who is still here."""
+    from django.db import transaction
+
+    from boards.actions.presence import announce_presence
+
+    for board_id in set(membership.presence_entries.values_list("board_id", flat=True)):
+        transaction.on_commit(lambda board_id=board_id: announce_presence(board_id))
