@@ -12,6 +12,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The frames this app sends to clients, each with its schema (workspace/frames.py).
+        from accounts.frames import FRAMES
+        from workspace.frames import register_frames
+
+        register_frames(FRAMES)
         from django.contrib.auth.signals import user_logged_out
 
         user_logged_out.connect(close_sockets_on_sign_out, dispatch_uid="codesign-sign-out")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.middleware import language_for_socket
 from accounts.ws_auth import credential_groups, credentials_hold
+from workspace.frames import check_if_asked
 
 CLOSE_FORBIDDEN = 4403
 
@@ -105,6 +106,12 @@ class MemberSocket:
 
     open_sockets: Counter
     membership = None
+
+    async def send_json(self, content, close=False):
+        # Every frame a client gets has its schema (workspace/frames.py); a relayed one (sent as
+        # text, as the layer brought it) was checked where it was published.
+        check_if_asked(content)
+        await super().send_json(content, close=close)
 
     async def refuse(self, code: int) -> None:
         self.membership = None  # not counted, so release() has nothing to undo

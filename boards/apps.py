@@ -11,6 +11,11 @@ class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The frames this app sends to clients, each with its schema (workspace/frames.py).
+        from boards.frames import FRAMES
+        from workspace.frames import register_frames
+
+        register_frames(FRAMES)
         # The board's replay log and the answers kept for retries follow removals and edits.
         from boards.stored_copies import follow_in_board_events, follow_in_retry_answers
         from workspace import stored_copies

@@ -60,14 +60,6 @@ def board_frame(kind: str):
     return register
 
 
-
-
-
-
-
-
-
-
 class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
     open_sockets = _open_sockets
 
@@ -150,15 +142,16 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         ):
             await self.send_error(_('"ref" must be a short string or number.'))
             return
+        echo = {"ref": ref} if ref is not None else {}  # the answer names the frame it answers
         try:
             reply = await database_sync_to_async(handler)(
                 user=self.scope.get("user"), board_id=int(self.board_id), content=content
             )
         except WorkspaceError as error:
             extra = {"retry_after": error.retry_after} if error.retry_after else {}
-            await self.send_error(error.message, code=error.code, ref=ref, status=error.http_status, **extra)
+            await self.send_error(error.message, code=error.code, status=error.http_status, **echo, **extra)
             return
-        await self.send_json({**reply, "ref": ref})
+        await self.send_json({**reply, **echo})
 
     # Delivery -------------------------------------------------------------------------------
 

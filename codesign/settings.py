@@ -186,6 +186,10 @@ MAX_SOCKETS_PER_MEMBER = int(os.environ.get("MAX_SOCKETS_PER_MEMBER", "12"))
 ROUND_TIMER = env_bool("ROUND_TIMER", True)
 # How far back a client may resume; further behind, it reloads the snapshot.
 MAX_RESUME_EVENTS = 1000
+# Check every frame sent to a client against its schema (workspace/frames.py), and write the types
+# checked down in this folder: on in the test suite and the servers it starts, off in production.
+CHECK_FRAMES = env_bool("CODESIGN_CHECK_FRAMES", False)
+FRAMES_SEEN_DIR = os.environ.get("CODESIGN_FRAMES_SEEN_DIR", "")
 
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,6 +11,11 @@ class DraftsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The frames this app sends to clients, each with its schema (workspace/frames.py).
+        from drafts.frames import FRAMES
+        from workspace.frames import register_frames
+
+        register_frames(FRAMES)
         # The board snapshot (page, API, replay) carries the board's amendments.
         from boards.selectors import register_snapshot_section
         from drafts.selectors import board_amendments

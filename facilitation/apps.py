@@ -12,6 +12,11 @@ class FacilitationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The frames this app sends to clients, each with its schema (workspace/frames.py).
+        from facilitation.frames import FRAMES
+        from workspace.frames import register_frames
+
+        register_frames(FRAMES)
         from facilitation.actions.fishbowl import release_removed_member
         from workspace.actions.members import register_member_removal_hook
 

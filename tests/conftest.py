@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from boards.events import board_group
 from tests.factories import make_member, make_workspace
 from workspace.events import workspace_group
+from workspace.frames import check_frame
 from workspace.roles import Role
 
 
@@ -39,6 +40,35 @@ def pytest_sessionstart(session):
     ]
     if stale and shutil.which("msgfmt"):
         call_command("compilemessages", locale=[po.parent.parent.name for po in stale], verbosity=0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A whole run must have sent every frame type an app declares (workspace/frames.py): a type
+    that no test sends is a shape nobody checks. Servers the tests started wrote theirs down too."""
+    from django.conf import settings
+
+    from workspace.frames import frame_schemas
+
+    folder = Path(settings.FRAMES_SEEN_DIR) if settings.FRAMES_SEEN_DIR else None
+    seen = set()
+    if folder and folder.is_dir():
+        seen = {line for path in folder.glob("*.txt") for line in path.read_text().split()}
+        shutil.rmtree(folder, ignore_errors=True)
+    config = session.config
+    whole_run = (
+        not config.invocation_params.args
+        and not config.option.keyword
+        and not config.option.markexpr
+        and session.testsfailed == 0
+        and exitstatus == pytest.ExitCode.OK
+    )
+    if not whole_run:
+        return
+    never_sent = sorted(set(frame_schemas()) - seen)
+    if never_sent:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"Frame types declared but sent by no test: {', '.join(never_sent)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
@@ -81,7 +111,9 @@ async def _drain(layer, channel) -> list[dict]:
             message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
         except TimeoutError:
             return frames
-        frames.append(json.loads(message["text"]))
+        frame = json.loads(message["text"])
+        check_frame(frame)  # what a test captures has its schema, as everything published does
+        frames.append(frame)
 
 
 @contextmanager

@@ -10,6 +10,11 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The frames this app sends to clients, each with its schema (workspace/frames.py).
+        from voting.frames import FRAMES
+        from workspace.frames import register_frames
+
+        register_frames(FRAMES)
         from boards.selectors import register_board_panel, register_snapshot_section
         from voting.selectors import board_round, earlier_rounds
 

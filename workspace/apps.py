@@ -9,3 +9,9 @@ class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Workspaces")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The frames the kernel sends to clients, each with its schema (workspace/frames.py).
+        from workspace.frames import FRAMES, register_frames
+
+        register_frames(FRAMES)

@@ -15,9 +15,11 @@ import json
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from workspace.frames import check_frame
 from workspace.models import Board, StoredEvent, Workspace, WorkspaceEvent
 
 
@@ -30,16 +32,15 @@ def store_event(owner: Board | Workspace, event_model: type[StoredEvent], **fiel
     return event_model.objects.create(seq=owner.event_seq, **fields)
 
 
-
-
-
-
 def send_to_group(group: str, message: dict) -> None:
+    if settings.CHECK_FRAMES:  # what reaches clients has its schema (workspace/frames.py)
+        if "text" in message:
+            check_frame(json.loads(message["text"]))
+        elif "frame" in message:
+            check_frame(message["frame"])
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(group, message)
-
-
 
 
 def workspace_group(workspace_id: int) -> str:
@@ -83,8 +84,6 @@ def user_group(user_id: int) -> str:
 def end_sockets(group: str) -> None:
     """Close every socket in ``group``: what opened them (a session, a token) is no longer valid."""
     send_to_group(group, {"type": "credentials.ended"})
-
-
 
 
 def disconnect_member(membership_id: int) -> None:
