@@ -16,8 +16,6 @@ def board_group(board_id: int) -> str:
     return f"board.{board_id}"
 
 
-
-
 def record_event(*, board: Board, type: str, payload: dict, actor=None) -> BoardEvent:
     """Store the board's next event and broadcast it once the transaction commits.
 

@@ -21,7 +21,6 @@ RECENT_NOTICES = 5
 NEW_WINDOW = timedelta(hours=1)
 
 
-
 def session_data(session: AgendaSession) -> dict:
     return {
         "id": session.pk,

@@ -29,7 +29,3 @@ def access_workspace(user, slug: str) -> Membership:
         raise WorkspaceError.not_found(_("No such workspace.")) from None
 
 
-
-
-
-

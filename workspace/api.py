@@ -70,8 +70,6 @@ def validated(serializer_class, request, **context) -> dict:
     return serializer.validated_data
 
 
-
-
 class WorkspaceListView(GenericAPIView):
     """The workspaces you are a member of."""
 
@@ -173,23 +171,7 @@ class InvitationAcceptView(GenericAPIView):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-
-
-
-
 # Live boards: snapshot, cards, comments ---------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 class MemberDetailView(GenericAPIView):

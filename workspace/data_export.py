@@ -40,7 +40,6 @@ def register_archive_files(build: Callable[[Workspace], Iterable[tuple[str, byte
         _archive_files.append(build)
 
 
-
 def _card(card: Card) -> dict:
     return {
         "id": card.pk,

@@ -96,15 +96,3 @@ class InvitationForm(forms.Form):
     )
 
 
-
-
-
-
-
-
-
-
-
-
-
-

@@ -22,10 +22,6 @@ def name_order(name: str):
     return _COLLATOR.sort_key(name)
 
 
-
-
-
-
 def workspace_members(workspace: Workspace):
     return Membership.objects.filter(workspace=workspace).order_by("display_name", "id")
 
@@ -92,33 +88,5 @@ def author_data(membership: Membership | None) -> dict | None:
     if membership is None:
         return None
     return {"id": membership.pk, "display_name": membership.display_name, "country": membership.country.code or None}
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 

@@ -82,10 +82,6 @@ class TranslationsField(serializers.JSONField):
     """Texts in other languages, ``{language: {field: text}}`` (checked by workspace.translations)."""
 
 
-
-
-
-
 class InvitationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     country = CountryCodeField()
@@ -121,11 +117,7 @@ class AcceptedInvitationSerializer(serializers.Serializer):
     membership = MemberSerializer()
 
 
-
-
 # Input ----------------------------------------------------------------------------------------
-
-
 
 
 class InvitationCreateSerializer(StrictInputSerializer):
@@ -141,31 +133,7 @@ class InvitationAcceptSerializer(StrictInputSerializer):
     country = CountryCodeField(required=False, allow_null=True)
 
 
-
-
-
-
 # Cards, comments, the board snapshot ------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # Drafts ---------------------------------------------------------------------------------------

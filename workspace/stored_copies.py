@@ -90,10 +90,6 @@ def without_member(value, member: Membership):
     return value
 
 
-
-
-
-
 # The workspace app's own copies ------------------------------------------------------------------
 
 
@@ -107,10 +103,6 @@ def rewrite_rows(rows, field: str, rewrite: Callable) -> None:
             changed.append(row)
     if changed:
         rows.model.objects.bulk_update(changed, [field], batch_size=500)
-
-
-
-
 
 
 def _follow_in_audit(change: Change) -> None:

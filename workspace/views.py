@@ -69,14 +69,6 @@ def workspace_context(request, membership, **extra) -> dict:
     }
 
 
-
-
-
-
-
-
-
-
 def _personal_state(invitation: Invitation) -> tuple[str, str]:
     """(state, detail) of a personal invitation, for its row on the invitations page."""
     mails = sorted(invitation.mails.all(), key=lambda mail: mail.pk)
@@ -201,18 +193,6 @@ def revoke_invitation_page(request, slug, invitation_id):
     return redirect("invitations", slug=slug)
 
 
-
-
 # A person's own settings ------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
 
 

@@ -253,7 +253,6 @@ def test_settings_choose_revision_and_custom_board(api, charter_ws):
     )
 
 
-
 @pytest.mark.parametrize(("language", "rtl"), [("en", False), ("ru", False), ("fa-af", True)])
 def test_an_adopted_dari_card_keeps_the_tally_on_the_charters_side(api, charter_ws, language, rtl):
     """An adopted card in Dari in a charter read in English or Russian: the card's words are
