@@ -3,12 +3,12 @@
 // comments, dots in a round) is drawn by board.js like every card; amendments arrive as
 // amendment.* events whose payload carries the card (drafts/selectors.py).
 
+import { board } from "./board.js";
 import { el, format, formatInto } from "./dom.js";
 
 const root = document.querySelector("[data-board]");
 const section = document.querySelector("[data-amendments]");
 const T = JSON.parse(document.getElementById("amendment-strings").textContent);
-const board = () => window.codesignBoard;
 
 const countEl = section.querySelector("[data-amendments-count]");
 const emptyEl = section.querySelector("[data-amendments-empty]");
@@ -25,10 +25,10 @@ const proposedLabelText = proposedLabel.textContent;
 const reasonEl = form.querySelector("[data-suggest-reason]");
 const errorEl = form.querySelector("[data-suggest-error]");
 
-const amendments = () => board().state.amendments || [];
+const amendments = () => board.state.amendments || [];
 const amendmentOfCard = (cardId) => amendments().find((a) => a.card.id === cardId);
-const allows = () => Boolean(board().state.board.allows?.amendments);
-const editor = () => board().draft || null;
+const allows = () => Boolean(board.state.board.allows?.amendments);
+const editor = () => board.draft || null;
 
 // One amendment's card ---------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ function diffView(a) {
 
 async function call(method, url, body) {
   try {
-    return await board().api(method, url, body);
+    return await board.api(method, url, body);
   } catch (err) {
     window.alert(err.message);
     return null;
@@ -69,7 +69,7 @@ function outdatedLine(a) {
 }
 
 function tools(a) {
-  const { viewer } = board();
+  const { viewer } = board;
   const mine = a.card.author && a.card.author.id === viewer.member;
   const open = a.state === "open";
   const supported = a.supported_by.includes(viewer.member);
@@ -96,7 +96,7 @@ function tools(a) {
     row.append(decide);
     decide.append(
       el("button", { type: "button", class: "button button--small button--primary", text: anyway ? T.accept_anyway : T.accept,
-        disabled: !board().state.board.allows?.draft,
+        disabled: !board.state.board.allows?.draft,
         onclick: () => {
           if (anyway && !window.confirm(T.confirm_anyway)) return;
           call("POST", `/api/amendments/${a.id}/accept/`, anyway ? { anyway: true } : {});
@@ -148,7 +148,7 @@ function redrawAll() {
 
 function applyAmendment(a) {
   if (!a) return;
-  const { state } = board();
+  const { state } = board;
   state.amendments = amendments().filter((x) => x.id !== a.id).concat(a).sort((x, y) => x.number - y.number);
   redraw(a);
   drawSummary();
@@ -206,11 +206,11 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   errorEl.textContent = "";
   try {
-    await board().api("POST", `/api/boards/${board().state.board.id}/amendments/`, {
+    await board.api("POST", `/api/boards/${board.state.board.id}/amendments/`, {
       original: chosen.text, proposed: proposedEl.value, reason: reasonEl.value, start: chosen.start,
     });
     form.hidden = true;
-    board().announce(T.sent);
+    board.announce(T.sent);
     openButton.focus();
   } catch (err) {
     errorEl.textContent = err.message;
@@ -228,11 +228,11 @@ root.addEventListener("board:event", (event) => {
   if (frame.amendment && !frame.amendment.removed) {
     drawSummary();
     const a = frame.amendment;
-    const theirs = !(a.card.author && a.card.author.id === board().viewer.member);
+    const theirs = !(a.card.author && a.card.author.id === board.viewer.member);
     if (frame.type === "amendment.created" && theirs) {
-      board().announce(format(T.new_amendment, { name: a.card.author ? a.card.author.display_name : T.former_member }));
+      board.announce(format(T.new_amendment, { name: a.card.author ? a.card.author.display_name : T.former_member }));
     } else if (frame.type === "amendment.accepted" || frame.type === "amendment.rejected") {
-      board().announce(format(T.decided, { state: T[`state_${a.state}`] }));
+      board.announce(format(T.decided, { state: T[`state_${a.state}`] }));
     }
   }
   // (A change of the board's state redraws every card, amendments included: board.js.)
@@ -245,11 +245,7 @@ root.addEventListener("draft:ready", () => {
   redrawAll(); // "Show in the text" now has a text to show it in
 });
 
-function start() {
-  redrawAll();
-  drawSummary();
-  drawSuggestButton();
-}
-
-if (window.codesignBoard) start();
-else root.addEventListener("board:ready", start, { once: true });
+// The board is drawn by the time its import resolves.
+redrawAll();
+drawSummary();
+drawSuggestButton();

@@ -5,10 +5,12 @@
 // that arrives early waits for the ones before it); a reconnect resumes from the last applied
 // seq; a "resync_required" reloads the snapshot. Each event replaces a thing by id, so applying
 // one twice changes nothing. Text being typed lives in its own form and in localStorage, never in
-// what gets redrawn, so no event can wipe it.
+// what gets redrawn, so no event can wipe it. Talking to the server (the API, the outbox, the
+// ordered socket) is transport.js's job; the board's other panels import `board` from here.
 
-import { cookie, el, format, localized } from "./dom.js";
+import { el, format, localized } from "./dom.js";
 import { formatTime } from "./time.js";
+import { apiClient, createOutbox, liveSocket, newKey, nextPresence, orderedStream, presenceOf, socketUrl } from "./transport.js";
 
 const root = document.querySelector("[data-board]");
 const boardId = Number(root.dataset.board);
@@ -26,7 +28,6 @@ const compose = root.querySelector("[data-compose]");
 const closedNotice = root.querySelector("[data-board-closed]");
 
 const cardEls = new Map(); // card id -> element
-const pending = new Map(); // seq -> frame that arrived before its predecessors
 
 // Helpers -------------------------------------------------------------------------------------
 
@@ -47,10 +48,12 @@ const draftKey = (name) => `codesign:draft:${boardId}:${name}`;
 const drafts = {
   get: (name) => localStorage.getItem(draftKey(name)) || "",
   set: (name, value) => (value ? localStorage.setItem(draftKey(name), value) : localStorage.removeItem(draftKey(name))),
+  // The Idempotency-Key of the text being written: kept until it is stored, so every retry of
+  // this post (after a reload too) sends the same one.
   key(name) {
     let key = localStorage.getItem(`${draftKey(name)}:key`);
     if (!key) {
-      key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+      key = newKey();
       localStorage.setItem(`${draftKey(name)}:key`, key);
     }
     return key;
@@ -68,67 +71,25 @@ function bindDraft(textarea, name) {
 
 // The API ---------------------------------------------------------------------------------------
 
-class ApiError extends Error {}
+const api = apiClient({ offlineText: t.not_sent });
 
-async function api(method, url, body, idempotencyKey) {
-  const headers = { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken") };
-  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
-  let response;
-  try {
-    response = await fetch(url, {
-      method, headers, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch {
-    throw Object.assign(new ApiError(t.not_sent), { offline: true });
-  }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => ({}));
-  // A proxy answering for a restarting server counts as "not reached" too: the post waits.
-  if ([502, 503, 504].includes(response.status)) throw Object.assign(new ApiError(t.not_sent), { offline: true });
-  if (!response.ok) throw new ApiError(data.detail || response.statusText);
-  return data;
-}
-
-// Posts that could not be sent (the connection was down) wait in an outbox kept in localStorage, so
-// they survive a reload, and are sent again when the connection is back, with the same
-// Idempotency-Key: the server answers a repeated key with its first answer, so a post is stored
-// once however many times it was sent.
-const outboxKey = `codesign:outbox:${boardId}`;
-const outbox = {
-  all: () => { try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch { return []; } },
-  save: (items) => (items.length ? localStorage.setItem(outboxKey, JSON.stringify(items)) : localStorage.removeItem(outboxKey)),
-  has(name) { return this.all().some((item) => item.name === name); },
-  add(item) { this.save(this.all().filter((i) => i.name !== item.name).concat(item)); },
-  remove(name) { this.save(this.all().filter((i) => i.name !== name)); },
-};
+// Posts that could not be sent (the connection was down) wait in the outbox, and are sent again
+// when the connection is back, with the same Idempotency-Key: stored once however often sent.
 const waitingForms = new Map(); // outbox name -> { sent(result), failed(message) } of the form on screen
-let flushing = false;
+const outbox = createOutbox({
+  storage: localStorage,
+  storageKey: `codesign:outbox:${boardId}`,
+  send: (item) => api("POST", item.url, item.body, { key: item.key }),
+  sent(item, result) {
+    drafts.clear(item.name);
+    (item.kind === "card" ? applyCard : applyComment)(result);
+    waitingForms.get(item.name)?.sent(result);
+  },
+  // refused (the board was locked meanwhile...): the text stays in the form
+  failed: (item, err) => waitingForms.get(item.name)?.failed(err.message),
+});
 
-async function flushOutbox() {
-  if (flushing) return;
-  flushing = true;
-  try {
-    for (const item of outbox.all()) {
-      let result;
-      try {
-        result = await api("POST", item.url, item.body, item.key);
-      } catch (err) {
-        if (err.offline) break; // still down: everything waits for the next try
-        outbox.remove(item.name); // refused (the board was locked meanwhile...): the text stays in the form
-        waitingForms.get(item.name)?.failed(err.message);
-        continue;
-      }
-      outbox.remove(item.name);
-      drafts.clear(item.name);
-      (item.kind === "card" ? applyCard : applyComment)(result);
-      waitingForms.get(item.name)?.sent(result);
-    }
-  } finally {
-    flushing = false;
-  }
-}
-
-window.setInterval(() => { if (outbox.all().length && navigator.onLine) flushOutbox(); }, 10000);
+window.setInterval(() => { if (outbox.all().length && navigator.onLine) outbox.flush(); }, 10000);
 
 /** Post from a form; if the connection is down, queue it and lock the text until it is sent. */
 function postFromForm({ name, kind, url, body, textarea, error, button, sent }) {
@@ -145,7 +106,7 @@ function postFromForm({ name, kind, url, body, textarea, error, button, sent }) 
   let posted = null;
   button.disabled = true;
   error.textContent = "";
-  return api("POST", url, body, drafts.key(name))
+  return api("POST", url, body, { key: drafts.key(name) })
     .then((result) => {
       posted = result;
       drafts.clear(name);
@@ -438,24 +399,12 @@ function drawAll() {
 
 // Who is here: the whole list once (welcome), then deltas in order (presence.delta, numbered by
 // version, a few a second at most). A delta that does not follow the last one asks for the list.
-const present = new Map();
-let presenceVersion = null;
+let presence = presenceOf(state.presence);
 
-function drawPresence(people, version = null) {
-  present.clear();
-  for (const person of people) present.set(person.id, person);
-  presenceVersion = version;
-  showPresence();
-}
-
-function applyPresenceDelta(frame) {
-  if (presenceVersion === null || frame.version !== presenceVersion + 1) {
-    socket.send({ type: "presence" }); // missed one (or never had a list): the whole list again
-    return;
-  }
-  for (const id of frame.left) present.delete(id);
-  for (const person of frame.arrived) present.set(person.id, person);
-  presenceVersion = frame.version;
+function takePresence(frame) {
+  const next = nextPresence(presence, frame);
+  if (next.ask) { socket.send({ type: "presence" }); return; } // missed one (or never had a list)
+  presence = next;
   showPresence();
 }
 
@@ -472,7 +421,7 @@ function personChip(p) {
 
 function showPresence() {
   const me = viewer.member;
-  const people = [...present.values()].sort((a, b) =>
+  const people = [...presence.people.values()].sort((a, b) =>
     (b.id === me) - (a.id === me) || a.display_name.localeCompare(b.display_name) || a.id - b.id);
   root.querySelector("[data-presence-count]").textContent = people.length ? format(t.here_count, { count: people.length }) : "";
   root.querySelector("[data-presence]").replaceChildren(...people.slice(0, PRESENCE_SHOWN).map(personChip));
@@ -617,23 +566,14 @@ function applyEvent(frame) {
   emit("board:event", frame);
 }
 
-function receiveStored(frame) {
-  if (frame.seq <= state.seq) return; // already have it
-  pending.set(frame.seq, frame);
-  while (pending.has(state.seq + 1)) {
-    const next = pending.get(state.seq + 1);
-    pending.delete(next.seq);
-    applyEvent(next);
-  }
-}
-
 async function resync() {
   try {
     const fresh = await api("GET", `/api/boards/${boardId}/state/`);
     state = fresh;
-    pending.clear();
+    socket.stream.reset(state.seq);
     drawAll();
-    drawPresence(state.presence);
+    presence = presenceOf(state.presence);
+    showPresence();
     emit("board:state", state);
     socket.send({ type: "resume", after: state.seq });
   } catch {
@@ -644,7 +584,6 @@ async function resync() {
 // The socket ------------------------------------------------------------------------------------
 
 function showConnection(kind) {
-  socket.shown = kind;
   connectionEl.className = `connection connection--${kind}`;
   const detail = kind === "offline" ? ` — ${t.offline_detail}` : "";
   connectionEl.title = t[kind] + detail;
@@ -652,137 +591,38 @@ function showConnection(kind) {
     detail ? el("span", { class: "connection__detail", text: detail }) : "");
 }
 
-const socket = {
-  ws: null,
-  attempts: 0,
-  pingTimer: null,
-  retryTimer: null,
-  probeTimer: null,
-  heard: 0, // when the last frame arrived (Date.now())
-  shown: "connecting",
-  asked: 0,
-  pending: new Map(), // ref -> { resolve, reject, timer }: frames waiting for their answer
-  // Send a frame the server answers (e.g. a dot); resolves with the answer, rejects with its error
-  // (err.status, err.code) or when the socket drops first (err.code "connection_lost", and then it
-  // is unknown whether the server acted). Rejects at once when the socket is not open.
-  request(frame, timeoutMs = 15000) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      return Promise.reject(Object.assign(new Error(t.reconnecting), { code: "not_connected" }));
-    }
-    this.asked += 1;
-    const ref = `r${this.asked}`;
-    return new Promise((resolve, reject) => {
-      const timer = window.setTimeout(() => this.settle(ref, null, "connection_lost"), timeoutMs);
-      this.pending.set(ref, { resolve, reject, timer });
-      this.ws.send(JSON.stringify({ ...frame, ref }));
-    });
-  },
-  settle(ref, frame, lost) {
-    const waiting = this.pending.get(ref);
-    if (!waiting) return false;
-    this.pending.delete(ref);
-    window.clearTimeout(waiting.timer);
-    if (lost) waiting.reject(Object.assign(new Error(t.reconnecting), { code: lost }));
-    else if (frame.type === "error") waiting.reject(Object.assign(new Error(frame.message), { status: frame.status, code: frame.code }));
-    else waiting.resolve(frame);
-    return true;
-  },
-  connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    window.clearTimeout(this.retryTimer);
-    const ws = new WebSocket(`${scheme}://${location.host}/ws/boards/${boardId}/`);
-    this.ws = ws;
-    ws.addEventListener("open", () => {
-      if (ws !== this.ws) return;
-      this.attempts = 0;
-      this.heard = Date.now();
-      showConnection("live");
-      this.send({ type: "resume", after: state.seq });
-      flushOutbox();
-      window.clearInterval(this.pingTimer);
-      // The server answers every ping: a socket that stays silent is dead however open it looks.
-      this.pingTimer = window.setInterval(() => this.verify(10000), 25000);
-    });
-    ws.addEventListener("message", (message) => {
-      if (ws !== this.ws) return; // a socket given up on (verify) may still deliver: its replacement resumes
-      this.heard = Date.now();
-      window.clearTimeout(this.probeTimer);
-      if (this.shown !== "live" && navigator.onLine) showConnection("live"); // frames flow again
-      let frame;
-      try { frame = JSON.parse(message.data); } catch { return; }
-      if (frame.ref !== undefined && this.settle(frame.ref, frame)) return;
-      if (frame.type === "welcome") drawPresence(frame.presence, frame.presence_version);
-      else if (frame.type === "presence") drawPresence(frame.members, frame.version);
-      else if (frame.type === "presence.delta") applyPresenceDelta(frame);
-      else if (frame.type === "resync_required") resync();
-      else if (frame.type === "error") { if (frame.code === "removed") showRemoved(); }
-      else if (frame.type === "pong") { /* still here */ }
-      else if (typeof frame.seq === "number") receiveStored(frame);
-      else emit("board:frame", frame);
-    });
-    ws.addEventListener("close", (event) => {
-      if (ws !== this.ws) return;
-      window.clearInterval(this.pingTimer);
-      window.clearTimeout(this.probeTimer);
-      for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
-      if (event.code === 4403) { // not (or no longer) a member
-        if (this.shown === "removed") return;
-        showConnection("offline");
-        // Removed while this page's socket was down (a phone asleep): the server only refuses the
-        // new socket; the board's own 404 says it is so.
-        fetch(`/api/boards/${boardId}/`, { credentials: "same-origin" })
-          .then((response) => { if (response.status === 404) showRemoved(); })
-          .catch(() => {});
-        return;
-      }
-      // Signed out (here or in another tab), or the password changed: reload, which shows the page
-      // again while this browser is still signed in, else the sign-in page.
-      if (event.code === 4401) { window.location.reload(); return; }
-      showConnection(navigator.onLine ? "reconnecting" : "offline");
-      const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
-      this.attempts += 1;
-      this.retryTimer = window.setTimeout(() => this.connect(), delay);
-    });
-  },
-  // Is the socket still carried? A browser keeps a socket open through a short outage, and it may
-  // come back working or dead: ask the server, and open a new socket unless an answer (or any
-  // frame) arrives within waitMs.
-  verify(waitMs) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const asked = Date.now();
-    this.send({ type: "ping" });
-    window.clearTimeout(this.probeTimer);
-    this.probeTimer = window.setTimeout(() => { if (this.heard < asked) this.replace(); }, waitMs);
-  },
-  replace() {
-    const old = this.ws;
-    this.ws = null; // its late events are ignored
-    window.clearInterval(this.pingTimer);
-    for (const ref of [...this.pending.keys()]) this.settle(ref, null, "connection_lost");
-    try { old?.close(); } catch { /* already closing */ }
-    this.attempts = 0;
-    showConnection(navigator.onLine ? "reconnecting" : "offline");
-    this.connect();
-  },
-  send(frame) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
-  },
-};
+function receiveFrame(frame) {
+  if (frame.type === "welcome" || frame.type === "presence" || frame.type === "presence.delta") takePresence(frame);
+  else if (frame.type === "resync_required") resync();
+  else if (frame.type === "error") { if (frame.code === "removed") showRemoved(); }
+  else emit("board:frame", frame);
+}
 
-window.addEventListener("offline", () => showConnection("offline"));
-window.addEventListener("online", () => {
-  flushOutbox();
-  if (socket.shown === "removed") return;
-  showConnection("reconnecting"); // until a frame shows the socket carries again
-  socket.attempts = 0;
-  if (socket.ws && socket.ws.readyState === WebSocket.OPEN) socket.verify(1500);
-  else if (!socket.ws || socket.ws.readyState === WebSocket.CLOSED) socket.connect(); // not at the end of a back-off
+window.addEventListener("online", () => outbox.flush());
+const socket = liveSocket({
+  url: socketUrl(`/ws/boards/${boardId}/`),
+  stream: orderedStream(state.seq),
+  resume: (after) => ({ type: "resume", after }),
+  lostText: t.reconnecting,
+  onOpen: () => outbox.flush(),
+  onEvent: applyEvent,
+  onFrame: receiveFrame,
+  onStatus: showConnection,
+  onSignedOut: () => window.location.reload(), // shows the page again if still signed in, else the sign-in page
+  // Removed while this page's socket was down (a phone asleep): the server only refuses the new
+  // socket; the board's own 404 says it is so.
+  onForbidden: () => fetch(`/api/boards/${boardId}/`, { credentials: "same-origin" })
+    .then((response) => { if (response.status === 404) showRemoved(); })
+    .catch(() => {}),
 });
 
 // The server removed this member: say so in this page's words (on the page of someone who was a
 // member a moment ago; a stranger never gets here), then go home, which says it once more.
+let removed = false;
 function showRemoved() {
-  if (socket.shown === "removed") return;
+  if (removed) return;
+  removed = true;
+  socket.stop();
   const text = t.removed;
   showConnection("removed");
   connectionEl.hidden = true; // the notice says it all
@@ -815,9 +655,12 @@ compose.addEventListener("submit", (event) => {
   postCard({ body: composeText.value });
 });
 
-// For the other panels, for people debugging a live session in the console, and for the browser tests.
-window.codesignBoard = { get state() { return state; }, socket, api, el, format, announce, strings: t, viewer };
+/** The board for its other panels (voting.js, amendments.js, draft.js import it). Once their import
+ * resolves, the board is drawn and its socket connecting. `draft` is the draft's editor, once open. */
+export const board = { get state() { return state; }, socket, api, announce, strings: t, viewer, draft: null };
+// The same, for people debugging a live session in the console and for the browser tests (which
+// close its socket and call its API): no script reads it.
+(window.codesign ??= {}).board = board;
 drawAll();
-drawPresence(state.presence);
+showPresence();
 socket.connect();
-emit("board:ready", state);

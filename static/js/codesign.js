@@ -1,9 +1,11 @@
 // Small behaviours shared by every page. No framework; works without it too.
 
+import { cookie } from "./transport.js";
+
 // Tell the server the browser's time zone, so times are shown in the viewer's own zone.
 // A page that shows times (data-times) reloads once when the zone was not yet known.
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const cookieZone = decodeURIComponent((document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1] || "");
+const cookieZone = cookie("tz");
 if (zone && zone !== cookieZone) {
   document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
   const stored = document.cookie.includes(`tz=${encodeURIComponent(zone)}`);

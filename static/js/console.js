@@ -5,9 +5,12 @@
 // through their own APIs, the same ones the board page uses.
 
 import { clock, el, format, localized } from "./dom.js";
-import { api, room, secondsUntil, setServerTime } from "./room.js";
+import { api, room } from "./room.js";
 import { roundRequest } from "./rounds.js";
 import { formatTime } from "./time.js";
+import { serverClock } from "./transport.js";
+
+const { secondsUntil } = serverClock;
 
 const page = document.querySelector("[data-console-page]");
 const slug = page.dataset.slug;
@@ -125,7 +128,7 @@ function drawBoard(board) {
 }
 
 function drawBoards() {
-  setServerTime(data.server_time);
+  serverClock.set(data.server_time);
   page.querySelector("[data-console-since]").textContent = format(S.since, { time: formatTime(data.since) });
   list.replaceChildren(...data.boards.map(drawBoard));
 }

@@ -1,5 +1,5 @@
 // Small helpers every script of the site shares: building elements, filling "%(name)s" templates
-// (the server's translated strings), reading a cookie, and showing a count of seconds as a clock.
+// (the server's translated strings), and showing a count of seconds as a clock.
 
 /** el("button", { class: "button", text: "Go", onclick: go }, child…) */
 export function el(tag, attrs = {}, ...children) {
@@ -43,11 +43,6 @@ export function localized(obj, field) {
   const lang = document.documentElement.lang.toLowerCase();
   const texts = obj.translations || {};
   return texts[lang]?.[field] || texts[lang.split("-")[0]]?.[field] || obj[field];
-}
-
-export function cookie(name) {
-  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
-  return match ? decodeURIComponent(match[1]) : "";
 }
 
 /** 1:02:03, or 2:03 under an hour. */

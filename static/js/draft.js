@@ -1,10 +1,11 @@
 // The board's shared draft: loads the editor bundle (Yjs + CodeMirror) only here, keeps it
 // read-only while the board is locked or voting, shows the connection, and lists revisions.
 
+import { board } from "./board.js";
+import { el, format } from "./dom.js";
 import { formatTime } from "./time.js";
 
 const section = document.querySelector("[data-draft]");
-const board = window.codesignBoard;
 const t = board.strings;
 const root = document.querySelector("[data-board]");
 const status = section.querySelector("[data-draft-status]");
@@ -63,10 +64,10 @@ async function openEditor() {
     onStatus: showStatus,
     onRefused: (reason) => {
       notice.hidden = false;
-      notice.textContent = board.format(t.draft_refused, { reason });
+      notice.textContent = format(t.draft_refused, { reason });
     },
   });
-  window.codesignBoard.draft = editor;
+  board.draft = editor;
   root.dispatchEvent(new CustomEvent("draft:ready", { detail: editor }));
 }
 
@@ -101,7 +102,7 @@ function showHtml(html) {
 
 function showDiff(lines) {
   viewer.hidden = false;
-  viewer.replaceChildren(...lines.map((line) => board.el("div", { class: `diff diff--${line.op}`, dir: "auto", text: `${line.op === "added" ? "+ " : line.op === "removed" ? "− " : "  "}${line.text}` })));
+  viewer.replaceChildren(...lines.map((line) => el("div", { class: `diff diff--${line.op}`, dir: "auto", text: `${line.op === "added" ? "+ " : line.op === "removed" ? "− " : "  "}${line.text}` })));
 }
 
 async function loadRevisions() {
@@ -111,22 +112,22 @@ async function loadRevisions() {
   } catch { return; }
   summary.textContent = `${summaryLabel} (${revisions.length})`;
   list.replaceChildren();
-  if (!revisions.length) list.append(board.el("li", { class: "muted", text: t.no_revisions }));
+  if (!revisions.length) list.append(el("li", { class: "muted", text: t.no_revisions }));
   for (const revision of revisions.slice().reverse()) {
     const when = formatTime(revision.created_at);
     const editors = revision.editors.map((e) => `${e.display_name}${e.country ? ` (${e.country})` : ""}`).join(", ");
-    const item = board.el("li", { class: "revision" },
-      board.el("span", { class: "revision__name", dir: "auto", text: `#${revision.number} ${revision.name || ""}${revision.automatic ? ` (${t.revision_automatic})` : ""}` }),
-      board.el("time", { datetime: revision.created_at, class: "muted", text: when }),
-      editors ? board.el("span", { class: "muted small", dir: "auto", text: `${t.revision_editors}: ${editors}` }) : null,
-      board.el("span", { class: "revision__actions" },
-        board.el("button", { type: "button", class: "link-button", text: t.revision_view, onclick: async () => {
+    const item = el("li", { class: "revision" },
+      el("span", { class: "revision__name", dir: "auto", text: `#${revision.number} ${revision.name || ""}${revision.automatic ? ` (${t.revision_automatic})` : ""}` }),
+      el("time", { datetime: revision.created_at, class: "muted", text: when }),
+      editors ? el("span", { class: "muted small", dir: "auto", text: `${t.revision_editors}: ${editors}` }) : null,
+      el("span", { class: "revision__actions" },
+        el("button", { type: "button", class: "link-button", text: t.revision_view, onclick: async () => {
           showHtml((await board.api("GET", `/api/boards/${boardId}/draft/revisions/${revision.number}/`)).html);
         } }),
-        revision.number > 1 ? board.el("button", { type: "button", class: "link-button", text: t.revision_compare, onclick: async () => {
+        revision.number > 1 ? el("button", { type: "button", class: "link-button", text: t.revision_compare, onclick: async () => {
           showDiff((await board.api("GET", `/api/boards/${boardId}/draft/revisions/${revision.number - 1}/diff/${revision.number}/`)).lines);
         } }) : null,
-        board.viewer.can_curate ? board.el("button", { type: "button", class: "link-button", text: t.revision_restore, onclick: async () => {
+        board.viewer.can_curate ? el("button", { type: "button", class: "link-button", text: t.revision_restore, onclick: async () => {
           if (!window.confirm(t.revision_restore_confirm)) return;
           try { await board.api("POST", `/api/boards/${boardId}/draft/revisions/${revision.number}/restore/`); } catch (err) { window.alert(err.message); }
         } }) : null));

@@ -3,45 +3,23 @@
 // board X", and a fishbowl seat offered to you. The console and the fishbowl page build on it
 // (import { room } from "./room.js") instead of opening sockets of their own.
 //
-// Time left is counted on the server's clock: every state the server sends carries its time, and
-// the difference to this device's clock is applied to every countdown, so a device whose clock is
-// wrong still shows what every other screen shows.
+// Time left is counted on the server's clock (transport.js's serverClock): every state the server
+// sends carries its time, so a device whose clock is wrong still shows what every other screen shows.
 
-import { clock, cookie, format, formatInto, localized } from "./dom.js";
+import { clock, format, formatInto, localized } from "./dom.js";
 import { formatTime } from "./time.js";
+import { apiClient, liveSocket, orderedStream, serverClock, socketUrl } from "./transport.js";
 
 const root = document.querySelector("[data-room]");
 const slug = root.dataset.room;
 const T = JSON.parse(document.getElementById("room-strings").textContent);
 let state = JSON.parse(document.getElementById("room-state").textContent);
-let clockOffset = Date.parse(state.server_time) - Date.now(); // server clock minus this device's
+serverClock.set(state.server_time);
 const events = new EventTarget();
+const { secondsUntil } = serverClock;
 
-/** Seconds from the server's now to ``iso`` (negative once it has passed). */
-export function secondsUntil(iso) {
-  return Math.round((Date.parse(iso) - (Date.now() + clockOffset)) / 1000);
-}
-
-export function setServerTime(iso) {
-  if (iso) clockOffset = Date.parse(iso) - Date.now();
-}
-
-export async function api(method, url, body) {
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken") },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch {
-    throw new Error(T.offline);
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.detail || response.statusText);
-  return data;
-}
+/** The API call of the workspace's pages (the console, the fishbowl, the charter). */
+export const api = apiClient({ offlineText: T.offline });
 
 export const room = {
   slug,
@@ -218,56 +196,28 @@ function apply(frame) {
   }
 }
 
-const socket = {
-  ws: null,
-  attempts: 0,
-  pingTimer: null,
-  connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const query = "console" in root.dataset ? "?console=1" : "";
-    const ws = new WebSocket(`${scheme}://${location.host}/ws/w/${slug}/room/${query}`);
-    this.ws = ws;
-    ws.addEventListener("open", () => {
-      this.attempts = 0;
-      window.clearInterval(this.pingTimer);
-      this.pingTimer = window.setInterval(() => this.send({ type: "ping" }), 25000);
-    });
-    ws.addEventListener("message", (message) => {
-      let frame;
-      try { frame = JSON.parse(message.data); } catch { return; }
-      if (frame.type === "room") {
-        const { type: _type, ...fresh } = frame;
-        state = fresh;
-        setServerTime(state.server_time);
-        drawAll();
-        emit("state", state);
-      } else if (frame.type === "console.changed") {
-        emit("console", null);
-      } else if (typeof frame.seq === "number") {
-        if (frame.seq <= state.seq) return;
-        if (frame.seq > state.seq + 1) { this.send({ type: "sync" }); return; }
-        state.seq = frame.seq;
-        apply(frame);
-      }
-    });
-    ws.addEventListener("close", (event) => {
-      window.clearInterval(this.pingTimer);
-      if (event.code === 4403) return; // not (or no longer) a member
-      // Signed out (here or in another tab), or the password changed: reload, which shows the page
-      // again while this browser is still signed in, else the sign-in page.
-      if (event.code === 4401) { window.location.reload(); return; }
-      const delay = Math.min(15000, 1000 * 2 ** this.attempts) * (0.7 + Math.random() * 0.6);
-      this.attempts += 1;
-      window.setTimeout(() => this.connect(), delay);
-    });
+// The room's events are numbered like the board's. The server sends the whole room on every
+// (re)connect; a gap (a frame lost on the way) asks for it again.
+const socket = liveSocket({
+  url: socketUrl(`/ws/w/${slug}/room/${"console" in root.dataset ? "?console=1" : ""}`),
+  stream: orderedStream(state.seq),
+  onEvent(frame) {
+    state.seq = frame.seq;
+    apply(frame);
   },
-  send(frame) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  onGap: () => socket.send({ type: "sync" }),
+  onFrame(frame) {
+    if (frame.type === "room") {
+      const { type: _type, ...fresh } = frame;
+      state = fresh;
+      socket.stream.reset(state.seq);
+      serverClock.set(state.server_time);
+      drawAll();
+      emit("state", state);
+    } else if (frame.type === "console.changed") {
+      emit("console", null);
+    }
   },
-};
-
-window.addEventListener("online", () => {
-  if (!socket.ws || socket.ws.readyState !== WebSocket.OPEN) socket.attempts = 0;
 });
 
 // "Everyone to board X" leaves by itself once it is SUMMON_FRESH old (counted on the server's clock).
@@ -286,4 +236,4 @@ function tick() {
 drawAll();
 window.setInterval(tick, 1000);
 socket.connect();
-window.codesignRoom = room; // for the browser tests
+(window.codesign ??= {}).room = room; // for the browser tests and debugging; no script reads it

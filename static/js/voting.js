@@ -3,9 +3,11 @@
 // It listens to the board (static/js/board.js) and reads the round from the board's state; it
 // never learns more than the server sends everyone, plus the voter's own dots.
 
-import { clock } from "./dom.js";
+import { board } from "./board.js";
+import { clock, el, format } from "./dom.js";
 import { roundRequest } from "./rounds.js";
 import { formatTime } from "./time.js";
+import { serverClock } from "./transport.js";
 
 const root = document.querySelector("[data-board]");
 const panel = document.querySelector("[data-round-panel]");
@@ -16,16 +18,11 @@ const earlier = panel.querySelector("[data-earlier-rounds]");
 const T = JSON.parse(document.getElementById("round-strings").textContent);
 
 let mine = null; // { round, can_vote, dots: {card: n}, used, remaining }
-let clockOffset = 0; // server clock minus this device's clock, in ms
 let warnedMinute = false;
 let resultsOpen = null; // the reader's choice for the closed round's results (null: open)
 
-const board = () => window.codesignBoard;
-const round = () => board().state.round || null;
-
-function text(template, values) {
-  return board().format(template, values);
-}
+const round = () => board.state.round || null;
+const text = format;
 
 function counted(count, one, many) {
   return count === 1 ? one : text(many, { count });
@@ -38,21 +35,17 @@ function tallyText(row) {
   });
 }
 
-function setClock(serverTime) {
-  if (serverTime) clockOffset = Date.parse(serverTime) - Date.now();
-}
-
 function secondsLeft(r) {
   if (!r || !r.ends_at) return null;
-  return Math.max(0, Math.round((Date.parse(r.ends_at) - (Date.now() + clockOffset)) / 1000));
+  return Math.max(0, serverClock.secondsUntil(r.ends_at));
 }
 
 async function loadMine() {
   const r = round();
   if (!r || r.state !== "open") { mine = null; return; }
   try {
-    const detail = await board().api("GET", `/api/rounds/${r.id}/`);
-    setClock(detail.round.server_time);
+    const detail = await board.api("GET", `/api/rounds/${r.id}/`);
+    serverClock.set(detail.server_time);
     keepMine(detail.mine);
   } catch { /* the socket will bring it */ }
 }
@@ -74,7 +67,7 @@ function myDotsOn(cardId) {
 // a round opens does not queue behind its own HTTP requests); without a socket, over HTTP.
 async function dot(r, cardId, op) {
   try {
-    return await board().socket.request({ type: "dot", round: r.id, card: cardId, op });
+    return await board.socket.request({ type: "dot", round: r.id, card: cardId, op });
   } catch (err) {
     if (err.code === "not_connected") {
       return op === "place"
@@ -82,7 +75,7 @@ async function dot(r, cardId, op) {
         : act("DELETE", `/api/rounds/${r.id}/dots/${cardId}/`);
     }
     if (err.code === "connection_lost") await loadMine(); // stored or not: ask what my dots are now
-    board().announce(err.message);
+    board.announce(err.message);
     if (err.code !== "connection_lost") window.alert(err.message);
     return err.code === "connection_lost" ? mine : null;
   }
@@ -90,9 +83,9 @@ async function dot(r, cardId, op) {
 
 async function act(method, url, body) {
   try {
-    return await board().api(method, url, body);
+    return await board.api(method, url, body);
   } catch (err) {
-    board().announce(err.message);
+    board.announce(err.message);
     window.alert(err.message);
     return null;
   }
@@ -108,7 +101,7 @@ function cardWords(card) {
 }
 
 function amendmentOf(cardId) {
-  return (board().state.amendments || []).find((a) => a.card && a.card.id === cardId) || null;
+  return (board.state.amendments || []).find((a) => a.card && a.card.id === cardId) || null;
 }
 
 // The dots of one card in an open round: its tally (when live) and the voter's own buttons. The "+"
@@ -116,7 +109,6 @@ function amendmentOf(cardId) {
 // may take, the keyboard stays on "+" (whose next press says why nothing happens), and never lands
 // on "−" by itself, where the next Enter would take back the dot just placed.
 function dotBox(card, r) {
-  const { el } = board();
   const words = cardWords(card);
   const box = el("div", { class: "dots", role: "group", "aria-label": text(T.dots_for, { card: words }), "data-dots-for": card.id });
   const tallyRow = r.tally ? r.tally.find((row) => row.card === card.id) : null;
@@ -136,7 +128,7 @@ function dotBox(card, r) {
       "aria-disabled": String(full || mine.remaining <= 0),
       onclick: async () => {
         if (full || mine.remaining <= 0) {
-          board().announce(full ? text(T.cap_reached, { max: r.max_per_card }) : T.no_dots_left);
+          board.announce(full ? text(T.cap_reached, { max: r.max_per_card }) : T.no_dots_left);
           return;
         }
         const result = await dot(r, card.id, "place");
@@ -145,20 +137,20 @@ function dotBox(card, r) {
         refresh();
         focusCard(card.id, ".button--dot");
         const now = myDotsOn(card.id);
-        board().announce(now >= r.max_per_card ? text(T.cap_reached, { max: r.max_per_card }) : text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
+        board.announce(now >= r.max_per_card ? text(T.cap_reached, { max: r.max_per_card }) : text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
       },
     });
     const remove = el("button", {
       type: "button", class: "button button--small button--undot", text: `− ${T.remove_dot}`, "aria-label": text(T.remove_dot_from, { card: words }),
       "aria-disabled": String(count === 0),
       onclick: async () => {
-        if (myDotsOn(card.id) === 0) { board().announce(T.none_to_take); return; }
+        if (myDotsOn(card.id) === 0) { board.announce(T.none_to_take); return; }
         const result = await dot(r, card.id, "remove");
         if (!result) return;
         keepMine(result);
         refresh();
         focusCard(card.id, ".button--undot");
-        board().announce(text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
+        board.announce(text(T.remaining, { remaining: mine.remaining, total: r.dots_per_voter }));
       },
     });
     box.append(el("div", { class: "dots__mine" }, el("span", { class: "visually-hidden", text: text(T.my_dots, { count }) }), pips, add, remove));
@@ -172,7 +164,7 @@ function rankBadge(card) {
   if (!r || r.state !== "closed" || !r.results) return null;
   const row = r.results.cards.find((c) => c.card === card.id);
   if (!row) return null;
-  return board().el("p", { class: "card-rank", "data-card-rank": "",
+  return el("p", { class: "card-rank", "data-card-rank": "",
     text: `${text(T.rank, { rank: row.rank })} · ${counted(row.dots, T.dots_one, T.dots_many)}` });
 }
 
@@ -200,7 +192,7 @@ function focusCard(cardId, selector) {
 // A round over amendments: the amendments in it, with their words and dots, in the panel itself
 // (their cards sit inside the draft, folded on a phone).
 function ballot(r) {
-  const { el, state } = board();
+  const { state } = board;
   const list = el("ol", { class: "ballot", "aria-label": T.ballot });
   for (const cardId of r.cards) {
     const card = state.cards.find((c) => c.id === cardId);
@@ -221,7 +213,7 @@ function ballot(r) {
 }
 
 function decorateAll() {
-  for (const card of board().state.cards) {
+  for (const card of board.state.cards) {
     const cardEl = document.querySelector(`[data-card="${card.id}"]`);
     if (cardEl) decorate(cardEl, card);
   }
@@ -230,7 +222,6 @@ function decorateAll() {
 // The panel ---------------------------------------------------------------------------------------
 
 function turnoutLine(r) {
-  const { el } = board();
   const line = el("div", { class: "turnout" },
     el("span", { class: "turnout__total", text: text(T.turnout, { voters: r.turnout.voters, eligible: r.turnout.eligible }) }));
   const chips = el("ul", { class: "turnout__countries", "aria-label": T.countries });
@@ -252,7 +243,6 @@ function clip(value, count) {
 // A result's card as the board shows it (rendered and sanitized on the server), a few lines of it;
 // a card no longer on the board by the words the results kept.
 function resultText(card, row) {
-  const { el } = board();
   const box = el("div", { class: "results__text prose", dir: "auto" });
   if (card) box.innerHTML = card.body_html; // sanitized on the server (workspace/markdown.py)
   else box.textContent = clip(row.body, 160);
@@ -260,7 +250,7 @@ function resultText(card, row) {
 }
 
 function drawResults(r, { adopt = true } = {}) {
-  const { el, state } = board();
+  const { state } = board;
   const rows = r.results.cards;
   const top = Math.max(1, ...rows.map((row) => row.dots));
   const list = el("ol", { class: "results" });
@@ -279,14 +269,14 @@ function drawResults(r, { adopt = true } = {}) {
   const wrap = el("div", { class: "results-wrap" }, el("h3", { text: T.results }), list,
     el("p", { class: "help", text: T.results_order }), // in the reader's language, not the closer's
     el("p", {}, el("a", { href: `/api/rounds/${r.id}/results.csv`, text: T.csv })));
-  if (adopt && board().viewer.can_curate) wrap.append(adoptForm(r, rows));
+  if (adopt && board.viewer.can_curate) wrap.append(adoptForm(r, rows));
   return wrap;
 }
 
 // "Adopt the top N": the server says first which cards that takes (a tie at rank N whole, no card
 // without a dot unless asked), the curator confirms that list, and the page says what was adopted.
 function adoptForm(r, rows) {
-  const { el, state } = board();
+  const { state } = board;
   const wordsOf = (ids) => ids.map((id) => {
     const card = state.cards.find((c) => c.id === id);
     const row = rows.find((x) => x.card === id);
@@ -310,7 +300,7 @@ function adoptForm(r, rows) {
     const done = [text(T.adopted_list, { count: result.adopted.length, cards: wordsOf(result.adopted) })];
     if (result.left_out.length) done.push(text(T.adopt_left_out, { cards: wordsOf(result.left_out) }));
     status.textContent = done.join(" ");
-    board().announce(status.textContent);
+    board.announce(status.textContent);
   } },
   el("label", { for: `adopt-top-${r.id}`, text: T.adopt }), count,
   el("label", { class: "adopt__unvoted" }, unvoted, ` ${T.adopt_unvoted}`),
@@ -319,7 +309,6 @@ function adoptForm(r, rows) {
 }
 
 function facilitatorButtons(r) {
-  const { el } = board();
   const step = (name, label, confirmText) => el("button", {
     type: "button", class: `button button--small${name === "cancel" ? " button--danger" : ""}`, text: label,
     onclick: async () => {
@@ -340,7 +329,7 @@ function facilitatorButtons(r) {
 }
 
 function render() {
-  const { el, viewer } = board();
+  const { viewer } = board;
   const r = round();
   const active = r && (r.state === "open" || r.state === "draft");
   panel.hidden = !r && !viewer.can_run_rounds;
@@ -389,7 +378,7 @@ function render() {
 let earlierDrawn = "";
 
 function earlierIds() {
-  return (board().state.earlier_rounds || []).map((r) => r.id);
+  return (board.state.earlier_rounds || []).map((r) => r.id);
 }
 
 function drawEarlierSummary() {
@@ -400,7 +389,7 @@ function drawEarlierSummary() {
 }
 
 async function loadEarlier() {
-  const { el, api, state } = board();
+  const { api, state } = board;
   const list = earlier.querySelector("[data-earlier-list]");
   const ids = earlierIds();
   earlierDrawn = ids.join(",");
@@ -446,15 +435,13 @@ function tick() {
   out.textContent = left > 0 ? text(T.time_left, { time: clock(left) }) : T.time_up;
   if (left <= 60 && left > 0 && !warnedMinute) {
     warnedMinute = true;
-    board().announce(T.one_minute);
+    board.announce(T.one_minute);
   }
 }
 
 // Wiring ------------------------------------------------------------------------------------------
 
-root.addEventListener("board:card", (event) => {
-  if (window.codesignBoard) decorate(event.detail.element, event.detail.card);
-});
+root.addEventListener("board:card", (event) => decorate(event.detail.element, event.detail.card));
 
 // A card removed after its round closed leaves the results shown here as it left the stored ones
 // (its dots and rank stay, not its words): drawn from the round's copy, they would keep them.
@@ -475,10 +462,10 @@ root.addEventListener("board:event", async (event) => {
   // No clock from events: a replayed event carries the server time of long ago.
   if (frame.type === "round.opened") {
     warnedMinute = false;
-    board().announce(T.round_opened);
+    board.announce(T.round_opened);
     await loadMine();
   }
-  if (frame.type === "round.closed") board().announce(T.round_closed);
+  if (frame.type === "round.closed") board.announce(T.round_closed);
   if (frame.type === "round.closed" || frame.type === "round.cancelled") mine = null;
   refresh();
 });
@@ -497,12 +484,11 @@ root.addEventListener("board:state", async () => {
   refresh();
 });
 
-root.addEventListener("board:ready", async () => {
-  setClock(round()?.server_time);
-  await loadMine();
-  refresh();
-  window.setInterval(tick, 1000);
-});
+// The board is drawn by the time its import resolves: its cards get their dots and ranks now, the
+// voter's own dots once asked for.
+decorateAll(); // (the room's state, on every page, set the server's clock)
+window.setInterval(tick, 1000);
+loadMine().then(refresh);
 
 if (form) {
   // The question starts as the one that fits what is voted on, until the facilitator writes their own.
@@ -518,7 +504,7 @@ if (form) {
     const error = form.querySelector("[data-round-error]");
     error.textContent = "";
     const body = roundRequest(form);
-    const { api, state } = board();
+    const { api, state } = board;
     try {
       const created = await api("POST", `/api/boards/${state.board.id}/rounds/`, body);
       await api("POST", `/api/rounds/${created.id}/open/`);

@@ -34,7 +34,7 @@ def load_board_slowly(browser, storage_state: dict, board_url: str, conditions=S
     page.wait_for_selector(".idea", timeout=timeout_ms)
     page.wait_for_function(
         """() => {
-          const board = window.codesignBoard;
+          const board = window.codesign.board;
           if (!board) return false;
           const round = board.state.round;
           if (!round || round.state !== "open") return true;

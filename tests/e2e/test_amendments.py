@@ -45,7 +45,7 @@ def select_line(page, line: int, *, keyboard: bool) -> None:
         page.keyboard.press("Shift+End")
     else:
         page.evaluate(
-            """(n) => { const { view } = window.codesignBoard.draft; const l = view.state.doc.line(n);
+            """(n) => { const { view } = window.codesign.board.draft; const l = view.state.doc.line(n);
                         view.dispatch({ selection: { anchor: l.from, head: l.to } }); }""",
             line,
         )
@@ -144,7 +144,7 @@ class TestAmendments(LiveServerTestCase):
                 expect(page.locator(".cm-content")).not_to_contain_text(loser)
             expect(amendment(af, 1)).to_have_class(re.compile(r"amendment--accepted"), timeout=3000)
             expect(amendment(kz, 2).locator(".amendment__outdated")).to_be_visible(timeout=3000)
-            texts = {page.evaluate("window.codesignBoard.draft.text.toString()") for page in (kz, af, facilitator)}
+            texts = {page.evaluate("window.codesign.board.draft.text.toString()") for page in (kz, af, facilitator)}
             assert len(texts) == 1 and texts.pop().count(winner) == 1
             if phone:
                 assert af.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

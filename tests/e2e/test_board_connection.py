@@ -138,13 +138,13 @@ class TestBoardConnection(LiveServerTestCase):
             expect(page.locator("[data-connection]")).to_have_text("Live", timeout=5000)
             # The page's socket is down while the steward removes them (the server's "removed"
             # frame reaches no one), and comes back after.
-            page.evaluate("""() => { const s = window.codesignBoard.socket;
+            page.evaluate("""() => { const s = window.codesign.board.socket;
                 s.realConnect = s.connect; s.connect = () => {}; s.ws.close(); }""")
             steward = sign_in(browser, self.live_server_url, "steward")
             steward.goto(remove_url)
             steward.locator("button.button--danger").click()
             steward.wait_for_url(re.compile(r"/members/$"))
-            page.evaluate("() => { const s = window.codesignBoard.socket; s.connect = s.realConnect; s.connect(); }")
+            page.evaluate("() => { const s = window.codesign.board.socket; s.connect = s.realConnect; s.connect(); }")
             told = page.get_by_role("alert").filter(has_text="You are no longer a member of")
             expect(told).to_be_visible(timeout=20000)
             expect(page.locator("[data-compose]")).to_be_hidden()

@@ -83,7 +83,7 @@ class TestDirections(LiveServerTestCase):
                 assert directions(page, ".cm-line") == {DARI: "rtl", RUSSIAN: "ltr"}
             for page, direction in ((af, "rtl"), (kz, "ltr")):  # lines without letters follow the page
                 assert page.evaluate("getComputedStyle(document.querySelector('.cm-content')).direction") == direction
-            texts = [page.evaluate("window.codesignBoard.draft.text.toString()") for page in (af, kz)]
+            texts = [page.evaluate("window.codesign.board.draft.text.toString()") for page in (af, kz)]
             assert texts[0] == texts[1] == f"{DARI}\n{RUSSIAN}"
 
             for code in ("en", "ru", "fa-af"):

@@ -44,7 +44,7 @@ class TestDraft(LiveServerTestCase):
             af.keyboard.type("ما با هم می‌نویسیم.")
             expect(kz.locator(".cm-content")).to_contain_text("ما با هم می‌نویسیم.", timeout=1000)
             expect(kz.locator(".cm-ySelectionInfo")).to_have_text("Participant (Afghanistan) (AF)", timeout=2000)
-            texts = [page.evaluate("window.codesignBoard.draft.text.toString()") for page in (kz, af)]
+            texts = [page.evaluate("window.codesign.board.draft.text.toString()") for page in (kz, af)]
             assert texts[0] == texts[1] == "Мы — сеть гражданского общества. ما با هم می‌نویسیم."
             if os.environ.get("CODESIGN_SCREENSHOTS"):
                 screenshot(kz, "draft")

@@ -66,7 +66,7 @@ class TestVoting(LiveServerTestCase):
             assert dot_requests == []
 
             # The socket drops (a flaky link): until it is back, a dot goes over HTTP and still counts.
-            voter.evaluate("window.codesignBoard.socket.ws.close()")
+            voter.evaluate("window.codesign.board.socket.ws.close()")
             expect(voter.locator("[data-connection]")).not_to_have_text("Live")
             voter.locator(".idea", has_text="Open data").get_by_role("button", name="Add a dot to “Open data”").click()
             expect(voter.locator("[data-remaining]")).to_have_text("You have 2 of 4 dots left.")
@@ -255,7 +255,7 @@ class TestVotingOnAPhone(LiveServerTestCase):
             expect(voter.locator("[aria-live]").first).to_be_attached()
             problems = {"open": serious(voter)}
 
-            facilitator.evaluate(f"window.codesignBoard.api('POST', '/api/rounds/{round_.pk}/close/')")
+            facilitator.evaluate(f"window.codesign.board.api('POST', '/api/rounds/{round_.pk}/close/')")
             expect(voter.locator(".round-closed")).to_have_attribute("open", "", timeout=5000)
             expect(card.locator("[data-card-rank]")).to_contain_text("1", timeout=3000)
             expect(voter.locator(".idea", has_text="Open data").locator("[data-card-rank]")).to_be_visible()
