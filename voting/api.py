@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -72,7 +73,8 @@ class RoundDetailView(GenericAPIView):
 
     def get(self, request, round_id):
         round_, membership = access_round(request.user, round_id)
-        return Response({"round": round_public(round_), "mine": my_dots(round_, membership)})
+        mine = my_dots(round_, membership)
+        return Response({"round": round_public(round_), "mine": mine, "server_time": timezone.now().isoformat()})
 
 
 def _round_step(action_name: str, doc: str):

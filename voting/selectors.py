@@ -16,7 +16,6 @@ import time
 from collections import Counter, defaultdict
 
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drafts.models import AmendmentState
@@ -109,7 +108,6 @@ def round_public(round_: Round) -> dict:
         "opened_at": round_.opened_at.isoformat() if round_.opened_at else None,
         "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
         "cards": card_ids,
-        "server_time": timezone.now().isoformat(),
         "turnout": None,
         "tally": None,
         "results": None,

@@ -61,7 +61,6 @@ class RoundSerializer(PayloadSerializer):
     opened_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     cards = serializers.ListField(child=serializers.IntegerField())
-    server_time = serializers.DateTimeField(help_text="The server's clock, for countdowns.")
     turnout = TurnoutSerializer()
     tally = TallySerializer(many=True, allow_null=True, help_text="null while results are hidden")
     results = ResultsSerializer(allow_null=True, help_text="frozen at close")
@@ -79,6 +78,7 @@ class MyDotsSerializer(serializers.Serializer):
 class RoundDetailSerializer(serializers.Serializer):
     round = RoundSerializer()
     mine = MyDotsSerializer()
+    server_time = serializers.DateTimeField(help_text="The server's clock, for the round's countdown.")
 
 
 class RoundCreateSerializer(StrictInputSerializer):
