@@ -11,7 +11,7 @@ from boards.access import access_board
 from boards.selectors import board_panels, board_state
 from workspace.access import access_workspace
 from workspace.models import Card, Comment, Membership
-from workspace.roles import can
+from workspace.roles import capability_flags
 from workspace.selectors import agenda_for_viewer, members_by_country
 from workspace.views import member_page, viewer_zone, workspace_context
 from workspace.zones import zone_name
@@ -107,13 +107,7 @@ def board_page(request, slug, board_id):
     board, membership = access_board(request.user, board_id)
     if board.workspace.slug != slug:
         raise Http404(_("No such board."))
-    viewer = {
-        "member": membership.pk,
-        "can_curate": can(membership.role, "curate_cards"),
-        "can_moderate": can(membership.role, "moderate"),
-        "can_run_rounds": can(membership.role, "run_rounds"),
-        "can_decide_amendments": can(membership.role, "decide_amendments"),
-    }
+    viewer = {"member": membership.pk, **capability_flags(membership.role)}
     context = workspace_context(
         request,
         membership,

@@ -41,7 +41,6 @@ def _diff(workspace, numbers: str):
 def charter_page(request, slug):
     membership = access_workspace(request.user, slug)
     workspace = membership.workspace
-    can_compose = can(membership.role, "compose_charter")
     if request.method == "POST":
         try:
             if request.POST.get("do") == "consent":
@@ -80,9 +79,7 @@ def charter_page(request, slug):
             messages.error(request, error.message)
         return redirect("charter", slug=slug)
 
-    context = workspace_context(
-        request, membership, can_compose=can_compose, can_suggest=can(membership.role, "contribute")
-    )
+    context = workspace_context(request, membership)
     versions = list(
         CharterVersion.objects.filter(workspace=workspace).select_related("published_by").order_by("-number")
     )

@@ -69,3 +69,9 @@ def require(membership, capability: str) -> None:
 
     if not can(membership.role, capability):
         raise WorkspaceError.forbidden(CAPABILITY_DENIED.get(capability, _("Your role does not allow this.")))
+
+
+def capability_flags(role: str) -> dict[str, bool]:
+    """``can_<capability>`` for every capability: what pages and scripts show or hide, read from the
+    same table the actions check (a button shows exactly when its action would be allowed)."""
+    return {f"can_{capability}": can(role, capability) for capability in sorted(ROLE_CAPABILITIES[Role.STEWARD])}

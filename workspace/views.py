@@ -21,7 +21,7 @@ from workspace.actions import invitations as invitation_actions
 from workspace.errors import WorkspaceError
 from workspace.forms import InvitationForm, form_id
 from workspace.models import Invitation, MailState, OutgoingMail
-from workspace.roles import can
+from workspace.roles import can, capability_flags
 
 
 def member_page(view):
@@ -60,11 +60,7 @@ def workspace_context(request, membership, **extra) -> dict:
         "workspace": membership.workspace,
         "membership": membership,
         **{name: build(membership.workspace) for name, build in _context_sections.items()},
-        "can_manage_boards": can(membership.role, "manage_boards"),
-        "can_invite": can(membership.role, "invite"),
-        "can_facilitate": can(membership.role, "facilitate"),
-        "can_describe": can(membership.role, "describe_workspace"),
-        "can_manage_members": can(membership.role, "manage_members"),
+        **capability_flags(membership.role),
         **extra,
     }
 

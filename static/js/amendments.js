@@ -110,7 +110,7 @@ function tools(a) {
     );
   }
   // Its author withdraws it; a facilitator removes one that must not stay (an accepted one is the draft's now).
-  if (a.state !== "accepted" && (mine || viewer.can_curate)) {
+  if (a.state !== "accepted" && (mine || viewer.can_curate_cards)) {
     (decide || row).append(el("button", { type: "button", class: "link-button link-button--danger", text: mine ? T.withdraw : T.remove,
       disabled: !allows(),
       onclick: () => {

@@ -321,7 +321,7 @@ function fillCard(cardEl, card) {
   tools.replaceChildren();
   const mine = card.author && card.author.id === viewer.member;
   const idea = card.kind !== "amendment"; // an amendment changes through its own buttons (amendments.js)
-  if (idea && canChangeCards() && (mine || viewer.can_curate)) {
+  if (idea && canChangeCards() && (mine || viewer.can_curate_cards)) {
     tools.append(
       el("button", { type: "button", class: "link-button", text: t.edit, onclick: () => {
         body.replaceChildren(inlineEditor(card.body, Number(root.dataset.cardMax),
@@ -334,7 +334,7 @@ function fillCard(cardEl, card) {
       } }),
     );
   }
-  if (idea && canChangeCards() && viewer.can_curate) {
+  if (idea && canChangeCards() && viewer.can_curate_cards) {
     const status = el("select", { "aria-label": t.status, class: "small-select" });
     for (const [value, label] of Object.entries(t.statuses)) {
       status.append(el("option", { value, text: label, selected: value === card.status }));

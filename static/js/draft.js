@@ -127,7 +127,7 @@ async function loadRevisions() {
         revision.number > 1 ? el("button", { type: "button", class: "link-button", text: t.revision_compare, onclick: async () => {
           showDiff((await board.api("GET", `/api/boards/${boardId}/draft/revisions/${revision.number - 1}/diff/${revision.number}/`)).lines);
         } }) : null,
-        board.viewer.can_curate ? el("button", { type: "button", class: "link-button", text: t.revision_restore, onclick: async () => {
+        board.viewer.can_manage_boards ? el("button", { type: "button", class: "link-button", text: t.revision_restore, onclick: async () => {
           if (!window.confirm(t.revision_restore_confirm)) return;
           try { await board.api("POST", `/api/boards/${boardId}/draft/revisions/${revision.number}/restore/`); } catch (err) { window.alert(err.message); }
         } }) : null));

@@ -153,3 +153,20 @@ def test_user_text_is_escaped(client, workspace):
     page = client.get(reverse("workspace", args=[workspace.slug])).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_the_board_shows_each_tool_exactly_when_its_action_allows_it(client, workspace, monkeypatch):
+    """The page's flags are read from the table the actions check: a role given curating but not
+    managing boards sees no "Save revision", since saving one needs manage_boards."""
+    from workspace import roles
+
+    board = Board.objects.get(workspace=workspace, kind="mission")
+    curator = make_member(workspace, Role.PARTICIPANT)
+    client.force_login(curator.user)
+    table = {**roles.ROLE_CAPABILITIES, Role.PARTICIPANT: roles.ROLE_CAPABILITIES[Role.PARTICIPANT] | {"curate_cards"}}
+    monkeypatch.setattr(roles, "ROLE_CAPABILITIES", table)
+    response = client.get(reverse("board", args=[workspace.slug, board.pk]))
+    viewer = response.context["viewer"]
+    assert viewer["can_curate_cards"] and not viewer["can_manage_boards"]
+    assert "data-revision-form" not in response.text
+    assert set(viewer) == {"member"} | {f"can_{c}" for c in roles.ROLE_CAPABILITIES[Role.STEWARD]}
