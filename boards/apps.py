@@ -16,6 +16,11 @@ class BoardsConfig(AppConfig):
         from workspace.frames import register_frames
 
         register_frames(FRAMES)
+        # Presence (and other apps' batches) go out on one tick in every server process.
+        from boards.timers import run_presence_batcher
+        from workspace.loops import register_loop
+
+        register_loop("presence batcher", run_presence_batcher)
         # The board's replay log and the answers kept for retries follow removals and edits.
         from boards.stored_copies import follow_in_board_events, follow_in_retry_answers
         from workspace import stored_copies

@@ -2,13 +2,11 @@
 ``presence.delta`` every ``PRESENCE_BATCH_SECONDS`` (``boards.actions.presence``). Apps above
 add their own batches to the same tick (``register_batch``): drafts announces amendments' "+1"s.
 
-It runs inside Daphne's event loop, started when the reactor runs, like the round timer
-(``voting.timers``).
+It runs inside Daphne's event loop, started with the server's other loops (``workspace.loops``).
 """
 
 import asyncio
 import logging
-import sys
 from collections.abc import Callable
 
 from channels.db import database_sync_to_async
@@ -35,19 +33,3 @@ async def run_presence_batcher() -> None:
             except Exception:  # keep going: the next batch sends what this one could not
                 logger.exception("Sending a batch (%s) failed; trying again.", send.__name__)
         await asyncio.sleep(PRESENCE_BATCH_SECONDS)
-
-
-_registered_on = None  # the reactor the start-up call is registered with
-
-
-def start_presence_batcher_when_served() -> None:
-    """Under Daphne, start the batcher once the server's event loop runs; elsewhere, do nothing."""
-    global _registered_on
-    if "daphne.server" not in sys.modules:
-        return
-    from twisted.internet import reactor
-
-    if _registered_on is reactor:  # once per reactor (a forked test server installs a new one)
-        return
-    _registered_on = reactor
-    reactor.callWhenRunning(lambda: asyncio.ensure_future(run_presence_batcher()))

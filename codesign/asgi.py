@@ -15,10 +15,8 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 
 from accounts.ws_auth import TokenOrSessionAuth  # noqa: E402
-from boards.timers import start_presence_batcher_when_served  # noqa: E402
 from codesign.routing import websocket_urlpatterns  # noqa: E402
-from voting.timers import start_round_timer_when_served  # noqa: E402
-from workspace.mail import start_mail_sender_when_served  # noqa: E402
+from workspace.loops import start_loops_when_served  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -27,6 +25,4 @@ application = ProtocolTypeRouter(
     }
 )
 
-start_round_timer_when_served()
-start_presence_batcher_when_served()
-start_mail_sender_when_served()
+start_loops_when_served()  # the round timer, the presence batcher, the mail sender (workspace/loops.py)

@@ -71,3 +71,11 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+
+
+def test_the_server_loops_start_one_way():
+    """The round timer, the presence batcher and the mail sender are registered by their apps and
+    started together (workspace/loops.py), each once per server."""
+    from workspace import loops
+
+    assert set(loops._loops) == {"round timer", "presence batcher", "mail sender"}

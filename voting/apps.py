@@ -15,6 +15,13 @@ class VotingConfig(AppConfig):
         from workspace.frames import register_frames
 
         register_frames(FRAMES)
+        # Each server process closes rounds whose time ran out and publishes batched counts.
+        from django.conf import settings
+
+        from voting.timers import run_round_timer
+        from workspace.loops import register_loop
+
+        register_loop("round timer", run_round_timer, enabled=lambda: settings.ROUND_TIMER)
         from boards.selectors import register_board_panel, register_snapshot_section
         from voting.selectors import board_round, earlier_rounds
 

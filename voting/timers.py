@@ -1,18 +1,16 @@
 """The round timer: each server process closes rounds whose time ran out, every second, and
 publishes the batched counts of open rounds four times a second.
 
-It runs inside Daphne's event loop (started when the reactor runs), so a round closes on time with
-no client connected, and a round that ran out while the server was down closes as soon as it is
-back. Several processes may run it at once: ``close_due_rounds`` locks each round, so each is
-closed once.
+It runs inside Daphne's event loop (started with the server's other loops, ``workspace.loops``),
+so a round closes on time with no client connected, and a round that ran out while the server was
+down closes as soon as it is back. Several processes may run it at once: ``close_due_rounds`` locks
+each round, so each is closed once.
 """
 
 import asyncio
 import logging
-import sys
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 
 from voting import wakeup
 from voting.actions import close_due_rounds, publish_tallies
@@ -46,19 +44,3 @@ async def run_round_timer() -> None:
                 await asyncio.wait_for(wake.wait(), timeout=TICK_SECONDS - TALLY_SECONDS)
             except TimeoutError:
                 pass
-
-
-_registered_on = None  # the reactor the start-up call is registered with
-
-
-def start_round_timer_when_served() -> None:
-    """Under Daphne, start the timer once the server's event loop runs; elsewhere, do nothing."""
-    global _registered_on
-    if not settings.ROUND_TIMER or "daphne.server" not in sys.modules:
-        return
-    from twisted.internet import reactor
-
-    if _registered_on is reactor:  # once per reactor (a forked test server installs a new one)
-        return
-    _registered_on = reactor
-    reactor.callWhenRunning(lambda: asyncio.ensure_future(run_round_timer()))

@@ -15,3 +15,10 @@ class WorkspaceConfig(AppConfig):
         from workspace.frames import FRAMES, register_frames
 
         register_frames(FRAMES)
+        # The outbox's sender runs in every server process (workspace/loops.py starts it).
+        from django.conf import settings
+
+        from workspace.loops import register_loop
+        from workspace.mail import run_mail_sender
+
+        register_loop("mail sender", run_mail_sender, enabled=lambda: settings.MAIL_SENDER)

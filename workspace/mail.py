@@ -19,7 +19,6 @@ send_mail_outbox`` runs it on its own.
 
 import asyncio
 import logging
-import sys
 from datetime import timedelta
 
 from asgiref.sync import sync_to_async
@@ -208,19 +207,3 @@ async def run_mail_sender() -> None:
             await asyncio.wait_for(_wake.wait(), timeout=IDLE_SECONDS)
         except TimeoutError:
             pass
-
-
-_registered_on = None
-
-
-def start_mail_sender_when_served() -> None:
-    """Under Daphne, start the worker once the server's event loop runs; elsewhere, do nothing."""
-    global _registered_on
-    if not settings.MAIL_SENDER or "daphne.server" not in sys.modules:
-        return
-    from twisted.internet import reactor
-
-    if _registered_on is reactor:
-        return
-    _registered_on = reactor
-    reactor.callWhenRunning(lambda: asyncio.ensure_future(run_mail_sender()))

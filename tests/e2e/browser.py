@@ -92,13 +92,9 @@ def _application_with_timers(get_application):
     The application module may have been imported before the fork, by a test without a server, and
     is not imported again here."""
     application = get_application()
-    from boards.timers import start_presence_batcher_when_served
-    from voting.timers import start_round_timer_when_served
-    from workspace.mail import start_mail_sender_when_served
+    from workspace.loops import start_loops_when_served
 
-    start_round_timer_when_served()
-    start_presence_batcher_when_served()
-    start_mail_sender_when_served()
+    start_loops_when_served()
     return application
 
 
