@@ -30,7 +30,7 @@ class Room:
         # A second copy on which every update from a client is tried first (``refusal``): what a
         # Yjs update does (which root types it touches, what it adds) shows only once applied to
         # the document it was made for. Rebuilt from ``doc`` after a refusal.
-        self.trial, self.trial_text = new_doc(self.doc.get_update())
+        self.new_trial()
         # An upper bound of the encoded document's size, exact after a check: most updates need no
         # look at the whole document.
         self.size_bound = len(self.doc.get_update())
@@ -71,11 +71,12 @@ class Room:
         if set(self.trial.keys()) - {TEXT_NAME}:
             self.forget_trial()
             return "root"
-        text = str(self.trial_text)
-        if len(self.trial_text) != len(text.encode("utf-8")):
+        if self.trial_odd or len(self.trial_text) != self.trial_bytes:
             self.forget_trial()  # something other than text (an array, a map, an embed) in the draft
             return "type"
-        if len(text) > DRAFT_MAX_CHARS:
+        # The text's length in UTF-8 bytes is at hand; its characters (never more) are counted only
+        # when the bytes pass the limit: a keystroke does not copy the whole draft.
+        if len(self.trial_text) > DRAFT_MAX_CHARS and len(str(self.trial_text)) > DRAFT_MAX_CHARS:
             self.forget_trial()
             return "length"
         if self.size_bound + len(update) > DRAFT_MAX_BYTES:
@@ -85,8 +86,27 @@ class Room:
                 return "size"
         return None
 
-    def forget_trial(self) -> None:
+    def new_trial(self) -> None:
+        """The trial copy, as ``doc`` is now, watched for anything but text being put in the draft:
+        its changes say how many UTF-8 bytes of text it holds, which its length must then be (an
+        embed, or an array's items under the draft's name, count in the length but are no text)."""
         self.trial, self.trial_text = new_doc(self.doc.get_update())
+        self.trial_odd = False
+        self.trial_bytes = len(self.trial_text)
+        self.trial_text.observe(self._watch_trial)
+
+    def _watch_trial(self, event) -> None:
+        for change in event.delta:
+            if "insert" in change:
+                if isinstance(change["insert"], str):
+                    self.trial_bytes += len(change["insert"].encode("utf-8"))
+                else:
+                    self.trial_odd = True
+            elif "delete" in change:
+                self.trial_bytes -= change["delete"]
+
+    def forget_trial(self) -> None:
+        self.new_trial()
         self.size_bound = len(self.doc.get_update())
 
 

@@ -222,3 +222,32 @@ def test_fuzzed_messages_never_crash_the_socket_or_leave_a_cursor(room):
     gone = [decode_awareness(parse_message(m)[2]) for m in seen if parse_message(m)[0] == MESSAGE_AWARENESS]
     assert any(state is None for entries in gone for client_id, _clock, state in entries if client_id == 99)
     assert board.pk not in rooms._rooms
+
+
+def test_the_trial_copy_refuses_embeds_and_counts_characters_not_bytes():
+    """A Dari draft under 200,000 characters is taken though its UTF-8 bytes are more; one past it
+    is refused; an embed (no text) is refused; the draft itself never changes on a refusal."""
+    from drafts.rooms import DRAFT_MAX_CHARS, Room
+
+    room = Room([])
+    client = Doc()
+    client.apply_update(room.doc.get_update())
+    text = client.get("draft", type=Text)
+
+    def typed(change) -> bytes:
+        before = client.get_state()
+        change()
+        return client.get_update(before)
+
+    dari = typed(lambda: text.insert(0, "د" * (DRAFT_MAX_CHARS - 10)))  # about 400,000 bytes
+    assert room.refusal(dari) is None
+    room.apply(dari)
+    assert room.refusal(typed(lambda: text.insert(0, "سلام"))) is None
+    room.apply(client.get_update())
+    over = typed(lambda: text.insert(0, "ы" * 20))
+    assert room.refusal(over) == "length"
+    client = Doc()
+    client.apply_update(room.doc.get_update())
+    text = client.get("draft", type=Text)
+    assert room.refusal(typed(lambda: text.insert_embed(0, {"image": "x"}))) == "type"
+    assert len(str(room.text)) == DRAFT_MAX_CHARS - 6
