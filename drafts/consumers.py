@@ -213,7 +213,9 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
             # Open amendments whose passage someone just typed over are marked outdated while it
             # happens, not only when a facilitator tries to accept one.
             room.last_amendment_check = time.monotonic()
-            await database_sync_to_async(actions.check_amendments)(board_id=self.board_id)
+            # The room's document, copied here (it is only touched on this loop), not the database's.
+            draft = room.doc.get_update()
+            await database_sync_to_async(actions.check_amendments)(board_id=self.board_id, draft=draft)
         if time.monotonic() - room.last_revision_check >= REVISION_CHECK_SECONDS:
             room.last_revision_check = time.monotonic()
             await database_sync_to_async(actions.save_revision_if_due)(board_id=self.board_id)

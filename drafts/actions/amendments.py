@@ -302,14 +302,17 @@ def _recheck(board: Board, positions: passages.Positions, *, skip: int | None = 
             follow(Change(board=board, amendment=other, passage_only=True))
 
 
-def check_amendments(*, board_id: int) -> None:
+def check_amendments(*, board_id: int, draft: bytes | None = None) -> None:
     """Mark the board's open amendments whose passage changed since they were written (run from
-    time to time while people type, and after every accepted amendment)."""
+    time to time while people type, and after every accepted amendment). ``draft``: the document
+    as an editing process holds it (all it stored, as one update), read instead of every update
+    stored since the last snapshot."""
     if not _open_amendments(board_id).exists():
         return
+    doc_and_text = new_doc(draft) if draft is not None else _draft(board_id)
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=board_id)
-        _recheck(board, passages.Positions(*_draft(board.pk)))
+        _recheck(board, passages.Positions(*doc_and_text))
 
 
 def accept_amendment(*, amendment: Amendment, by: Membership, reason: str = "", anyway: bool = False) -> Amendment:
