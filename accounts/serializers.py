@@ -1,5 +1,6 @@
 """What the token API reads and answers: a sign-in by name and password, and the token it gives."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from workspace.serializers import StrictInputSerializer
@@ -11,7 +12,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 class LoginSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=get_user_model()._meta.get_field("username").max_length)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 

@@ -2,9 +2,10 @@
 read, on the server (under the board's row lock, in the action that changes something) and in the
 browser (``board_data`` sends ``allows`` with the board, so the page never re-derives it).
 
-- open: everything: cards, comments, the draft, amendments, opening a round;
+- open: everything: cards, comments, the draft, amendments, opening a round, locking the board;
 - voting (a round is running): comments and dots only; cards, the draft and amendments wait, so
-  what people vote on cannot change under them;
+  what people vote on cannot change under them, and the board cannot be locked or unlocked (the
+  round ends it: closed or cancelled);
 - locked: nothing changes (the board is read-only until a facilitator unlocks it).
 """
 
@@ -19,13 +20,14 @@ DRAFT = "draft"  # edit the shared draft, restore a revision
 AMENDMENTS = "amendments"  # propose, refresh and support amendments to the draft
 VOTES = "votes"  # place and take back dots (in the open round)
 OPEN_ROUND = "open_round"  # a facilitator opens a round
+LOCK = "lock"  # a facilitator locks or unlocks the board (sets its state by hand)
 
 ALLOWS: dict[str, frozenset[str]] = {
-    BoardState.OPEN: frozenset({CARDS, COMMENTS, DRAFT, AMENDMENTS, OPEN_ROUND}),
+    BoardState.OPEN: frozenset({CARDS, COMMENTS, DRAFT, AMENDMENTS, OPEN_ROUND, LOCK}),
     BoardState.VOTING: frozenset({COMMENTS, VOTES}),
-    BoardState.LOCKED: frozenset(),
+    BoardState.LOCKED: frozenset({LOCK}),  # only unlocking it
 }
-ACTIVITIES = (CARDS, COMMENTS, DRAFT, AMENDMENTS, VOTES, OPEN_ROUND)
+ACTIVITIES = (CARDS, COMMENTS, DRAFT, AMENDMENTS, VOTES, OPEN_ROUND, LOCK)
 
 
 def allows(state: str, activity: str) -> bool:
@@ -52,6 +54,7 @@ def refusal(state: str, activity: str) -> str | None:
             DRAFT: _("A voting round is running: the draft is read-only until it closes."),
             AMENDMENTS: _("A voting round is running on this board: amendments wait until it closes."),
             OPEN_ROUND: _("Another round is already open on this board."),
+            LOCK: _("A voting round is running on this board: close or cancel it first."),
         }.get(activity, _("A voting round is running on this board: cards cannot change until it closes."))
     return _("No round is open on this board.")  # votes on an open board
 

@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from boards.actions import boards as board_limits
+from boards.actions import cards as card_limits
 from boards.rules import allowed_activities
 from boards.selectors import card_data, comment_data
-from workspace.models import Board, BoardState, Card, CardKind, CardStatus, Comment
+from workspace.models import BOARD_TEXTS, Board, BoardState, Card, CardKind, CardStatus, Comment
 from workspace.serializers import StrictInputSerializer, TranslationsField
 
 
@@ -20,6 +22,7 @@ class BoardAllowsSerializer(serializers.Serializer):
     amendments = serializers.BooleanField(help_text="propose, refresh and support amendments")
     votes = serializers.BooleanField(help_text="place and take back dots in the open round")
     open_round = serializers.BooleanField(help_text="a facilitator may open a round")
+    lock = serializers.BooleanField(help_text="a facilitator may lock or unlock the board (not while a round runs)")
 
 
 class BoardSerializer(serializers.ModelSerializer):
@@ -37,16 +40,23 @@ class BoardSerializer(serializers.ModelSerializer):
         return allowed_activities(board.state)
 
 
+# The limits are the actions' own (``boards.actions``, ``BOARD_TEXTS``), so the schema says what they enforce.
+TITLE_MAX = BOARD_TEXTS["title"].max_length
+GUIDING_QUESTION_MAX = BOARD_TEXTS["guiding_question"].max_length
+
+
 class BoardCreateSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=120)
-    guiding_question = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX)
+    guiding_question = serializers.CharField(
+        max_length=GUIDING_QUESTION_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class BoardUpdateSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=120, required=False)
-    guiding_question = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX, required=False)
+    guiding_question = serializers.CharField(max_length=GUIDING_QUESTION_MAX, required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=BoardState.choices, required=False)
-    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=board_limits.POSITION_MAX, required=False)
     translations = TranslationsField(
         required=False,
         help_text='The title and guiding question in other languages: {"ru": {"title": "…"}}; "" removes one.',
@@ -122,8 +132,8 @@ class CardCreateSerializer(StrictInputSerializer):
 class CardUpdateSerializer(StrictInputSerializer):
     body = serializers.CharField(max_length=Card.BODY_MAX, required=False)
     status = serializers.ChoiceField(choices=CardStatus.choices, required=False)
-    group_label = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    group_label = serializers.CharField(max_length=card_limits.GROUP_LABEL_MAX, required=False, allow_blank=True)
+    position = serializers.IntegerField(min_value=0, max_value=card_limits.POSITION_MAX, required=False)
 
     def validate(self, attrs):
         if not attrs:
@@ -141,6 +151,6 @@ class CommentUpdateSerializer(StrictInputSerializer):
 
 
 class CommentHideSerializer(StrictInputSerializer):
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=card_limits.HIDDEN_REASON_MAX)
 
 

@@ -163,11 +163,16 @@ def export_version(*, membership: Membership, version: CharterVersion, fmt: str)
     return ExportFile(content, FORMATS[fmt], charter.filename(fmt))
 
 
+def preview_charter(*, membership: Membership) -> Charter:
+    """The charter as it stands now, for a facilitator or steward (a 403-kind error otherwise)."""
+    require(membership, "manage_boards")
+    return Charter(compose(membership.workspace), number=None, published_at=None, sha=None)
+
+
 def export_preview(*, membership: Membership, fmt: str) -> ExportFile:
     """A facilitator or steward downloads the charter as it stands now (never stored: it changes
     with every edit), within the member's and the site's rendering slots."""
-    require(membership, "manage_boards")
-    charter = Charter(compose(membership.workspace), number=None, published_at=None, sha=None)
+    charter = preview_charter(membership=membership)
     if fmt in RENDERED_FORMATS:
         what = f"preview {membership.workspace_id} {fmt} {translation.get_language()}"
         with render_slot(membership.pk, what):

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from boards.serializers import AuthorSerializer, CardSerializer, PayloadSerializer
-from drafts.models import AmendmentState
+from drafts.actions import REVISION_NAME_MAX
+from drafts.models import Amendment, AmendmentState
 from drafts.selectors import amendment_data
 from workspace.serializers import StrictInputSerializer
 
@@ -45,7 +46,7 @@ class DiffSerializer(serializers.Serializer):
 
 
 class RevisionCreateSerializer(StrictInputSerializer):
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=REVISION_NAME_MAX, required=False, allow_blank=True, default="")
 
 
 class AmendmentSerializer(PayloadSerializer):
@@ -78,12 +79,18 @@ class AmendmentSerializer(PayloadSerializer):
 
 class AmendmentCreateSerializer(StrictInputSerializer):
     original = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, max_length=2000, help_text="the selected words; empty to insert"
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=Amendment.WORDS_MAX,
+        help_text="the selected words; empty to insert",
     )
     proposed = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, max_length=2000, help_text="the new words; empty to delete"
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=Amendment.WORDS_MAX,
+        help_text="the new words; empty to delete",
     )
-    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=Amendment.REASON_MAX)
     start = serializers.IntegerField(
         min_value=0,
         required=False,
@@ -93,15 +100,17 @@ class AmendmentCreateSerializer(StrictInputSerializer):
 
 
 class AmendmentUpdateSerializer(StrictInputSerializer):
-    proposed = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=2000, required=False)
-    reason = serializers.CharField(allow_blank=True, required=False, max_length=1000)
+    proposed = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=Amendment.WORDS_MAX, required=False
+    )
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=Amendment.REASON_MAX)
     refresh = serializers.BooleanField(
         required=False, default=False, help_text="take the passage's words as they are now as the original"
     )
 
 
 class AmendmentRejectSerializer(StrictInputSerializer):
-    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=1000)
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=Amendment.REASON_MAX)
 
 
 class AmendmentDecisionSerializer(AmendmentRejectSerializer):

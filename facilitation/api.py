@@ -10,7 +10,14 @@ from boards.access import access_board
 from facilitation import actions
 from facilitation.errors import FacilitationError
 from facilitation.models import Notice
-from facilitation.selectors import console_state, fishbowl_state, notice_data, notices, room_state, session_data
+from facilitation.selectors import (
+    facilitator_console,
+    fishbowl_state,
+    notice_data,
+    notices,
+    room_state,
+    session_data,
+)
 from facilitation.serializers import (
     ConsoleSerializer,
     ExtendSessionSerializer,
@@ -26,7 +33,7 @@ from workspace.access import access_workspace
 from workspace.api import validated
 from workspace.errors import WorkspaceError
 from workspace.models import AgendaSession
-from workspace.roles import can, require
+from workspace.roles import can
 
 
 def access_session(user, session_id) -> tuple[AgendaSession, object]:
@@ -58,9 +65,7 @@ class ConsoleView(GenericAPIView):
     serializer_class = ConsoleSerializer
 
     def get(self, request, slug):
-        membership = access_workspace(request.user, slug)
-        require(membership, "facilitate")
-        return Response(console_state(membership.workspace))
+        return Response(facilitator_console(access_workspace(request.user, slug)))
 
 
 class NoticeListView(GenericAPIView):
@@ -79,7 +84,6 @@ class NoticeListView(GenericAPIView):
     @extend_schema(request=MessageSerializer, responses={201: NoticeSerializer})
     def post(self, request, slug):
         membership = access_workspace(request.user, slug)
-        require(membership, "facilitate")
         data = validated(MessageSerializer, request)
         notice = actions.post_message(workspace=membership.workspace, by=membership, **data)
         return Response(notice_data(notice), status=status.HTTP_201_CREATED)
@@ -94,7 +98,6 @@ class NoticeDetailView(GenericAPIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, slug, notice_id):
         membership = access_workspace(request.user, slug)
-        require(membership, "facilitate")
         notice = Notice.objects.filter(pk=notice_id, workspace=membership.workspace).first()
         if notice is None:
             raise FacilitationError.not_found(_("No such notice."))
@@ -111,7 +114,6 @@ class SummonView(GenericAPIView):
     @extend_schema(request=SummonSerializer, responses={201: NoticeSerializer})
     def post(self, request, board_id):
         board, membership = access_board(request.user, board_id)
-        require(membership, "facilitate")
         data = validated(SummonSerializer, request)
         notice = actions.summon_to_board(board=board, by=membership, **data)
         return Response(notice_data(notice), status=status.HTTP_201_CREATED)
@@ -125,7 +127,6 @@ def _session_step(name: str, doc: str):
         @extend_schema(request=None, responses={200: SessionSerializer}, operation_id=f"sessions_{name}")
         def post(self, request, session_id):
             session, membership = access_session(request.user, session_id)
-            require(membership, "facilitate")
             session = getattr(actions, f"{name}_session")(session=session, by=membership)
             return Response(session_data(session))
 
@@ -147,7 +148,6 @@ class SessionExtendView(GenericAPIView):
     @extend_schema(request=ExtendSessionSerializer, responses={200: SessionSerializer})
     def post(self, request, session_id):
         session, membership = access_session(request.user, session_id)
-        require(membership, "facilitate")
         data = validated(ExtendSessionSerializer, request)
         return Response(session_data(actions.extend_session(session=session, by=membership, **data)))
 
@@ -196,7 +196,6 @@ class FishbowlSeatsView(GenericAPIView):
     @extend_schema(request=SeatsSerializer, responses={200: FishbowlSerializer})
     def post(self, request, slug):
         membership = access_workspace(request.user, slug)
-        require(membership, "facilitate")
         data = validated(SeatsSerializer, request)
         return Response(actions.set_seats(by=membership, **data))
 
@@ -209,7 +208,6 @@ def _move(name: str, doc: str):
         @extend_schema(request=None, responses={200: FishbowlSerializer}, operation_id=f"fishbowl_{name}")
         def post(self, request, slug, member_id):
             membership = access_workspace(request.user, slug)
-            require(membership, "facilitate")
             return Response(getattr(actions, f"{name}_speaker")(by=membership, member_id=member_id))
 
     FishbowlMoveView.__doc__ = doc

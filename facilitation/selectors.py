@@ -8,11 +8,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.rules import allowed_activities
 from boards.selectors import workspace_boards
 from facilitation.models import Fishbowl, Notice, Speaker, SpeakerState
 from voting.models import Round, RoundState
 from voting.selectors import round_public
-from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, SessionState, Workspace
+from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, Membership, SessionState, Workspace
+from workspace.roles import require
 from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso
 
 # How many past notices the room state carries (the console shows the whole history).
@@ -156,6 +158,7 @@ def console_state(workspace: Workspace) -> dict:
                 "title": board.title,
                 "translations": board.translations,
                 "state": board.state,
+                "allows": allowed_activities(board.state),
                 "url": reverse("board", args=[workspace.slug, board.pk]),
                 "presence": {"total": sum(presence[board.pk].values()), "by_country": dict(presence[board.pk])},
                 "round": round_public(open_rounds[board.pk]) if board.pk in open_rounds else None,
@@ -165,3 +168,9 @@ def console_state(workspace: Workspace) -> dict:
             for board in boards
         ],
     }
+
+
+def facilitator_console(member: Membership) -> dict:
+    """The console's overview, for a member whose role may facilitate (a 403-kind error otherwise)."""
+    require(member, "facilitate")
+    return console_state(member.workspace)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from boards.serializers import BoardAllowsSerializer
 from facilitation.actions.sessions import EXTEND_MAX_MINUTES
 from facilitation.models import SEATS_MAX, Notice
 from workspace.serializers import StrictInputSerializer
@@ -80,6 +81,7 @@ class ConsoleBoardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     state = serializers.CharField()
+    allows = BoardAllowsSerializer(help_text="What the board's state allows now, as on the board (boards/rules.py).")
     url = serializers.CharField()
     presence = serializers.DictField(help_text='{"total": n, "by_country": {"KG": n, ...}}')
     round = serializers.DictField(allow_null=True, help_text="The open round, as on the board.")

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from workspace.actions import members
 from workspace.models import Invitation, Membership
 from workspace.roles import Role
 
@@ -123,13 +124,15 @@ class AcceptedInvitationSerializer(serializers.Serializer):
 class InvitationCreateSerializer(StrictInputSerializer):
     role = serializers.ChoiceField(choices=Role.choices, default=Role.PARTICIPANT)
     country = CountryCodeField(required=False, allow_null=True)
-    max_uses = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    max_uses = serializers.IntegerField(min_value=1, max_value=members.INVITATION_USES_MAX, default=1)
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=members.INVITATION_NOTE.max_length, required=False, allow_blank=True, default=""
+    )
 
 
 class InvitationAcceptSerializer(StrictInputSerializer):
-    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    display_name = serializers.CharField(max_length=members.DISPLAY_NAME_MAX, required=False, allow_blank=True)
     country = CountryCodeField(required=False, allow_null=True)
 
 

@@ -8,33 +8,32 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from boards.events import record_event
+from boards.rules import LOCK, check
 from boards.selectors import board_data
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.models import BOARD_TEXTS, Board, BoardKind, BoardState, Membership, Workspace
 from workspace.roles import require
-from workspace.text import clean_line, clean_text
-from workspace.translations import merged_translations
+from workspace.translations import clean_one, merged_translations
 
 # Boards ---------------------------------------------------------------------------------------
 
 BOARD_FIELDS = ("title", "guiding_question", "state", "position", "translations")
+POSITION_MAX = 10_000
 
 
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:
+    """The board's own texts, cleaned and limited as their translations are (``BOARD_TEXTS``)."""
     changes = {}
     if title is not None:
-        title = clean_line(title)
+        title = clean_one(title, BOARD_TEXTS["title"], label=_("The title"))
         if not title:
             raise WorkspaceError(_("A board needs a title."))
-        if len(title) > Board._meta.get_field("title").max_length:
-            raise WorkspaceError(_("A board title can be at most 120 characters long."))
         changes["title"] = title
     if guiding_question is not None:
-        guiding_question = clean_text(guiding_question).strip()
-        if len(guiding_question) > Board._meta.get_field("guiding_question").max_length:
-            raise WorkspaceError(_("A guiding question can be at most 500 characters long."))
-        changes["guiding_question"] = guiding_question
+        changes["guiding_question"] = clean_one(
+            guiding_question, BOARD_TEXTS["guiding_question"], label=_("Guiding question")
+        )
     return changes
 
 
@@ -76,7 +75,7 @@ def update_board(
             raise WorkspaceError(_("A board enters voting when a facilitator opens a round on it."))
         changes["state"] = state
     if position is not None:
-        if not 0 <= position <= 10_000:
+        if not 0 <= position <= POSITION_MAX:
             raise WorkspaceError(_("A board position is a whole number from 0 to 10000."))
         changes["position"] = position
     with transaction.atomic():
@@ -86,10 +85,8 @@ def update_board(
         changed = {name: value for name, value in changes.items() if getattr(board, name) != value}
         if not changed:
             return board
-        if "state" in changed and board.state == BoardState.VOTING:
-            raise WorkspaceError(
-                _("A voting round is running on this board: close or cancel it first."), kind=WorkspaceError.CONFLICT
-            )
+        if "state" in changed:
+            check(board, LOCK)  # not while a round runs (the table in boards.rules)
         for name, value in changed.items():
             setattr(board, name, value)
         board.save(update_fields=list(changed))

@@ -27,6 +27,7 @@ from workspace.text import clean_line, clean_text
 
 GROUP_LABEL_MAX = Card._meta.get_field("group_label").max_length
 HIDDEN_REASON_MAX = Comment._meta.get_field("hidden_reason").max_length
+POSITION_MAX = 1_000_000
 
 
 def _clean_body(body, limit: int) -> str:
@@ -109,7 +110,7 @@ def update_card(
             raise WorkspaceError(_("A group label can be at most %(max)d characters long.") % {"max": GROUP_LABEL_MAX})
         changes["group_label"] = group_label
     if position is not None:
-        if not 0 <= position <= 1_000_000:
+        if not 0 <= position <= POSITION_MAX:
             raise WorkspaceError(_("A card position is a whole number from 0 to 1000000."))
         changes["position"] = position
     if set(changes) - {"body", "body_html"}:

@@ -113,11 +113,14 @@ function drawBoard(board) {
       el("span", {}, el("strong", { text: String(board.new_comments) }), ` ${S.new_comments}`)),
     board.presence.total ? chips(board.presence.by_country, (name, n) => `${name} ${n}`) : el("p", { class: "muted small", text: S.nobody }));
   item.querySelector("[data-round]").replaceChildren(roundPart(board));
-  item.querySelector(".console-board__setup").hidden = board.state !== "open";
+  // What the board's state allows comes with the board (boards/rules.py), never derived here; the
+  // state only says which way the lock button turns.
+  const allows = board.allows || {};
+  item.querySelector(".console-board__setup").hidden = !allows.open_round;
   const locked = board.state === "locked";
   item.querySelector("[data-tools]").replaceChildren(
     el("button", { type: "button", class: "button button--small", text: locked ? S.unlock : S.lock,
-      disabled: board.state === "voting", "data-lock": "",
+      disabled: !allows.lock, "data-lock": "",
       onclick: () => act(() => api("PATCH", `/api/boards/${board.id}/`, { state: locked ? "open" : "locked" })) }),
     el("button", { type: "button", class: "button button--small", text: S.summon, "data-summon": "",
       onclick: () => act(async () => {

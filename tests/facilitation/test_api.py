@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from boards import actions as board_actions
+from boards import rules as board_rules
 from boards.selectors import workspace_boards
 from facilitation import actions
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
@@ -116,6 +117,31 @@ def test_the_console_shows_each_board_at_a_glance(workspace, boards, facilitator
     assert first["round"]["turnout"]["by_country"]["KG"]["voters"] == 1
     assert first["round"]["tally"] is None  # hidden results stay hidden here too
     assert first["presence"] == {"total": 0, "by_country": {}}
+
+
+def test_the_console_reads_what_each_board_allows_from_the_table(workspace, boards, facilitator, api):
+    """Each board of the console carries ``allows`` from the one table (open round, lock), as the
+    board itself does, so the console never works the rules out from the state."""
+    board_actions.update_board(board=boards[2], by=facilitator, state="locked")
+    make_card(boards[0], facilitator)
+    make_round(boards[0], facilitator)
+    console = api.as_user(facilitator.user).get(f"/api/workspaces/{workspace.slug}/console/").json()
+    for board in console["boards"]:
+        assert board["allows"] == board_rules.allowed_activities(board["state"]), board["state"]
+    voting, open_, locked = console["boards"][0], console["boards"][1], console["boards"][2]
+    assert (voting["allows"]["open_round"], voting["allows"]["lock"]) == (False, False)
+    assert (open_["allows"]["open_round"], open_["allows"]["lock"]) == (True, True)
+    assert (locked["allows"]["open_round"], locked["allows"]["lock"]) == (False, True)
+
+
+def test_the_console_is_refused_to_participants_by_its_selector(workspace, participant):
+    """The console's overview checks the role itself: the API view declares nothing more."""
+    from facilitation.selectors import facilitator_console
+    from workspace.errors import WorkspaceError
+
+    with pytest.raises(WorkspaceError) as refused:
+        facilitator_console(participant)
+    assert refused.value.http_status == 403
 
 
 def test_the_console_counts_people_on_each_board_per_country(workspace, boards, facilitator, participant, api):

@@ -72,6 +72,20 @@ def test_a_locked_board_refuses_a_round(board, participant, facilitator):
     assert str(refused.value) == board_rules.refusal(BoardState.LOCKED, board_rules.OPEN_ROUND)
 
 
+def test_a_running_round_refuses_locking_in_the_tables_words(board, facilitator):
+    """While a round runs the board can be neither locked nor unlocked, refused as the table says."""
+    make_card(board, facilitator, "Water first")
+    make_round(board, facilitator)
+    board.refresh_from_db()
+    assert not board_rules.allows(board.state, board_rules.LOCK)
+    with pytest.raises(WorkspaceError) as refused:
+        set_state(board, facilitator, BoardState.LOCKED)
+    assert str(refused.value) == board_rules.refusal(BoardState.VOTING, board_rules.LOCK)
+    assert refused.value.kind == WorkspaceError.CONFLICT
+    board.refresh_from_db()
+    assert board.state == BoardState.VOTING
+
+
 def test_the_page_and_the_events_carry_what_the_state_allows(client, board, participant, facilitator, board_events):
     """The board page's data says what its state allows, and so does the event of a state change,
     so the browser never works it out for itself."""
@@ -80,8 +94,8 @@ def test_the_page_and_the_events_carry_what_the_state_allows(client, board, part
     data = page.content.decode().split('id="board-state" type="application/json">', 1)[1].split("</script>", 1)[0]
     allows = json.loads(data)["board"]["allows"]
     assert allows == {"cards": True, "comments": True, "draft": True, "amendments": True, "votes": False,
-                      "open_round": True}  # fmt: skip
+                      "open_round": True, "lock": True}  # fmt: skip
     with board_events(board) as frames:
         set_state(board, facilitator, BoardState.LOCKED)
     (event,) = [frame for frame in frames if frame["type"] == "board.updated"]
-    assert not any(event["board"]["allows"].values())
+    assert [name for name, allowed in event["board"]["allows"].items() if allowed] == ["lock"]  # only unlocking

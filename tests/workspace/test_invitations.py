@@ -213,6 +213,14 @@ def test_steward_creates_invitation_via_api(api, workspace, steward):
     assert Invitation.objects.get(token=body["token"]).created_by == steward.user
 
 
+def test_an_invitations_note_is_limited_by_the_action(workspace, steward):
+    """The note's limit is the action's own (the API's is the same number): longer is refused."""
+    limit = actions.members.INVITATION_NOTE.max_length
+    with pytest.raises(WorkspaceError):
+        actions.create_invitation(workspace=workspace, by=steward, note="n" * (limit + 1))
+    assert actions.create_invitation(workspace=workspace, by=steward, note="n" * limit).note == "n" * limit
+
+
 def test_steward_revokes_invitation(api, workspace, steward):
     """A withdrawn link can no longer be used, and the API shows it as revoked."""
     invitation = make_invitation(workspace, by=steward)
@@ -272,3 +280,16 @@ def test_a_preview_row_names_each_of_its_mistakes(workspace):
     [row] = preview_invitations(workspace, "Gulnara, gulnara@example.org, Atlantis, chief, ru")
     assert row.status == "invalid" and "Atlantis" in row.reason and "chief" in row.reason
     assert (row.email, row.language) == ("gulnara@example.org", "ru")
+
+
+def test_a_participant_learns_nothing_of_which_invitations_exist(api, workspace, participant):
+    """Revoking an invitation that exists and one that does not answer a participant alike: 403."""
+    invitation = make_invitation(workspace)
+    client = api.as_user(participant.user)
+    answers = [
+        client.post(reverse("api-invitation-revoke", args=[workspace.slug, pk])).status_code
+        for pk in (invitation.pk, invitation.pk + 1000)
+    ]
+    assert answers == [403, 403]
+    invitation.refresh_from_db()
+    assert not invitation.revoked

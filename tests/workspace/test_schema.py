@@ -66,6 +66,43 @@ def test_refusals_only_the_action_knows_are_declared(schema):
     assert "409" not in paths["/api/workspaces/{slug}/boards/"]["get"]["responses"]
 
 
+def test_the_schemas_limits_are_the_ones_the_actions_enforce(schema):
+    """Each length limit the schema states is the constant its action checks, not a copy of it."""
+    from boards.actions import cards
+    from charter.actions import TITLE_MAX
+    from drafts.actions import REVISION_NAME_MAX
+    from drafts.models import Amendment
+    from facilitation.models import Notice
+    from workspace.actions import members
+    from workspace.models import BOARD_TEXTS
+
+    components = schema["components"]["schemas"]
+
+    def limit(component, field):
+        return components[component]["properties"][field]["maxLength"]
+
+    assert limit("BoardCreateRequest", "title") == BOARD_TEXTS["title"].max_length
+    assert limit("PatchedBoardUpdateRequest", "guiding_question") == BOARD_TEXTS["guiding_question"].max_length
+    assert limit("PatchedCardUpdateRequest", "group_label") == cards.GROUP_LABEL_MAX
+    assert limit("CommentHideRequest", "reason") == cards.HIDDEN_REASON_MAX
+    assert limit("RevisionCreateRequest", "name") == REVISION_NAME_MAX
+    assert limit("AmendmentCreateRequest", "proposed") == Amendment.WORDS_MAX
+    assert limit("MessageRequest", "text") == Notice.TEXT_MAX
+    assert limit("PublishRequest", "title") == TITLE_MAX
+    assert limit("InvitationCreateRequest", "note") == members.INVITATION_NOTE.max_length
+    assert limit("InvitationAcceptRequest", "display_name") == members.DISPLAY_NAME_MAX
+
+
+def test_the_schemas_allows_is_the_tables_activities(schema):
+    """A board's ``allows`` in the schema, on the board and in the console, lists every activity of
+    the one table (``boards.rules``) and nothing else."""
+    from boards.rules import ACTIVITIES
+
+    components = schema["components"]["schemas"]
+    assert set(components["BoardAllows"]["properties"]) == set(ACTIVITIES)
+    assert components["ConsoleBoard"]["properties"]["allows"]["allOf"] == [{"$ref": "#/components/schemas/BoardAllows"}]
+
+
 @pytest.mark.django_db
 def test_drf_refusals_have_the_error_body(api, steward):
     """DRF's own refusals (not signed in, not JSON, broken JSON) answer ``detail`` and ``code`` too."""

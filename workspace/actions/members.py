@@ -33,12 +33,14 @@ from workspace.models import (
 )
 from workspace.roles import Role, require
 from workspace.stored_copies import Change, follow
-from workspace.text import clean_line, clean_name, mixes_scripts, skeleton
+from workspace.text import clean_name, mixes_scripts, skeleton
 from workspace.translations import TextField, clean_one, merged_translations
 
 User = get_user_model()
 
 DISPLAY_NAME_MAX = Membership._meta.get_field("display_name").max_length
+INVITATION_NOTE = TextField(Invitation._meta.get_field("note").max_length)
+INVITATION_USES_MAX = 1000
 
 
 # Workspaces and members ---------------------------------------------------------------------
@@ -184,8 +186,9 @@ def create_invitation(
     require(by, "invite")
     if role not in Role.values:
         raise WorkspaceError(_("Unknown role: %(role)s.") % {"role": role})
-    if not 1 <= max_uses <= 1000:
+    if not 1 <= max_uses <= INVITATION_USES_MAX:
         raise WorkspaceError(_("An invitation can be used between 1 and 1000 times."))
+    note = clean_one(note, INVITATION_NOTE, label=_("Note for stewards"))
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(days=settings.INVITATION_DEFAULT_DAYS)
@@ -200,7 +203,7 @@ def create_invitation(
             country=_clean_country(country),
             max_uses=max_uses,
             expires_at=expires_at,
-            note=clean_line(note),
+            note=note,
             created_by=by.user,
         )
         audit(workspace, by, "invitation.created", invitation, {"role": role, "max_uses": max_uses})
