@@ -4,7 +4,9 @@ Each voter clicks over their own board socket, as the page does (``--via socket`
 dots API (``--via http``); by default both, each on a fresh database.
 Dots per second, p50/p99 latency from click to answer, a final check that the dots stored equal the dots
 acknowledged (none lost, none twice, nobody over budget), the count frames and bytes each watcher
-received during the burst, and how long after the last dot every watcher saw the final count.
+received during the burst, how long after the last dot every watcher saw the final count, and the
+frames a voter's socket got about their own dots per dot (``dot.done`` and ``round.my_dots``: 1 over
+the socket, where the answer is the one frame; 1 over HTTP, beside the HTTP answer).
 Prints a table (or --json).
 
     .venv/bin/python bench/vote_burst.py --clients 110 [--via both|socket|http] [--config both|sqlite|scaled]
@@ -57,6 +59,7 @@ class Watchers:
         self.frames = [0] * len(tokens)
         self.bytes = [0] * len(tokens)
         self.totals = [0] * len(tokens)  # dots in the last count each watcher saw
+        self.own = [0] * len(tokens)  # frames about the voter's own dots (dot.done, round.my_dots)
         self.seen_all: list[float | None] = [None] * len(tokens)
         self.expected = None
         self.counting = False
@@ -85,6 +88,8 @@ class Watchers:
         try:
             async for text in ws:
                 frame = json.loads(text)
+                if frame.get("type") in ("dot.done", "round.my_dots") and self.counting:
+                    self.own[n] += 1
                 if frame.get("ref") is not None and frame["ref"] in self.waiting:
                     self.waiting.pop(frame["ref"]).set_result(frame)
                     continue
@@ -198,6 +203,7 @@ def burst(servers, voters: int, via: str) -> dict:
         "count_frames_mean": round(sum(watchers.frames) / voters, 1),
         "count_frames_max": max(watchers.frames),
         "count_kb_mean": round(sum(watchers.bytes) / voters / 1024, 1),
+        "own_frames_per_dot": round(sum(watchers.own) / max(1, acknowledged), 2),
         "all_saw_final": len(seen) == voters,
         "final_seen_max_ms": round(max(seen) * 1000, 1) if seen else None,
     }
@@ -239,6 +245,7 @@ def main():
             ("count frames", "count_frames_mean"),
             ("max", "count_frames_max"),
             ("count KB", "count_kb_mean"),
+            ("own frames/dot", "own_frames_per_dot"),
             ("all saw final", "all_saw_final"),
             ("final seen ms", "final_seen_max_ms"),
         ],  # fmt: skip

@@ -48,10 +48,12 @@ _board_frames: dict[str, Callable[..., dict]] = {}
 
 
 def board_frame(kind: str):
-    """Register ``handler(*, user, board_id, content) -> dict`` to answer client frames of type
-    ``kind`` on the board socket. It runs in the database thread and checks its own permissions,
-    as an API view does (the socket only knows who is connected); a ``WorkspaceError`` it raises is
-    sent back as an ``error`` frame. The answer and the error both carry the client's ``ref``."""
+    """Register ``handler(*, user, board_id, content, sender) -> dict`` to answer client frames of
+    type ``kind`` on the board socket. It runs in the database thread and checks its own
+    permissions, as an API view does (the socket only knows who is connected); a ``WorkspaceError``
+    it raises is sent back as an ``error`` frame. The answer and the error both carry the client's
+    ``ref``. ``sender`` is the socket's channel name: a frame published to the member with it
+    (``publish_to_member(..., sender=...)``) skips this socket, which has the answer instead."""
 
     def register(handler):
         _board_frames[kind] = handler
@@ -145,7 +147,7 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         echo = {"ref": ref} if ref is not None else {}  # the answer names the frame it answers
         try:
             reply = await database_sync_to_async(handler)(
-                user=self.scope.get("user"), board_id=int(self.board_id), content=content
+                user=self.scope.get("user"), board_id=int(self.board_id), content=content, sender=self.channel_name
             )
         except WorkspaceError as error:
             extra = {"retry_after": error.retry_after} if error.retry_after else {}
@@ -193,7 +195,8 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         await self.send_json(message["frame"])
 
     async def member_frame(self, message):
-        await self.send_json(message["frame"])
+        if message.get("sender") != self.channel_name:  # the socket that asked has its answer
+            await self.send_json(message["frame"])
 
     async def member_removed(self, message):
         await self.send_error(_("You are no longer a member of this workspace."), code="removed")

@@ -7,7 +7,8 @@ commits first wins, and the other sees it) while dots do not wait for the board.
 round records a board event (``round.*``) carrying the round as everyone may see it
 (``voting.selectors.round_public``), which never holds a hidden tally or an anonymous voter; dots
 reach the board as batched counts (``publish_tallies``). A voter's own dots go to that voter alone,
-at once (``publish_to_member``).
+at once: one answer per dot wherever it was placed (the HTTP response, or ``dot.done`` on the socket
+that sent it), and ``round.my_dots`` to the voter's other sockets (``publish_to_member``).
 """
 
 from collections import Counter
@@ -292,19 +293,22 @@ def _voters_dots(round_: Round, voter: Membership) -> list[tuple[int, int, int]]
     return list(Dot.objects.filter(round=round_, voter=voter).values_list("slot", "card_id", "card_slot"))
 
 
-def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int]]) -> dict:
+def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int]], sender: str | None) -> dict:
     mine = my_dots(round_, voter, per_card=Counter(card for _slot, card, _card_slot in dots))
-    transaction.on_commit(lambda: publish_to_member(voter.pk, {"type": "round.my_dots", **mine}))
+    frame = {"type": "round.my_dots", **mine}
+    transaction.on_commit(lambda: publish_to_member(voter.pk, frame, sender=sender))
     return mine
 
 
-def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
+def place_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
     """A voter puts one dot on a card of an open round; returns the voter's dots.
 
     Refused (409) when the voter has no dots left or the card already has the most dots one voter
     may give it; the database refuses it too, whatever the concurrency. The request does the least
     it can (lock the round, read the voter's dots, insert, count the change): the board hears the
-    new count in the next batch (``publish_tallies``), the voter hears their dots at once.
+    new count in the next batch (``publish_tallies``), the voter hears their dots at once: the
+    caller answers with what this returns, and the voter's other sockets get ``round.my_dots``
+    (every socket but ``sender``, the channel name of the socket that sent the dot, if one did).
     """
     require(voter, "vote")
     try:
@@ -334,7 +338,7 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
                 country=voter.country.code or "",
             )
             _count_changed(round_, voter, card_id, 1)
-            return _tell_voter(round_, voter, [*dots, (dot.slot, card_id, dot.card_slot)])
+            return _tell_voter(round_, voter, [*dots, (dot.slot, card_id, dot.card_slot)], sender)
     except IntegrityError:
         # Another request of the same voter took the last slot at the same moment.
         raise VotingError(
@@ -342,8 +346,9 @@ def place_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
         ) from None
 
 
-def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
-    """A voter takes back one of their dots from a card while the round is open."""
+def remove_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
+    """A voter takes back one of their dots from a card while the round is open (``sender``: as for
+    ``place_dot``)."""
     require(voter, "vote")
     with write_transaction():
         round_ = _locked_round(round_)
@@ -355,7 +360,7 @@ def remove_dot(*, round_: Round, voter: Membership, card_id: int) -> dict:
         card_slot, slot = on_card[-1]
         Dot.objects.filter(round=round_, voter=voter, slot=slot).delete()
         _count_changed(round_, voter, card_id, -1)
-        return _tell_voter(round_, voter, [d for d in dots if d[0] != slot])
+        return _tell_voter(round_, voter, [d for d in dots if d[0] != slot], sender)
 
 
 def _count_changed(round_: Round, voter: Membership, card_id: int, delta: int) -> None:

@@ -1,6 +1,6 @@
 """A round's frames: its stored events (what everyone on the board may see: ``round_public``), the
-voter's own dots (``round.my_dots``, to their sockets only) and the answer to a dot sent over the
-socket (``dot.done``)."""
+voter's own dots (``round.my_dots``, to their sockets only, not to the one that sent the dot) and
+the answer to a dot sent over the socket (``dot.done``, that socket's one frame for the dot)."""
 
 from boards.frames import PERSON
 from voting.models import ResultsVisibility, RoundState, RoundSubject

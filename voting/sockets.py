@@ -5,8 +5,10 @@ room clicking the second a round opens does not queue behind its own requests.
     {"type": "dot", "ref": "d1", "round": 12, "card": 34}                    -> {"type": "dot.done", ...}
     {"type": "dot", "ref": "d2", "round": 12, "card": 34, "op": "remove"}    -> {"type": "dot.done", ...}
 
-``dot.done`` carries the voter's dots (as ``round.my_dots`` and the dots API do); a refusal is an
-``error`` frame with the same ``ref``, the API's ``code`` and its HTTP ``status``. The same checks
+``dot.done`` carries the voter's dots (as ``round.my_dots`` and the dots API do) and is the one
+answer this socket gets for the dot: the voter's other sockets get ``round.my_dots``, this one does
+not (the action is told which socket sent it). A refusal is an ``error`` frame with the same
+``ref``, the API's ``code`` and its HTTP ``status``. The same checks
 as the API run for every frame (``access_round``: still a member, a round of this board), then the
 same actions.
 """
@@ -26,7 +28,7 @@ def _whole_number(value) -> int | None:
 
 
 @board_frame("dot")
-def dot_frame(*, user, board_id: int, content: dict) -> dict:
+def dot_frame(*, user, board_id: int, content: dict, sender: str | None = None) -> dict:
     """Place (``op`` "place", the default) or take back (``op`` "remove") one of your dots."""
     operation = content.get("op", "place")
     if operation not in OPERATIONS:
@@ -38,4 +40,5 @@ def dot_frame(*, user, board_id: int, content: dict) -> dict:
     if round_.board_id != board_id:
         raise VotingError.not_found(_("No such round."))  # as if it did not exist: not this board's
     act = actions.place_dot if operation == "place" else actions.remove_dot
-    return {"type": "dot.done", "op": operation, **act(round_=round_, voter=membership, card_id=card_id)}
+    mine = act(round_=round_, voter=membership, card_id=card_id, sender=sender)
+    return {"type": "dot.done", "op": operation, **mine}

@@ -91,9 +91,10 @@ def disconnect_member(membership_id: int) -> None:
     send_to_group(member_group(membership_id), {"type": "member.removed"})
 
 
-def publish_to_member(membership_id: int, frame: dict) -> None:
-    """Send a frame to one member's open connections only (e.g. their own remaining dots)."""
-    send_to_group(member_group(membership_id), {"type": "member.frame", "frame": frame})
+def publish_to_member(membership_id: int, frame: dict, *, sender: str | None = None) -> None:
+    """Send a frame to one member's open connections only (e.g. their own remaining dots); with
+    ``sender`` (a socket's channel name), not to that one, which asked and has its answer."""
+    send_to_group(member_group(membership_id), {"type": "member.frame", "frame": frame, "sender": sender})
 
 
 def event_frame(event: StoredEvent) -> dict:

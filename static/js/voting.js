@@ -16,6 +16,9 @@ const setup = panel.querySelector("[data-round-setup]");
 const form = panel.querySelector("[data-round-form]");
 const earlier = panel.querySelector("[data-earlier-rounds]");
 const T = JSON.parse(document.getElementById("round-strings").textContent);
+// Whether this viewer votes in a round where facilitators vote too, and in one where only
+// participants do: the server's rule (voting.selectors.may_vote_in_rounds), given with the page.
+const MAY_VOTE = JSON.parse(document.getElementById("round-voter").textContent);
 
 let mine = null; // { round, can_vote, dots: {card: n}, used, remaining }
 let warnedMinute = false;
@@ -48,6 +51,29 @@ async function loadMine() {
     serverClock.set(detail.server_time);
     keepMine(detail.mine);
   } catch { /* the socket will bring it */ }
+}
+
+// The voter's dots in a round that has just opened: none yet, all of them left if they vote in it.
+// A room of 110 seeing a round open does not ask for them 110 times in the same second. (`change`
+// 0: any answer or frame of a dot placed since is later.)
+function noDotsYet(r) {
+  const canVote = r.facilitators_vote ? MAY_VOTE.with_facilitators : MAY_VOTE.participants_only;
+  return { round: r.id, can_vote: canVote, dots: {}, used: 0, remaining: canVote ? r.dots_per_voter : 0, change: 0 };
+}
+
+// round.my_dots frames reach this page only while its socket is open: those sent while it was down
+// are lost. So after a reconnect the page asks once for its dots, and a round.opened that comes on a
+// socket opened since (replayed by its resume) is no proof that the voter has no dots yet: another
+// tab may have placed some meanwhile.
+let dotsSocket = board.socket.ws; // the socket the page has heard its dots on since it last knew them
+let newSocket = null;
+
+function askAfterReconnect() {
+  const { ws } = board.socket;
+  if (!ws || ws === dotsSocket || !board.socket.isOpen()) return;
+  if (newSocket !== ws) { newSocket = ws; return; } // a second later, once its resume is answered
+  dotsSocket = ws;
+  if (round()?.state === "open") loadMine().then(refresh);
 }
 
 // The voter's dots from an answer, a GET or a round.my_dots frame, unless an answer that follows a
@@ -269,7 +295,7 @@ function drawResults(r, { adopt = true } = {}) {
   const wrap = el("div", { class: "results-wrap" }, el("h3", { text: T.results }), list,
     el("p", { class: "help", text: T.results_order }), // in the reader's language, not the closer's
     el("p", {}, el("a", { href: `/api/rounds/${r.id}/results.csv`, text: T.csv })));
-  if (adopt && board.viewer.can_curate) wrap.append(adoptForm(r, rows));
+  if (adopt && board.viewer.can_curate_cards) wrap.append(adoptForm(r, rows));
   return wrap;
 }
 
@@ -427,6 +453,7 @@ function refresh() {
 }
 
 function tick() {
+  askAfterReconnect();
   const r = round();
   const out = view.querySelector("[data-countdown]");
   if (!r || r.state !== "open" || !out) return;
@@ -463,7 +490,8 @@ root.addEventListener("board:event", async (event) => {
   if (frame.type === "round.opened") {
     warnedMinute = false;
     board.announce(T.round_opened);
-    await loadMine();
+    if (board.socket.ws === dotsSocket) keepMine(noDotsYet(frame.round));
+    else { dotsSocket = board.socket.ws; await loadMine(); } // replayed on a new socket: ask once
   }
   if (frame.type === "round.closed") board.announce(T.round_closed);
   if (frame.type === "round.closed" || frame.type === "round.cancelled") mine = null;

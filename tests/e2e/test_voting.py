@@ -97,6 +97,71 @@ class TestVoting(LiveServerTestCase):
             expect(voter.locator(".results__row")).to_have_count(rows)  # its row stays, without its words
             expect(voter.locator(".results__row").first).to_contain_text("Water and climate")
 
+    def test_a_round_opens_in_every_browser_without_a_request(self):
+        """When a round opens, no open page asks for the round (a room of 110 did so in the same
+        second): a participant can vote at once with all their dots, and a steward sees at once
+        whether they vote in it, with facilitators voting and without."""
+        from playwright.sync_api import expect
+
+        with chromium_browser() as browser:
+            facilitator = sign_in(browser, self.live_server_url, "facilitator")
+            voter = sign_in(browser, self.live_server_url, "af")
+            steward = sign_in(browser, self.live_server_url, "steward")
+            asked = {}  # page -> the GETs of a round it sent (/api/rounds/<id>/)
+            for name, page in (("facilitator", facilitator), ("voter", voter), ("steward", steward)):
+                page.goto(self.board_url)
+                expect(page.locator("[data-connection]")).to_have_text("Live")
+                asked[name] = []
+                page.on("request", lambda request, name=name: request.method == "GET"
+                        and re.search(r"/api/rounds/\d+/$", request.url) and asked[name].append(request.url))
+
+            # Only participants vote: the form, as a facilitator does it.
+            facilitator.get_by_text("Set up a dot-voting round").click()
+            facilitator.get_by_label("Dots per person").fill("4")
+            facilitator.get_by_label("Most dots on one card").fill("2")
+            facilitator.get_by_label("Facilitators and stewards vote too").uncheck()
+            facilitator.get_by_role("button", name="Open the round").click()
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 4 of 4 dots left.", timeout=2000)
+            expect(steward.locator("[data-remaining]")).to_have_text("Only participants vote in this round.")
+            expect(facilitator.locator("[data-remaining]")).to_have_text("Only participants vote in this round.")
+            expect(steward.locator(".button--dot")).to_have_count(0)
+            voter.get_by_role("button", name="Add a dot to “Water and climate”").click()
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 3 of 4 dots left.")
+
+            # The next round, facilitators and stewards voting too (opened through the API).
+            facilitator.once("dialog", lambda dialog: dialog.accept())
+            facilitator.get_by_role("button", name="Close now").click()
+            expect(voter.locator(".results__row").first).to_be_visible(timeout=3000)
+            board_id = self.board_url.rstrip("/").rsplit("/", 1)[1]
+            facilitator.evaluate(
+                """async ([board, setup]) => {
+                  const api = window.codesign.board.api;
+                  const r = await api("POST", `/api/boards/${board}/rounds/`, setup);
+                  await api("POST", `/api/rounds/${r.id}/open/`);
+                }""",
+                [board_id, {"question": "Which next?", "dots_per_voter": 3, "max_per_card": 2}],
+            )
+            for page in (voter, steward, facilitator):
+                expect(page.locator("[data-remaining]")).to_have_text("You have 3 of 3 dots left.", timeout=2000)
+            steward.get_by_role("button", name="Add a dot to “Open data”").click()
+            expect(steward.locator("[data-remaining]")).to_have_text("You have 2 of 3 dots left.")
+            voter.get_by_role("button", name="Add a dot to “Open data”").click()
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 2 of 3 dots left.")
+            assert asked == {"facilitator": [], "voter": [], "steward": []}
+
+            # The voter's socket is down while their other tab places a dot, whose round.my_dots
+            # cannot reach this page: once its socket is back, the page asks for its dots, once.
+            other_tab = voter.context.new_page()
+            other_tab.goto(self.board_url)
+            expect(other_tab.locator("[data-remaining]")).to_have_text("You have 2 of 3 dots left.")
+            voter.evaluate("window.codesign.board.socket.stop()")
+            other_tab.get_by_role("button", name="Add a dot to “Water and climate”").click()
+            expect(other_tab.locator("[data-remaining]")).to_have_text("You have 1 of 3 dots left.")
+            voter.evaluate("window.codesign.board.socket.connect()")
+            expect(voter.locator("[data-remaining]")).to_have_text("You have 1 of 3 dots left.", timeout=5000)
+            voter.wait_for_timeout(2500)
+            assert len(asked["voter"]) == 1, asked["voter"]
+
     def test_a_keyboard_user_on_a_phone_reaches_the_first_dot_in_a_few_presses(self):
         """A skip link takes a keyboard user past the header, the compose box and the round's panel
         to the cards: the first dot button is the fourth key press (it was the 17th)."""

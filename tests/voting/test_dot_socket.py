@@ -211,3 +211,72 @@ def test_a_dot_refused_by_the_frame_limit_hears_so_with_its_ref(room, settings):
     assert first["type"] == "dot.done"
     assert (refused["type"], refused["code"], refused["ref"]) == ("error", "rate_limited", "b")
     assert Dot.objects.count() == 1
+
+
+VOTER_FRAMES = ("dot.done", "round.my_dots", "error")
+
+
+def answers_and_dots(frames: list[dict]) -> list[str]:
+    """The frames that tell a voter about their own dots (not presence, not the board's count)."""
+    return [frame["type"] for frame in frames if frame["type"] in VOTER_FRAMES]
+
+
+def test_the_socket_that_sent_a_dot_gets_one_answer_and_the_voters_other_tabs_one_frame(room):
+    """Per dot, the socket that sent it gets ``dot.done`` only, and each of the voter's other
+    sockets one ``round.my_dots`` with the same dots; someone else's socket nothing of the voter's."""
+    board, alice, bek, cards = room["board"], room["alice"], room["bek"], room["cards"]
+    round_ = make_round(board, room["facilitator"], anonymous=False, results_visibility="live")
+
+    async def scenario():
+        sender = await open_socket(board.pk, alice.user)
+        other_tabs = [await open_socket(board.pk, alice.user) for _ in range(2)]
+        watcher = await open_socket(board.pk, bek.user)
+        seen = []
+        for op, card in (("place", cards[0]), ("place", cards[1]), ("remove", cards[0])):
+            frame = {"type": "dot", "ref": f"{op}-{card.pk}", "round": round_.pk, "card": card.pk, "op": op}
+            await sender.send_json_to(frame)
+            seen.append({
+                "sender": await drain(sender), "other_tabs": [await drain(tab) for tab in other_tabs],
+                "watcher": await drain(watcher),
+            })  # fmt: skip
+        for comm in (sender, *other_tabs, watcher):
+            await comm.disconnect()
+        return seen
+
+    for n, frames in enumerate(run(scenario)):
+        assert answers_and_dots(frames["sender"]) == ["dot.done"], n
+        for tab in frames["other_tabs"]:
+            assert answers_and_dots(tab) == ["round.my_dots"], n
+            (mine,) = [f for f in tab if f["type"] == "round.my_dots"]
+            (answer,) = [f for f in frames["sender"] if f["type"] == "dot.done"]
+            assert {k: mine[k] for k in ("dots", "used", "remaining", "change")} == {
+                k: answer[k] for k in ("dots", "used", "remaining", "change")
+            }
+        assert answers_and_dots(frames["watcher"]) == [], n
+
+
+def test_a_dot_placed_over_http_reaches_every_open_socket_of_the_voter_once(room):
+    """A dot through the dots API is answered over HTTP; each of the voter's open sockets gets one
+    ``round.my_dots`` (none of them asked, so none has the answer)."""
+    from rest_framework.test import APIClient
+
+    board, alice, cards = room["board"], room["alice"], room["cards"]
+    round_ = make_round(board, room["facilitator"])
+    client = APIClient()
+    client.force_authenticate(user=alice.user)
+
+    async def scenario():
+        tabs = [await open_socket(board.pk, alice.user) for _ in range(2)]
+        response = await database_sync_to_async(client.post)(
+            f"/api/rounds/{round_.pk}/dots/", {"card": cards[0].pk}, format="json"
+        )
+        seen = [await drain(tab) for tab in tabs]
+        for comm in tabs:
+            await comm.disconnect()
+        return response, seen
+
+    response, seen = run(scenario)
+    assert (response.status_code, response.json()["used"]) == (201, 1)
+    for frames in seen:
+        assert answers_and_dots(frames) == ["round.my_dots"]
+        assert next(f for f in frames if f["type"] == "round.my_dots")["used"] == 1

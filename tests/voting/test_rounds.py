@@ -10,6 +10,7 @@ from tests.factories import make_card, make_member, make_round
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Round
+from voting.selectors import may_vote
 from workspace.errors import WorkspaceError
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,25 @@ def test_facilitators_may_be_left_out(board, facilitator, participant, cards):
     other = make_member(board.workspace, "steward")
     with pytest.raises(WorkspaceError):
         actions.place_dot(round_=round_, voter=other, card_id=cards[0].pk)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("participant", (True, True)), ("facilitator", (True, False)), ("steward", (True, False))],
+)
+def test_the_board_page_says_in_which_rounds_its_viewer_votes(board, client, role, expected):
+    """The board page carries whether its viewer votes in a round with facilitators voting and in
+    one for participants only, as ``may_vote`` decides, so that a round's opening needs no request."""
+    import json
+    import re
+
+    viewer = make_member(board.workspace, role)
+    client.force_login(viewer.user)
+    html = client.get(f"/w/{board.workspace.slug}/boards/{board.pk}/").content.decode()
+    data = json.loads(re.search(r'<script id="round-voter" type="application/json">(.*?)</script>', html).group(1))
+    assert data == dict(zip(("with_facilitators", "participants_only"), expected, strict=True))
+    for facilitators_vote, key in ((True, "with_facilitators"), (False, "participants_only")):
+        assert may_vote(Round(facilitators_vote=facilitators_vote), viewer) is data[key]
 
 
 def test_the_round_forms_results_options_are_short_with_the_explanation_beside(board, facilitator, client):

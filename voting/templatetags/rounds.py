@@ -1,5 +1,6 @@
 """``{% tally_batch_voters as people %}``: how many different people change their dots before an
-anonymous round's live count moves (voting.actions.TALLY_BATCH_MIN_VOTERS), for the page to say."""
+anonymous round's live count moves (voting.actions.TALLY_BATCH_MIN_VOTERS), for the page to say;
+``{% may_vote_in_rounds membership %}``: in which rounds the viewer votes, for the page to know."""
 
 from django import template
 
@@ -11,6 +12,14 @@ def tally_batch_voters() -> int:
     from voting.actions import TALLY_BATCH_MIN_VOTERS
 
     return TALLY_BATCH_MIN_VOTERS
+
+
+@register.simple_tag
+def may_vote_in_rounds(membership) -> dict[str, bool]:
+    """``{% may_vote_in_rounds membership as may_vote %}``: ``voting.selectors.may_vote_in_rounds``."""
+    from voting.selectors import may_vote_in_rounds
+
+    return may_vote_in_rounds(membership)
 
 
 @register.simple_tag
