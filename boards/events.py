@@ -58,12 +58,13 @@ def publish(board_id: int, frame: dict) -> None:
     """Send a frame to the board's group (stored events only through ``record_event``)."""
     # Encoded once here and sent as is by every socket: the layer copies (in memory) or serializes
     # (Redis) a message once per socket, so it carries a string, not the frame's nested dicts.
-    send_to_group(board_group(board_id), {"type": "board.event", "seq": frame["seq"], "text": json.dumps(frame)})
+    message = {"type": "board.event", "board": board_id, "seq": frame["seq"], "text": json.dumps(frame)}
+    send_to_group(board_group(board_id), message)
 
 
 def publish_ephemeral(board_id: int, frame: dict) -> None:
     """Send a frame that is not stored and has no ``seq`` (presence) to the board's group."""
-    send_to_group(board_group(board_id), {"type": "board.ephemeral", "frame": frame})
+    send_to_group(board_group(board_id), {"type": "board.ephemeral", "board": board_id, "frame": frame})
 
 
 def draft_group(board_id: int) -> str:

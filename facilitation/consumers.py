@@ -7,10 +7,13 @@ server's time); then every workspace event (``session.updated``, ``notice.posted
 missed while its connection was down are not replayed one by one: the room is small, so a new
 connection (or a ``{"type": "sync"}`` frame, or a gap seen here) sends the whole state again.
 
-A facilitator's console connects with ``?console=1`` and also hears that something changed on a
-board (``{"type": "console.changed"}``: a card, a round, presence), to fetch the console again.
+A facilitator's console connects with ``?console=1`` and also hears what changed on the boards:
+``{"type": "console.boards", "boards": [...]}`` carries the console's rows of the boards where
+something happened (a card, a round, presence), at most every ``CONSOLE_BATCH_SECONDS``, however
+many events there were: the console draws them instead of fetching everything again.
 """
 
+import asyncio
 from collections import Counter
 from urllib.parse import parse_qs
 
@@ -21,11 +24,15 @@ from django.utils.translation import gettext as _
 from accounts.sockets import CLOSE_FORBIDDEN, MemberSocket, SpeaksTheMembersLanguage
 from boards.events import board_group
 from boards.selectors import workspace_boards
-from facilitation.selectors import room_state
+from facilitation.selectors import console_state, room_state
 from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
 from workspace.events import member_group, workspace_group
 from workspace.roles import can
+
+# A console hears of a busy board this often at most (a dot, a card and a presence tick in between
+# are one frame with the board's row as it is then).
+CONSOLE_BATCH_SECONDS = 0.5
 
 
 class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
@@ -52,6 +59,8 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         await self.send_state()
 
     async def disconnect(self, code):
+        if getattr(self, "console_batch", None) is not None:
+            self.console_batch.cancel()
         if self.membership is None:
             return
         await self.release()
@@ -93,10 +102,28 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         await self.send(text_data=message["text"])
 
     async def board_event(self, message):
-        await self.send_json({"type": "console.changed"})
+        self.board_changed(message["board"])
 
     async def board_ephemeral(self, message):
-        await self.send_json({"type": "console.changed"})
+        self.board_changed(message["board"])
+
+    def board_changed(self, board_id: int) -> None:
+        """Note the board for the console's next batch, which is scheduled if none is."""
+        if not hasattr(self, "changed_boards"):
+            self.changed_boards: set[int] = set()
+            self.console_batch = None
+        self.changed_boards.add(board_id)
+        if self.console_batch is None:
+            self.console_batch = asyncio.get_running_loop().call_later(
+                CONSOLE_BATCH_SECONDS, lambda: asyncio.ensure_future(self.send_console_boards())
+            )
+
+    async def send_console_boards(self) -> None:
+        boards, self.changed_boards, self.console_batch = self.changed_boards, set(), None
+        if self.membership is None or not boards:
+            return  # closed meanwhile
+        state = await database_sync_to_async(console_state)(self.membership.workspace, board_ids=boards)
+        await self.send_json({"type": "console.boards", **state})
 
     async def member_frame(self, message):
         pass  # a voter's own dots: for the board page, not the room

@@ -1,9 +1,10 @@
 """The room socket's frames (every page of a workspace): the room's state, its stored events
 (sessions, notices, the fishbowl) and the console's nudge. Shapes: ``facilitation.selectors``."""
 
-from boards.frames import AUTHOR, TRANSLATIONS
+from boards.frames import AUTHOR, BOARD, TRANSLATIONS
 from facilitation.models import NoticeKind, SpeakerState
-from workspace.frames import INTEGER, STRING, TIME, array, frame, nullable, obj, one_of
+from voting.frames import ROUND
+from workspace.frames import INTEGER, STRING, TIME, array, frame, mapping, nullable, obj, one_of
 from workspace.models import SessionState
 
 SESSION = obj(
@@ -57,6 +58,21 @@ FISHBOWL_CHANGES = (
     "member_removed",
 )
 
+CONSOLE_BOARD = obj(
+    {
+        "id": INTEGER,
+        "title": STRING,
+        "translations": TRANSLATIONS,
+        "state": BOARD["properties"]["state"],
+        "allows": BOARD["properties"]["allows"],
+        "url": STRING,
+        "presence": obj({"total": INTEGER, "by_country": mapping(INTEGER)}),
+        "round": nullable(ROUND),  # the open one, as on the board
+        "new_cards": INTEGER,
+        "new_comments": INTEGER,
+    }
+)
+
 FRAMES = {
     "room": frame(
         "room",
@@ -77,5 +93,7 @@ FRAMES = {
         {"fishbowl": FISHBOWL, "change": one_of(*FISHBOWL_CHANGES), "member": INTEGER},
         stored=True,
     ),
-    "console.changed": frame("console.changed"),
+    "console.boards": frame(
+        "console.boards", {"server_time": TIME, "since": TIME, "boards": array(CONSOLE_BOARD)}
+    ),
 }

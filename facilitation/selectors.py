@@ -120,11 +120,14 @@ def room_state(workspace: Workspace) -> dict:
     }
 
 
-def console_state(workspace: Workspace) -> dict:
-    """Every board with its state, who is on it (per country), its open round and what is new."""
+def console_state(workspace: Workspace, *, board_ids: set[int] | None = None) -> dict:
+    """Every board with its state, who is on it (per country), its open round and what is new;
+    with ``board_ids``, only those boards (what a console socket sends when they changed)."""
     session = live_session(workspace)
     since = session.started_at if session and session.started_at else timezone.now() - NEW_WINDOW
     boards = list(workspace_boards(workspace))
+    if board_ids is not None:
+        boards = [board for board in boards if board.pk in board_ids]
     board_ids = [board.pk for board in boards]
 
     presence: dict[int, Counter] = {board_id: Counter() for board_id in board_ids}

@@ -1,8 +1,9 @@
 // The facilitators' console: every board with its state, who is on it per country, its open round
 // (countdown on the server's clock, turnout per country) and what is new; and the actions on it.
-// The console's room socket (room.js, with ?console=1) says when anything changed on a board; the
-// console then fetches its overview again (at most a few times a second). Boards and rounds change
-// through their own APIs, the same ones the board page uses.
+// The console's room socket (room.js, with ?console=1) brings the rows of the boards that changed
+// (console.boards, at most twice a second); the whole overview is fetched only on (re)connecting
+// and after the console's own actions. Boards and rounds change through their own APIs, the same
+// ones the board page uses.
 
 import { clock, el, format, localized } from "./dom.js";
 import { api, room } from "./room.js";
@@ -151,10 +152,13 @@ async function refresh() {
   if (again) { again = false; await refresh(); }
 }
 
-let scheduled = null;
-room.on("console", () => {
-  if (scheduled) return;
-  scheduled = window.setTimeout(() => { scheduled = null; refresh(); }, 250);
+// The socket brings the rows of the boards that changed (at most twice a second): they take the
+// place of the ones drawn, nothing is fetched.
+room.on("console", (frame) => {
+  const changed = new Map(frame.boards.map((board) => [board.id, board]));
+  data = { ...data, server_time: frame.server_time, since: frame.since,
+    boards: data.boards.map((board) => changed.get(board.id) || board) };
+  drawBoards();
 });
 room.on("state", () => refresh()); // (re)connected: whatever was missed
 

@@ -214,8 +214,8 @@ const socket = liveSocket({
       serverClock.set(state.server_time);
       drawAll();
       emit("state", state);
-    } else if (frame.type === "console.changed") {
-      emit("console", null);
+    } else if (frame.type === "console.boards") {
+      emit("console", frame);
     }
   },
 });

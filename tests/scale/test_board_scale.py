@@ -99,7 +99,8 @@ def test_the_room_crosses_processes(pair):
         assert [f["type"] for f in received] == ["notice.posted", "session.updated", "fishbowl.updated"]
         assert [f["seq"] for f in received] == [hello["seq"] + 1, hello["seq"] + 2, hello["seq"] + 3]
         assert received[1]["session"]["state"] == "live"
-        assert {"type": "console.changed"} in heard
+        rows = [row for f in heard if f["type"] == "console.boards" for row in f["boards"]]
+        assert rows and all(row["id"] == board for row in rows)  # the changed board's row, no other
 
     asyncio.run(scenario())
 
