@@ -4,6 +4,7 @@ None of this is a board's state, so there is no board event; what changes is who
 the sockets opened with an ended credential are closed (``workspace.events.end_sockets``).
 """
 
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ApiToken, Profile
 from accounts.tokens import digest, new_key
 from workspace.access import as_id
 from workspace.errors import WorkspaceError
 from workspace.events import end_sockets, session_group, token_group, user_group
-from workspace.models import ApiToken
 from workspace.text import clean_name
 
 # Tokens one person may hold; making one more revokes their oldest (a script that signs in daily).
@@ -123,3 +124,26 @@ def sign_out_everywhere(*, user) -> int:
         Session.objects.filter(session_key__in=ended).delete()
         _close_sockets_of(user)
     return len(ended)
+
+
+# A person's own settings ----------------------------------------------------------------------
+
+
+def set_preferences(*, user, language: str | None = None, time_zone: str | None = None) -> Profile:
+    """Remember a person's interface language and time zone (``""`` = follow the browser).
+
+    ``None`` leaves a setting as it is. Only the person themselves calls this (the views pass
+    ``request.user``), so no capability is involved.
+    """
+    if language is not None and language and language not in dict(settings.LANGUAGES):
+        raise WorkspaceError(_("Unknown language: %(language)s.") % {"language": language})
+    if time_zone is not None and time_zone and time_zone not in zoneinfo.available_timezones():
+        raise WorkspaceError(_("%(value)s is not a known time zone.") % {"value": time_zone})
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        if language is not None:
+            profile.language = language
+        if time_zone is not None:
+            profile.time_zone = time_zone
+        profile.save()
+    return profile

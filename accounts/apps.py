@@ -17,6 +17,10 @@ class AccountsConfig(AppConfig):
         from workspace.frames import register_frames
 
         register_frames(FRAMES)
+        # A person's data download carries their settings (the profile lives here).
+        from workspace.data_export import register_account_section
+
+        register_account_section(account_settings)
         from django.contrib.auth.signals import user_logged_out
 
         user_logged_out.connect(close_sockets_on_sign_out, dispatch_uid="codesign-sign-out")
@@ -27,3 +31,11 @@ def close_sockets_on_sign_out(sender, request, user, **kwargs):
     from accounts import actions
 
     actions.signed_out(session_key=getattr(getattr(request, "session", None), "session_key", None))
+
+
+def account_settings(user) -> dict:
+    """The person's language and time zone, as kept for them ("" = follow the browser)."""
+    from accounts.models import Profile
+
+    profile = Profile.objects.filter(user=user).first()
+    return {"language": profile.language if profile else "", "time_zone": profile.time_zone if profile else ""}

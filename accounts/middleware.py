@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from workspace.models import Profile
+from accounts.models import Profile
 
 TIME_ZONE_COOKIE = "tz"
 # Language tags browsers send that Django's fallback rules do not map onto ours.

@@ -17,7 +17,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from workspace.models import ApiToken
+from accounts.models import ApiToken
 
 KEYWORD = "Token"
 # last_used_at is written at most this often per token (not on every request of a busy script).

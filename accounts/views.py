@@ -27,13 +27,14 @@ from accounts import actions as account_actions
 from accounts import signin
 from accounts.forms import ApiTokenForm, PreferencesForm, SignInForm
 from accounts.middleware import viewer_profile
+from accounts.models import ApiToken, Profile
 from workspace import actions
 from workspace.actions import invitations as invitation_actions
 from workspace.data_export import member_data
 from workspace.errors import WorkspaceError
 from workspace.forms import JoinForm, SignUpForm, form_id
 from workspace.mail import queue_mail
-from workspace.models import ApiToken, Invitation, Membership, Profile
+from workspace.models import Invitation, Membership
 from workspace.ratelimit import count_in_window
 
 logger = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def join(request, token):
                 )
                 login(request, user, backend="accounts.signin.ThrottledModelBackend")
                 if invitation.language:
-                    actions.set_preferences(user=user, language=invitation.language)
+                    account_actions.set_preferences(user=user, language=invitation.language)
         except WorkspaceError as error:
             if error.kind == WorkspaceError.GONE:
                 return render(request, "workspace/join_unusable.html", {"reason": error.message}, status=410)
@@ -286,7 +287,7 @@ def set_language(request):
     if language not in dict(settings.LANGUAGES):
         return render(request, "error.html", {"status": 400, "message": _("Unknown language.")}, status=400)
     if request.user.is_authenticated:
-        actions.set_preferences(user=request.user, language=language)
+        account_actions.set_preferences(user=request.user, language=language)
     return remember_language(redirect(safe_next(request)), language)
 
 
@@ -301,7 +302,7 @@ def preferences_page(request):
         return _account_step(request, do)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = actions.set_preferences(user=request.user, **form.cleaned_data)
+            profile = account_actions.set_preferences(user=request.user, **form.cleaned_data)
         except WorkspaceError as error:
             form.add_error(None, error.message)
         else:

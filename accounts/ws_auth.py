@@ -52,7 +52,7 @@ def credentials_hold(scope) -> bool:
     from django.contrib.auth import HASH_SESSION_KEY
     from django.utils.crypto import constant_time_compare
 
-    from workspace.models import ApiToken
+    from accounts.models import ApiToken
 
     user = scope.get("user")
     if scope.get("api_token_id"):

@@ -14,13 +14,21 @@ from collections.abc import Callable, Iterable
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from workspace.models import AuditEntry, Board, Card, Comment, Membership, Profile, Workspace
+from workspace.models import AuditEntry, Board, Card, Comment, Membership, Workspace
 from workspace.selectors import iso
 
 _member_sections: dict[str, Callable[[Membership], object]] = {}
 _workspace_sections: dict[str, Callable[[Workspace], object]] = {}
 _board_sections: dict[str, Callable[[Board], object]] = {}
 _archive_files: list[Callable[[Workspace], Iterable[tuple[str, bytes]]]] = []
+
+
+_account_sections: list[Callable[[object], dict]] = []
+
+
+def register_account_section(build: Callable[[object], dict]) -> None:
+    """``build(user)`` adds keys to the person's "account" (accounts: their language and zone)."""
+    _account_sections.append(build)
 
 
 def register_member_section(name: str, build: Callable[[Membership], object]) -> None:
@@ -67,7 +75,6 @@ def _comment(comment: Comment) -> dict:
 
 def member_data(user) -> dict:
     """Everything a person wrote in every workspace they are in, and what we keep about them."""
-    profile = Profile.objects.filter(user=user).first()
     memberships = []
     for membership in Membership.objects.filter(user=user).select_related("workspace"):
         entry = {
@@ -91,8 +98,7 @@ def member_data(user) -> dict:
             "email": user.email,
             "date_joined": iso(user.date_joined),
             "last_login": iso(user.last_login),
-            "language": profile.language if profile else "",
-            "time_zone": profile.time_zone if profile else "",
+            **{key: value for build in _account_sections for key, value in build(user).items()},
         },
         "memberships": memberships,
     }

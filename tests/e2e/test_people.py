@@ -63,7 +63,7 @@ class TestPeople(LiveServerTestCase):
 
         kz = Membership.objects.get(user__username="kz").user
         account_actions.set_email(user=kz, email="kz@example.org")
-        actions.set_preferences(user=kz, language="ru")
+        account_actions.set_preferences(user=kz, language="ru")
         base = self.live_server_url
         with chromium_browser() as browser:
             page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()

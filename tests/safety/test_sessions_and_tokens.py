@@ -18,10 +18,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import actions as account_actions
+from accounts.models import ApiToken
 from accounts.tokens import digest
 from codesign.asgi import application
 from tests.factories import PASSWORD, make_token
-from workspace.models import ApiToken, OutgoingMail
+from workspace.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

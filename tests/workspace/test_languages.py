@@ -14,9 +14,9 @@ from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django_countries import countries
 
+from accounts import actions as account_actions
 from accounts.forms import PreferencesForm
 from tests.factories import make_user
-from workspace import actions
 from workspace.forms import JoinForm
 from workspace.models import OutgoingMail
 from workspace.selectors import name_order
@@ -86,7 +86,7 @@ def test_the_zone_picker_names_the_events_cities_in_dari_and_keeps_an_alias_alre
 def test_saving_preferences_keeps_an_alias_zone(client):
     """The settings page shows a member's alias zone selected, inside the grouped picker."""
     user = make_user()
-    actions.set_preferences(user=user, time_zone="Asia/Calcutta")
+    account_actions.set_preferences(user=user, time_zone="Asia/Calcutta")
     client.force_login(user)
     page = client.get(reverse("preferences"))
     assert '<option value="Asia/Calcutta" selected>' in page.text
@@ -131,7 +131,7 @@ def test_a_reset_link_without_its_language_tells_a_stranger_nothing_of_the_accou
     """A link without ``?lang=`` (made up, or with a wrong token) opens in the browser's language,
     never the account's: the page would tell a stranger that the account exists and what it reads."""
     user = make_user("farid")
-    actions.set_preferences(user=user, language="fa-af")
+    account_actions.set_preferences(user=user, language="fa-af")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     for token in ("made-up-token", default_token_generator.make_token(user)):
         path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import actions as account_actions
 from tests.factories import make_member, make_user
 from tests.servers import free_port, smtp_server
 from workspace import mail
@@ -78,7 +79,7 @@ def test_an_invitation_in_russian_arrives_with_a_link_that_works(
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="aigul")
-    from workspace.models import Profile
+    from accounts.models import Profile
 
     assert user.email == "aigul@example.org" and Profile.objects.get(user=user).language == "ru"
     assert Membership.objects.get(user=user, workspace=workspace).country.code == "KG"
@@ -225,9 +226,8 @@ def test_a_password_reset_mail_in_the_accounts_language(client, smtp):
     user = make_user("farida")
     user.email = "farida@example.org"
     user.save()
-    from workspace import actions
 
-    actions.set_preferences(user=user, language="fa-af")
+    account_actions.set_preferences(user=user, language="fa-af")
     response = client.post(reverse("password_reset"), {"email": "FARIDA@example.org"})
     assert response.status_code == 302
     unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})

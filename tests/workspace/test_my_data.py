@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from accounts import actions as account_actions
 from charter import actions as charter_actions
 from tests.factories import PASSWORD, make_card, make_member, make_round, make_user
 from voting import actions as voting_actions
@@ -39,9 +40,8 @@ def test_a_member_changes_how_they_appear_and_their_email(client, workspace, par
 
 
 def test_the_settings_page_opens_with_what_is_set(client, participant):
-    from workspace import actions
 
-    actions.set_preferences(user=participant.user, language="ru", time_zone="Asia/Kabul")
+    account_actions.set_preferences(user=participant.user, language="ru", time_zone="Asia/Kabul")
     client.force_login(participant.user)
     page = client.get(reverse("preferences")).text
     assert '<option value="ru" selected>' in page and '<option value="Asia/Kabul" selected>' in page

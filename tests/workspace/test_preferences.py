@@ -10,11 +10,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import actions as account_actions
+from accounts.models import Profile
 from codesign.asgi import application
 from tests.factories import aware, make_member, make_token, make_workspace
 from workspace import actions
 from workspace.errors import WorkspaceError
-from workspace.models import Board, Profile
+from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +55,12 @@ def test_switcher_without_an_account_uses_a_cookie(client):
 
 def test_unknown_language_is_refused_and_nothing_changes(client, participant):
     client.force_login(participant.user)
-    actions.set_preferences(user=participant.user, language="ru")
+    account_actions.set_preferences(user=participant.user, language="ru")
     response = client.post(reverse("set-language"), {"language": "xx"})
     assert response.status_code == 400
     assert Profile.objects.get(user=participant.user).language == "ru"
     with pytest.raises(WorkspaceError):
-        actions.set_preferences(user=participant.user, time_zone="Mars/Olympus")
+        account_actions.set_preferences(user=participant.user, time_zone="Mars/Olympus")
 
 
 def test_chosen_zone_wins_over_the_device_and_shows_on_the_agenda(client):
@@ -100,7 +102,7 @@ def test_times_elsewhere_show_the_workspace_zone_beside(client, steward):
 @pytest.mark.django_db(transaction=True)
 def test_socket_errors_come_in_the_members_language(participant):
     """A malformed frame is answered in the language the member chose."""
-    actions.set_preferences(user=participant.user, language="ru")
+    account_actions.set_preferences(user=participant.user, language="ru")
     board = Board.objects.filter(workspace=participant.workspace).first()
     token = token_for(participant.user)
 

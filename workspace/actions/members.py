@@ -5,7 +5,6 @@ what it made. Views, the API, management commands and tests all call these; noth
 these models.
 """
 
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,7 +27,6 @@ from workspace.models import (
     BoardState,
     Invitation,
     Membership,
-    Profile,
     Workspace,
 )
 from workspace.roles import Role, require
@@ -526,26 +524,3 @@ def set_charter_consent(*, membership: Membership, consent: bool) -> Membership:
         Membership.objects.filter(pk=membership.pk).update(show_name_in_charter=bool(consent))
     membership.show_name_in_charter = bool(consent)
     return membership
-
-
-# A person's own settings ----------------------------------------------------------------------
-
-
-def set_preferences(*, user, language: str | None = None, time_zone: str | None = None) -> Profile:
-    """Remember a person's interface language and time zone (``""`` = follow the browser).
-
-    ``None`` leaves a setting as it is. Only the person themselves calls this (the views pass
-    ``request.user``), so no capability is involved.
-    """
-    if language is not None and language and language not in dict(settings.LANGUAGES):
-        raise WorkspaceError(_("Unknown language: %(language)s.") % {"language": language})
-    if time_zone is not None and time_zone and time_zone not in zoneinfo.available_timezones():
-        raise WorkspaceError(_("%(value)s is not a known time zone.") % {"value": time_zone})
-    with transaction.atomic():
-        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
-        if language is not None:
-            profile.language = language
-        if time_zone is not None:
-            profile.time_zone = time_zone
-        profile.save()
-    return profile
