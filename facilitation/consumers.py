@@ -38,8 +38,10 @@ CONSOLE_BATCH_SECONDS = 0.5
 class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
     RELAYED = frozenset({"room.event", "board.event", "board.ephemeral", "member.frame"})
     open_sockets: Counter = Counter()
+    console_batch: asyncio.TimerHandle | None = None  # the console's next console.boards, when due
 
     async def connect(self):
+        self.changed_boards: set[int] = set()  # boards the console has not heard of since its last batch
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
             self.membership = await database_sync_to_async(access_workspace)(self.scope.get("user"), slug)
@@ -59,7 +61,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         await self.send_state()
 
     async def disconnect(self, code):
-        if getattr(self, "console_batch", None) is not None:
+        if self.console_batch is not None:
             self.console_batch.cancel()
         if self.membership is None:
             return
@@ -109,9 +111,6 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
 
     def board_changed(self, board_id: int) -> None:
         """Note the board for the console's next batch, which is scheduled if none is."""
-        if not hasattr(self, "changed_boards"):
-            self.changed_boards: set[int] = set()
-            self.console_batch = None
         self.changed_boards.add(board_id)
         if self.console_batch is None:
             self.console_batch = asyncio.get_running_loop().call_later(
