@@ -6,7 +6,6 @@ import time
 from collections import Counter
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.middleware import language_for_socket
 from accounts.ws_auth import credential_groups, credentials_hold
 from workspace.frames import check_if_asked
+from workspace.hops import database_hop
 
 CLOSE_FORBIDDEN = 4403
 
@@ -71,7 +71,7 @@ class SpeaksTheMembersLanguage:
     dispatch first closes stale database connections, in the one database thread, so every frame
     of every socket would wait there behind any query under way (a draft's store, a snapshot):
     keystrokes could not queue while a batch is stored, nor an event reach a hundred sockets while
-    a query runs. The handlers reach the database only through ``database_sync_to_async``, which
+    a query runs. The handlers reach the database only through ``database_hop``, which
     closes stale connections itself.
     """
 
@@ -85,7 +85,7 @@ class SpeaksTheMembersLanguage:
         if message["type"] in self.RELAYED:
             return await self.handle(message)
         if self.language is None:
-            self.language = await database_sync_to_async(language_for_socket)(self.scope)
+            self.language = await database_hop(language_for_socket)(self.scope)
         with translation.override(self.language):
             if message["type"] in self.OPEN_AND_CLOSE:
                 await super().dispatch(message)

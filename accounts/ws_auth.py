@@ -10,7 +10,6 @@ the groups that close it when its session signs out, its token is revoked or the
 from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.tokens import valid_token
 from workspace.events import session_group, token_group, user_group
+from workspace.hops import database_hop
 
 
 def query_token(scope) -> str | None:
@@ -25,7 +25,7 @@ def query_token(scope) -> str | None:
     return values[0] if values else None
 
 
-@database_sync_to_async
+@database_hop
 def token_for_key(key: str):
     return valid_token(key)
 
@@ -44,7 +44,7 @@ def credential_groups(scope) -> list[str]:
     return groups
 
 
-@database_sync_to_async
+@database_hop
 def credentials_hold(scope) -> bool:
     """Does what opened the socket still hold, read afresh? Asked once the socket is in its
     credential groups: a sign-out, a revoked token or a new password that came between the

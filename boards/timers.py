@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from channels.db import database_sync_to_async
+from workspace.hops import database_hop
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ async def run_presence_batcher() -> None:
     while True:
         for send in [flush_presence, *_batches]:
             try:
-                await database_sync_to_async(send)()
+                await database_hop(send)()
             except Exception:  # keep going: the next batch sends what this one could not
                 logger.exception("Sending a batch (%s) failed; trying again.", send.__name__)
         await asyncio.sleep(PRESENCE_BATCH_SECONDS)

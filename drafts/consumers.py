@@ -6,7 +6,6 @@ import logging
 import time
 from collections import Counter
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -40,6 +39,7 @@ from drafts.protocol import (
 from drafts.rooms import Room, join_room, leave_room, store_queued
 from workspace.errors import WorkspaceError
 from workspace.events import member_group
+from workspace.hops import database_hop
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
     async def connect(self):
         self.board_id = int(self.scope["url_route"]["kwargs"]["board_id"])
         try:
-            _board, self.membership = await database_sync_to_async(access_board)(self.scope.get("user"), self.board_id)
+            _board, self.membership = await database_hop(access_board)(self.scope.get("user"), self.board_id)
         except WorkspaceError:
             await self.refuse(CLOSE_FORBIDDEN)
             return
@@ -123,7 +123,7 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
             )
         if await leave_room(self.board_id, room, self):
             # Everyone here left: merge the log now (the database keeps everything either way).
-            await database_sync_to_async(actions.compact_draft)(board_id=self.board_id)
+            await database_hop(actions.compact_draft)(board_id=self.board_id)
 
     async def deny(self, reason) -> None:
         await self.send(bytes_data=permission_denied_message(str(reason)))
@@ -208,17 +208,17 @@ class DraftConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncWebsocketConsum
         room.stored_since_compaction += 1
         if room.stored_since_compaction >= actions.COMPACT_AFTER_UPDATES:
             room.stored_since_compaction = 0
-            await database_sync_to_async(actions.compact_draft)(board_id=self.board_id)
+            await database_hop(actions.compact_draft)(board_id=self.board_id)
         if time.monotonic() - room.last_amendment_check >= AMENDMENT_CHECK_SECONDS:
             # Open amendments whose passage someone just typed over are marked outdated while it
             # happens, not only when a facilitator tries to accept one.
             room.last_amendment_check = time.monotonic()
             # The room's document, copied here (it is only touched on this loop), not the database's.
             draft = room.doc.get_update()
-            await database_sync_to_async(actions.check_amendments)(board_id=self.board_id, draft=draft)
+            await database_hop(actions.check_amendments)(board_id=self.board_id, draft=draft)
         if time.monotonic() - room.last_revision_check >= REVISION_CHECK_SECONDS:
             room.last_revision_check = time.monotonic()
-            await database_sync_to_async(actions.save_revision_if_due)(board_id=self.board_id)
+            await database_hop(actions.save_revision_if_due)(board_id=self.board_id)
 
     async def relay_awareness(self, payload: bytes) -> None:
         entries = []

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import uuid
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from pycrdt import merge_updates
 
@@ -18,6 +17,7 @@ from boards.events import draft_group, relay_to_draft
 from drafts import actions
 from drafts.documents import DRAFT_MAX_BYTES, DRAFT_MAX_CHARS, EMPTY_UPDATE, TEXT_NAME, new_doc, stored_updates
 from drafts.protocol import as_malformed, create_update_message, decode_awareness, parse_message
+from workspace.hops import database_hop
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ async def store_queued(board_id: int, room: Room) -> None:
         while room.queue:
             batch, room.queue = room.queue, []
             try:
-                results = await database_sync_to_async(actions.store_draft_updates)(
+                results = await database_hop(actions.store_draft_updates)(
                     board_id=board_id, updates=[(membership, update) for _c, membership, update, _done in batch]
                 )
             except Exception as error:  # the database failed: nothing of this batch was stored
@@ -227,7 +227,7 @@ async def join_room(board_id: int, consumer) -> Room:
             layer = get_channel_layer()
             channel = await layer.new_channel()
             await layer.group_add(draft_group(board_id), channel)
-            parts, _ids = await database_sync_to_async(stored_updates)(board_id)
+            parts, _ids = await database_hop(stored_updates)(board_id)
             room = _rooms[board_id] = Room(parts)
             room.channel = channel
             room.listener = asyncio.ensure_future(room_listen(board_id, room))

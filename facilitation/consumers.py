@@ -17,7 +17,6 @@ import asyncio
 from collections import Counter
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from facilitation.selectors import console_state, room_state
 from workspace.access import access_workspace
 from workspace.errors import WorkspaceError
 from workspace.events import member_group, workspace_group
+from workspace.hops import database_hop
 from workspace.roles import can
 
 # A console hears of a busy board this often at most (a dot, a card and a presence tick in between
@@ -44,7 +44,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         self.changed_boards: set[int] = set()  # boards the console has not heard of since its last batch
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
-            self.membership = await database_sync_to_async(access_workspace)(self.scope.get("user"), slug)
+            self.membership = await database_hop(access_workspace)(self.scope.get("user"), slug)
         except WorkspaceError:
             await self.refuse(CLOSE_FORBIDDEN)
             return
@@ -53,7 +53,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.groups_joined = [workspace_group(self.membership.workspace_id), member_group(self.membership.pk)]
         if query.get("console") == ["1"] and can(self.membership.role, "facilitate"):
-            boards = await database_sync_to_async(lambda: list(workspace_boards(self.membership.workspace)))()
+            boards = await database_hop(lambda: list(workspace_boards(self.membership.workspace)))()
             self.groups_joined += [board_group(board.pk) for board in boards]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -71,7 +71,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         self.membership = None
 
     async def send_state(self):
-        state = await database_sync_to_async(room_state)(self.membership.workspace)
+        state = await database_hop(room_state)(self.membership.workspace)
         self.seq = state["seq"]
         await self.send_json({"type": "room", "me": self.membership.pk, **state})
 
@@ -121,7 +121,7 @@ class RoomConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCon
         boards, self.changed_boards, self.console_batch = self.changed_boards, set(), None
         if self.membership is None or not boards:
             return  # closed meanwhile
-        state = await database_sync_to_async(console_state)(self.membership.workspace, board_ids=boards)
+        state = await database_hop(console_state)(self.membership.workspace, board_ids=boards)
         await self.send_json({"type": "console.boards", **state})
 
     async def member_frame(self, message):

@@ -10,10 +10,9 @@ each round, so each is closed once.
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
-
 from voting import wakeup
 from voting.actions import close_due_rounds, publish_tallies
+from workspace.hops import database_hop
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +28,11 @@ async def run_round_timer() -> None:
     while True:
         wake.clear()
         try:
-            await database_sync_to_async(publish_tallies)()
+            await database_hop(publish_tallies)()
             now = loop.time()
             if now - last_close >= TICK_SECONDS:
                 last_close = now
-                closed = await database_sync_to_async(close_due_rounds)()
+                closed = await database_hop(close_due_rounds)()
                 if closed:
                     logger.info("Closed rounds whose time ran out: %s", closed)
         except Exception:  # keep ticking: one bad round must not stop the others closing
