@@ -23,11 +23,27 @@ def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:
     board = Board.objects.select_related("workspace").filter(pk=board_id).first()
     if board is None:
         raise not_found
-    membership = Membership.objects.filter(user=user, workspace_id=board.workspace_id).first()
+    return board, member_of_board(user, board, missing=missing)
+
+
+def members_on_board(users, board_id: int) -> dict[int, Membership]:
+    """user id -> membership of the workspace of board ``board_id``, for those of ``users`` who are
+    members, in one query (no board read): for a board socket, which read the board when it
+    connected and checks that each frame's sender is still a member."""
+    ids = {user.pk for user in users if user is not None and user.is_authenticated}
+    return {member.user_id: member for member in Membership.objects.filter(user__in=ids, workspace__boards=board_id)}
+
+
+def member_of_board(user, board: Board, *, missing=None) -> Membership:
+    """The user's membership of the workspace of ``board`` (a board read with its workspace), or
+    the 404 of ``access_board``: for a caller that read the board with what it looked up."""
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = Membership.objects.filter(user=user, workspace_id=board.workspace_id).first()
     if membership is None:
-        raise not_found
+        raise WorkspaceError.not_found(missing or _("No such board."))
     membership.workspace = board.workspace
-    return board, membership
+    return membership
 
 
 def access_card(user, card_id) -> tuple[Card, Membership]:

@@ -17,14 +17,17 @@ frames arrive with a gap (a lagging consumer on Redis may have dropped some), th
 from the database before relaying.
 """
 
+import asyncio
 import logging
+import weakref
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.sockets import CLOSE_FORBIDDEN, REF_MAX_CHARS, MemberSocket, SpeaksTheMembersLanguage
@@ -35,6 +38,7 @@ from boards.events import board_group
 from boards.selectors import board_seq, events_after
 from workspace.errors import WorkspaceError
 from workspace.events import member_group
+from workspace.hops import database_hop
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +48,30 @@ _open_sockets: Counter = Counter()
 
 
 # Frames that apps above this one answer on the board socket (voting's dots): type -> handler.
-_board_frames: dict[str, Callable[..., dict]] = {}
+_board_frames: dict[str, Callable[[list["BoardFrame"]], list]] = {}
+
+
+@dataclass(frozen=True)
+class BoardFrame:
+    """A client frame a registered handler answers: who sent it, on which board, in which language."""
+
+    user: object
+    board_id: int
+    content: dict
+    sender: str  # the socket's channel name
+    language: str | None
 
 
 def board_frame(kind: str):
-    """Register ``handler(*, user, board_id, content, sender) -> dict`` to answer client frames of
-    type ``kind`` on the board socket. It runs in the database thread and checks its own
-    permissions, as an API view does (the socket only knows who is connected); a ``WorkspaceError``
-    it raises is sent back as an ``error`` frame. The answer and the error both carry the client's
-    ``ref``. ``sender`` is the socket's channel name: a frame published to the member with it
+    """Register ``handler(frames: list[BoardFrame]) -> list[dict | WorkspaceError]`` to answer
+    client frames of type ``kind`` on the board socket, one answer per frame, in order.
+
+    The handler runs in the database thread and checks its own permissions, as an API view does
+    (the socket only knows who is connected); a ``WorkspaceError`` in its answers is sent back as
+    an ``error`` frame. The answer and the error both carry the client's ``ref``. Frames of a type
+    that arrive while the last ones are being answered wait, and are handed over together (at
+    most ``FRAME_BATCH_MAX``): a room clicking at once costs one transaction per batch, not one
+    per frame. ``sender`` is the socket's channel name: a frame published to the member with it
     (``publish_to_member(..., sender=...)``) skips this socket, which has the answer instead."""
 
     def register(handler):
@@ -62,13 +81,61 @@ def board_frame(kind: str):
     return register
 
 
+FRAME_BATCH_MAX = 100
+
+
+class _Waiting:
+    """The frames of one type waiting for the database thread in one event loop, and the task that
+    hands them over: started by the first frame, done when none is left."""
+
+    def __init__(self, handler):
+        self.handler = handler
+        self.frames: list[tuple[BoardFrame, asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def answer(self, frame: BoardFrame):
+        future = asyncio.get_running_loop().create_future()
+        self.frames.append((frame, future))
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._hand_over())
+        return await future
+
+    async def _hand_over(self) -> None:
+        try:
+            while self.frames:
+                batch, self.frames = self.frames[:FRAME_BATCH_MAX], self.frames[FRAME_BATCH_MAX:]
+                try:
+                    answers = await database_hop(self.handler)([frame for frame, _future in batch])
+                except Exception as error:  # noqa: BLE001 - each sender's answer raises it
+                    answers = [error] * len(batch)
+                for (_frame, future), answer in zip(batch, answers, strict=True):
+                    if future.done():  # its socket went away
+                        continue
+                    if isinstance(answer, Exception) and not isinstance(answer, WorkspaceError):
+                        future.set_exception(answer)
+                    else:
+                        future.set_result(answer)
+        finally:
+            self.task = None
+
+
+_waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> type -> _Waiting
+
+
+def _waiting_for(kind: str) -> _Waiting:
+    per_kind = _waiting.setdefault(asyncio.get_running_loop(), {})
+    if kind not in per_kind:
+        per_kind[kind] = _Waiting(_board_frames[kind])
+    return per_kind[kind]
+
+
 class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketConsumer):
     open_sockets = _open_sockets
 
     async def connect(self):
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
         try:
-            self.board, self.membership = await database_sync_to_async(access_board)(
+            self.board, self.membership = await database_hop(access_board)(
                 self.scope.get("user"), self.board_id
             )
         except WorkspaceError:
@@ -81,7 +148,7 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         await self.channel_layer.group_add(board_group(self.board_id), self.channel_name)
         await self.channel_layer.group_add(member_group(self.membership.pk), self.channel_name)
         await self.accept()
-        presence = await database_sync_to_async(self.join)()
+        presence = await database_hop(self.join)()
         await self.send_json(
             {
                 "type": "welcome",
@@ -102,7 +169,7 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
         await self.release()
         await self.channel_layer.group_discard(board_group(self.board_id), self.channel_name)
         await self.channel_layer.group_discard(member_group(self.membership.pk), self.channel_name)
-        await database_sync_to_async(board_actions.leave_board)(board_id=self.board_id, channel_name=self.channel_name)
+        await database_hop(board_actions.leave_board)(board_id=self.board_id, channel_name=self.channel_name)
         self.membership = None
 
     # Client frames --------------------------------------------------------------------------
@@ -123,20 +190,20 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
                 return
             await self.resume(after)
         elif kind == "ping":
-            await database_sync_to_async(board_actions.touch_presence)(channel_name=self.channel_name)
+            await database_hop(board_actions.touch_presence)(channel_name=self.channel_name)
             await self.send_json({"type": "pong"})
         elif kind == "presence":  # a client that missed a presence delta asks for the whole list
-            snapshot = await database_sync_to_async(presence_snapshot)(self.board_id)
+            snapshot = await database_hop(presence_snapshot)(self.board_id)
             await self.send_json({"type": "presence", **snapshot})
         elif kind in _board_frames:
-            await self.answer(_board_frames[kind], content)
+            await self.answer(kind, content)
         else:
             await self.send_error(
                 _("Unknown message type; expected one of: %(types)s.")
                 % {"types": ", ".join(["resume", "ping", "presence", *sorted(_board_frames)])}
             )
 
-    async def answer(self, handler, content: dict) -> None:
+    async def answer(self, kind: str, content: dict) -> None:
         """A registered frame: the handler's answer, or its refusal, with the client's ``ref``."""
         ref = content.get("ref")
         if ref is not None and (
@@ -145,22 +212,26 @@ class BoardConsumer(SpeaksTheMembersLanguage, MemberSocket, AsyncJsonWebsocketCo
             await self.send_error(_('"ref" must be a short string or number.'))
             return
         echo = {"ref": ref} if ref is not None else {}  # the answer names the frame it answers
-        try:
-            reply = await database_sync_to_async(handler)(
-                user=self.scope.get("user"), board_id=int(self.board_id), content=content, sender=self.channel_name
-            )
-        except WorkspaceError as error:
-            extra = {"retry_after": error.retry_after} if error.retry_after else {}
-            await self.send_error(error.message, code=error.code, status=error.http_status, **echo, **extra)
+        frame = BoardFrame(
+            user=self.scope.get("user"),
+            board_id=int(self.board_id),
+            content=content,
+            sender=self.channel_name,
+            language=translation.get_language(),
+        )
+        reply = await _waiting_for(kind).answer(frame)
+        if isinstance(reply, WorkspaceError):
+            extra = {"retry_after": reply.retry_after} if reply.retry_after else {}
+            await self.send_error(reply.message, code=reply.code, status=reply.http_status, **echo, **extra)
             return
         await self.send_json({**reply, **echo})
 
     # Delivery -------------------------------------------------------------------------------
 
     async def resume(self, after: int) -> None:
-        frames = await database_sync_to_async(events_after)(self.board_id, after, limit=settings.MAX_RESUME_EVENTS)
+        frames = await database_hop(events_after)(self.board_id, after, limit=settings.MAX_RESUME_EVENTS)
         if frames is None:
-            seq = await database_sync_to_async(board_seq)(self.board_id)
+            seq = await database_hop(board_seq)(self.board_id)
             await self.send_json(
                 {
                     "type": "resync_required",

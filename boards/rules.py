@@ -9,6 +9,7 @@ browser (``board_data`` sends ``allows`` with the board, so the page never re-de
 - locked: nothing changes (the board is read-only until a facilitator unlocks it).
 """
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from workspace.errors import WorkspaceError
@@ -68,8 +69,38 @@ def check(board: Board, activity: str) -> None:
 
 
 def locked_board(board_id: int, activity: str) -> Board:
-    """The board, its row locked for this transaction, if its state allows the activity."""
-    # The board's row only: its workspace is read, not locked (other boards' changes go on).
-    board = Board.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=board_id)
+    """The board, its row held for a change on it (``held_board``), if its state allows the activity."""
+    board = held_board(board_id)
     check(board, activity)
+    return board
+
+
+# How a transaction holds a board's row, on PostgreSQL (SQLite has one writer at a time, so a
+# transaction there holds everything anyway). Three ways, so that keystrokes never queue behind
+# cards, comments, events or a round's count, yet never land once the board's state changed:
+# - a change on the board (a card, a comment, an event, a round): FOR NO KEY UPDATE, one at a
+#   time, as the board's event numbers need;
+# - a change of the board's state (voting, locked, archived: ``state_change=True``): FOR UPDATE,
+#   which also waits for the draft's edits under way and holds off the next ones;
+# - a draft's edits (``board_for_edits``): FOR KEY SHARE, which waits only for a change of state
+#   (the same lock an insert of a row that points at the board takes).
+
+
+def held_board(board_id: int, *, state_change: bool = False) -> Board:
+    """The board (with its workspace, read, not locked: other boards' changes go on), its row held
+    for this transaction for a change on it, or for a change of its state."""
+    rows = Board.objects.select_related("workspace")
+    rows = rows.select_for_update(of=("self",)) if state_change else rows.select_for_update(of=("self",), no_key=True)
+    return rows.get(pk=board_id)
+
+
+def board_for_edits(board_id: int) -> Board:
+    """The board, held against a change of its state until this transaction ends (and read after
+    any such change under way): a draft's edits check its state on it."""
+    if connection.vendor != "postgresql":
+        return Board.objects.get(pk=board_id)
+    table = connection.ops.quote_name(Board._meta.db_table)
+    board = next(iter(Board.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [board_id])), None)  # noqa: S608
+    if board is None:
+        raise Board.DoesNotExist
     return board

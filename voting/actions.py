@@ -11,12 +11,16 @@ at once: one answer per dot wherever it was placed (the HTTP response, or ``dot.
 that sent it), and ``round.my_dots`` to the voter's other sockets (``publish_to_member``).
 """
 
+import operator
 from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boards import rules as board_rules
@@ -52,8 +56,9 @@ TIMER_MAX = timedelta(days=2)
 TALLY_BATCH_MIN_VOTERS = 5
 
 
-def _locked(round_: Round) -> tuple[Board, Round]:
-    board = Board.objects.select_for_update().select_related("workspace").get(pk=round_.board_id)
+def _locked(round_: Round, *, state_change: bool = False) -> tuple[Board, Round]:
+    """The board held (for a change of its state: a round opening or ending), then the round locked."""
+    board = board_rules.held_board(round_.board_id, state_change=state_change)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     round_.board = board
     return board, round_
@@ -121,7 +126,7 @@ def create_round(
     if ends_at is not None and not timezone.now() < ends_at <= timezone.now() + TIMER_MAX:
         raise VotingError(_("The end time must be in the future, within 2 days."))
     with transaction.atomic():
-        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        board = board_rules.held_board(board.pk)
         chosen = _clean_cards(board, cards, subject) if cards is not None else None
         if chosen is not None and not chosen:
             raise VotingError(_("Choose at least one card, or leave the choice out to take every proposed card."))
@@ -149,7 +154,7 @@ def open_round(*, round_: Round, by: Membership) -> Round:
     """Open a draft round: the board goes into voting and its cards freeze until the round ends."""
     require(by, "run_rounds")
     with transaction.atomic():
-        board, round_ = _locked(round_)
+        board, round_ = _locked(round_, state_change=True)
         if round_.state != RoundState.DRAFT:
             raise VotingError(_("Only a draft round can be opened."), kind=VotingError.CONFLICT)
         refusal = board_rules.refusal(board.state, board_rules.OPEN_ROUND)
@@ -210,7 +215,7 @@ def close_round(*, round_: Round, by: Membership | None) -> Round:
     if by is not None:
         require(by, "run_rounds")
     with transaction.atomic():
-        board, round_ = _locked(round_)
+        board, round_ = _locked(round_, state_change=True)
         if round_.state != RoundState.OPEN:
             raise VotingError(_("This round is not open."), kind=VotingError.CONFLICT)
         return _finish(board, round_, state=RoundState.CLOSED, by=by)
@@ -220,7 +225,7 @@ def cancel_round(*, round_: Round, by: Membership) -> Round:
     """Cancel a draft or open round: its dots count for nothing and no results are kept."""
     require(by, "run_rounds")
     with transaction.atomic():
-        board, round_ = _locked(round_)
+        board, round_ = _locked(round_, state_change=True)
         if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
             raise VotingError(_("A closed round cannot be cancelled."), kind=VotingError.CONFLICT)
         if round_.state == RoundState.DRAFT:
@@ -282,15 +287,176 @@ def _vote_checks(round_: Round, voter: Membership, card_id: int) -> None:
         raise VotingError(_("This card is not in the round."))
 
 
-def _locked_round(round_: Round) -> Round:
-    """The round's row, locked: a dot and the round's close never cross (the board is not locked:
-    dots of different voters do not wait for the board, only for each other's short transaction)."""
-    return Round.objects.select_for_update().get(pk=round_.pk)
+@dataclass(frozen=True)
+class DotClick:
+    """One click of a voter: put a dot on ``card_id`` (``op`` "place") or take one back ("remove").
+
+    ``round_`` is read again, locked, by ``pk`` and ``board_id`` only: a caller may name a round it
+    has not read (the board socket: ``Round(pk=..., board_id=...)``), and a round that is not on
+    that board is "No such round.". ``sender`` is the channel name of the socket that sent the
+    click, if one did: the voter's other sockets get ``round.my_dots``, that one does not (it has
+    the answer). ``language``: the one the click's refusal is written in (the caller's by default).
+    """
+
+    round_: Round
+    voter: Membership
+    card_id: int
+    op: str = "place"
+    sender: str | None = None
+    language: str | None = None
 
 
-def _voters_dots(round_: Round, voter: Membership) -> list[tuple[int, int, int]]:
-    """(slot, card, card_slot) of each of the voter's dots: one query for every check."""
-    return list(Dot.objects.filter(round=round_, voter=voter).values_list("slot", "card_id", "card_slot"))
+def click_dots(clicks: list[DotClick]) -> list[dict | WorkspaceError]:
+    """Place and take back dots, in order, in one transaction; each click is answered on its own:
+    with the voter's dots (``my_dots``) or with the ``VotingError`` that refused it (no dots left,
+    the card's cap, a closed round...), which does not stop the others.
+
+    One transaction for many clicks is what lets a room vote at once: the board socket hands over
+    every click that arrived while the last ones were stored (``boards.consumers.board_frame``), and
+    they cost one lock of each round, one read of their voters' dots, one insert, one update of the
+    round's count of changes, one commit, instead of all of that per dot. The board hears the new
+    counts in the next batch (``publish_tallies``); the database refuses a dot over the budget or
+    the cap too, whatever the concurrency.
+    """
+    answers: list[dict | WorkspaceError | None] = [None] * len(clicks)
+    for n, click in enumerate(clicks):
+        try:
+            require(click.voter, "vote")
+        except WorkspaceError as error:
+            answers[n] = error
+    todo = [n for n, answer in enumerate(answers) if answer is None]
+    if not todo:
+        return answers
+    try:
+        with write_transaction():
+            rounds = _locked_rounds({clicks[n].round_.pk for n in todo})
+            dots = _voters_dots(rounds, {clicks[n].voter.pk for n in todo})
+            before = {key: list(held) for key, held in dots.items()}
+            changed: dict[int, list[tuple[int, int, int]]] = {}  # round -> (voter, card, +1/-1)
+            for n in todo:
+                click = clicks[n]
+                with translation.override(click.language) if click.language else nullcontext():
+                    try:
+                        round_ = rounds.get(click.round_.pk)
+                        if round_ is None or round_.board_id != click.round_.board_id:
+                            raise VotingError.not_found(_("No such round."))
+                        _vote_checks(round_, click.voter, click.card_id)
+                        held = dots.setdefault((round_.pk, click.voter.pk), [])
+                        (_place if click.op == "place" else _take_back)(round_, held, click.card_id)
+                    except VotingError as error:
+                        answers[n] = error
+                        continue
+                delta = 1 if click.op == "place" else -1
+                changed.setdefault(round_.pk, []).append((click.voter.pk, click.card_id, delta))
+                answers[n] = _tell_voter(round_, click.voter, held, click.sender)
+            _store_dots(rounds, {clicks[n].voter.pk: clicks[n].voter for n in todo}, before, dots)
+            for round_id, changes in changed.items():
+                _count_changed(rounds[round_id], changes)
+    except IntegrityError:
+        # Another request of the same voter took the last slot at the same moment (the database's
+        # constraints said no): the whole batch rolled back; each click is tried again on its own.
+        if len(todo) == 1:
+            answers[todo[0]] = VotingError(
+                _("You have no dots left for this."), kind=VotingError.CONFLICT, code="no_dots_left"
+            )
+        else:
+            for n in todo:
+                answers[n] = click_dots([clicks[n]])[0]
+    return answers
+
+
+def place_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
+    """A voter puts one dot on a card of an open round; returns the voter's dots (``click_dots``).
+
+    Refused (409) when the voter has no dots left or the card already has the most dots one voter
+    may give it.
+    """
+    return _answer(click_dots([DotClick(round_=round_, voter=voter, card_id=card_id, sender=sender)])[0])
+
+
+def remove_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
+    """A voter takes back one of their dots from a card while the round is open (``click_dots``)."""
+    click = DotClick(round_=round_, voter=voter, card_id=card_id, op="remove", sender=sender)
+    return _answer(click_dots([click])[0])
+
+
+def _answer(answer: dict | WorkspaceError) -> dict:
+    if isinstance(answer, WorkspaceError):
+        raise answer
+    return answer
+
+
+def _locked_rounds(round_ids: set[int]) -> dict[int, Round]:
+    """The rounds' rows, locked (in the order of their ids, as every process locks them): a dot and
+    the round's close never cross (the board is not locked: dots do not wait for the board, only
+    for each other's short transaction)."""
+    rounds = Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk")
+    return {round_.pk: round_ for round_ in rounds}
+
+
+def _voters_dots(rounds: dict[int, Round], voter_ids: set[int]) -> dict[tuple[int, int], list[tuple[int, int, int]]]:
+    """(round, voter) -> (slot, card, card_slot) of each of the voter's dots: one query for every
+    check of every click."""
+    dots: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    rows = Dot.objects.filter(round__in=list(rounds), voter__in=voter_ids)
+    for round_id, voter_id, slot, card, card_slot in rows.values_list("round", "voter", "slot", "card", "card_slot"):
+        dots.setdefault((round_id, voter_id), []).append((slot, card, card_slot))
+    return dots
+
+
+def _place(round_: Round, held: list[tuple[int, int, int]], card_id: int) -> None:
+    used_slots = {slot for slot, _card, _card_slot in held}
+    if len(used_slots) >= round_.dots_per_voter:
+        raise VotingError(_("You have no dots left."), kind=VotingError.CONFLICT, code="no_dots_left")
+    card_slots = {card_slot for _slot, card, card_slot in held if card == card_id}
+    if len(card_slots) >= round_.max_per_card:
+        raise VotingError(
+            _("You have given this card the most dots allowed (%(max)d).") % {"max": round_.max_per_card},
+            kind=VotingError.CONFLICT,
+            code="card_cap_reached",
+        )
+    slot = min(set(range(1, round_.dots_per_voter + 1)) - used_slots)
+    held.append((slot, card_id, min(set(range(1, round_.max_per_card + 1)) - card_slots)))
+
+
+def _take_back(round_: Round, held: list[tuple[int, int, int]], card_id: int) -> None:
+    on_card = sorted((card_slot, slot) for slot, card, card_slot in held if card == card_id)
+    if not on_card:
+        raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
+    _card_slot, slot = on_card[-1]
+    held[:] = [dot for dot in held if dot[0] != slot]
+
+
+def _store_dots(rounds, voters: dict[int, Membership], before: dict, after: dict) -> None:
+    """Write what the clicks changed: delete the dots that went (one query), insert the new ones
+    (one query). A dot placed and taken back in the same batch is never written."""
+    gone, new = [], []
+    for (round_id, voter_id), held in after.items():
+        was = {slot: (card, card_slot) for slot, card, card_slot in before.get((round_id, voter_id), [])}
+        now = {slot: (card, card_slot) for slot, card, card_slot in held}
+        dropped = [slot for slot, dot in was.items() if now.get(slot) != dot]
+        if dropped:
+            gone.append(Q(round_id=round_id, voter_id=voter_id, slot__in=dropped))
+        round_, voter = rounds[round_id], voters[voter_id]
+        new += [
+            Dot(
+                round=round_,
+                card_id=card,
+                voter=voter,
+                slot=slot,
+                card_slot=card_slot,
+                budget=round_.dots_per_voter,
+                cap=round_.max_per_card,
+                voter_key=voter.pk,
+                country=voter.country.code or "",
+            )
+            for slot, (card, card_slot) in now.items()
+            if was.get(slot) != (card, card_slot)
+        ]
+    if gone:
+        Dot.objects.filter(reduce(operator.or_, gone)).delete()
+    if new:
+        Dot.objects.bulk_create(new)
 
 
 def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int]], sender: str | None) -> dict:
@@ -300,90 +466,29 @@ def _tell_voter(round_: Round, voter: Membership, dots: list[tuple[int, int, int
     return mine
 
 
-def place_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
-    """A voter puts one dot on a card of an open round; returns the voter's dots.
-
-    Refused (409) when the voter has no dots left or the card already has the most dots one voter
-    may give it; the database refuses it too, whatever the concurrency. The request does the least
-    it can (lock the round, read the voter's dots, insert, count the change): the board hears the
-    new count in the next batch (``publish_tallies``), the voter hears their dots at once: the
-    caller answers with what this returns, and the voter's other sockets get ``round.my_dots``
-    (every socket but ``sender``, the channel name of the socket that sent the dot, if one did).
-    """
-    require(voter, "vote")
-    try:
-        with write_transaction():
-            round_ = _locked_round(round_)
-            _vote_checks(round_, voter, card_id)
-            dots = _voters_dots(round_, voter)
-            used_slots = {slot for slot, _card, _card_slot in dots}
-            if len(used_slots) >= round_.dots_per_voter:
-                raise VotingError(_("You have no dots left."), kind=VotingError.CONFLICT, code="no_dots_left")
-            card_slots = {card_slot for _slot, card, card_slot in dots if card == card_id}
-            if len(card_slots) >= round_.max_per_card:
-                raise VotingError(
-                    _("You have given this card the most dots allowed (%(max)d).") % {"max": round_.max_per_card},
-                    kind=VotingError.CONFLICT,
-                    code="card_cap_reached",
-                )
-            dot = Dot.objects.create(
-                round=round_,
-                card_id=card_id,
-                voter=voter,
-                slot=min(set(range(1, round_.dots_per_voter + 1)) - used_slots),
-                card_slot=min(set(range(1, round_.max_per_card + 1)) - card_slots),
-                budget=round_.dots_per_voter,
-                cap=round_.max_per_card,
-                voter_key=voter.pk,
-                country=voter.country.code or "",
-            )
-            _count_changed(round_, voter, card_id, 1)
-            return _tell_voter(round_, voter, [*dots, (dot.slot, card_id, dot.card_slot)], sender)
-    except IntegrityError:
-        # Another request of the same voter took the last slot at the same moment.
-        raise VotingError(
-            _("You have no dots left for this."), kind=VotingError.CONFLICT, code="no_dots_left"
-        ) from None
-
-
-def remove_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
-    """A voter takes back one of their dots from a card while the round is open (``sender``: as for
-    ``place_dot``)."""
-    require(voter, "vote")
-    with write_transaction():
-        round_ = _locked_round(round_)
-        _vote_checks(round_, voter, card_id)
-        dots = _voters_dots(round_, voter)
-        on_card = sorted((card_slot, slot) for slot, card, card_slot in dots if card == card_id)
-        if not on_card:
-            raise VotingError(_("You have no dot on this card."), kind=VotingError.CONFLICT, code="no_dot_here")
-        card_slot, slot = on_card[-1]
-        Dot.objects.filter(round=round_, voter=voter, slot=slot).delete()
-        _count_changed(round_, voter, card_id, -1)
-        return _tell_voter(round_, voter, [d for d in dots if d[0] != slot], sender)
-
-
-def _count_changed(round_: Round, voter: Membership, card_id: int, delta: int) -> None:
-    """Note that ``voter`` placed (``delta`` 1) or took back (-1) a dot; the count reaches the board
-    in batches (``publish_tallies``, a few times a second), never one frame per dot: a round opening in front
-    of 110 voters would send every one of them a frame for every dot (O(N²) frames), and in an
-    anonymous round a frame per dot would tie each change to whoever just clicked.
+def _count_changed(round_: Round, changes: list[tuple[int, int, int]]) -> None:
+    """Note that voters placed (+1) or took back (-1) dots, ``changes`` being (voter, card, ±1);
+    the count reaches the board in batches (``publish_tallies``, a few times a second), never one
+    frame per dot: a round opening in front of 110 voters would send every one of them a frame for
+    every dot (O(N²) frames), and in an anonymous round a frame per dot would tie each change to
+    whoever just clicked.
 
     In an anonymous round, what each voter changed since the last count is kept (``uncounted``); a
     dot placed and taken back again nets nothing and leaves no trace there, so it never helps
     complete a batch. ``round_`` is the row locked by this transaction: its ``uncounted`` is the
     latest, and no other dot or batch can write it before this one commits (in any process)."""
-    changes = {"dot_changes": F("dot_changes") + 1}
+    update = {"dot_changes": F("dot_changes") + len(changes)}
     if round_.anonymous:
         uncounted = {key: dict(cards) for key, cards in round_.uncounted.items()}
-        mine = uncounted.setdefault(str(voter.pk), {})
-        mine[str(card_id)] = mine.get(str(card_id), 0) + delta
-        if not mine[str(card_id)]:
-            del mine[str(card_id)]
-        if not mine:
-            del uncounted[str(voter.pk)]
-        changes["uncounted"] = uncounted
-    Round.objects.filter(pk=round_.pk).update(**changes)
+        for voter_id, card_id, delta in changes:
+            mine = uncounted.setdefault(str(voter_id), {})
+            mine[str(card_id)] = mine.get(str(card_id), 0) + delta
+            if not mine[str(card_id)]:
+                del mine[str(card_id)]
+            if not mine:
+                del uncounted[str(voter_id)]
+        update["uncounted"] = uncounted
+    Round.objects.filter(pk=round_.pk).update(**update)
     transaction.on_commit(tally_changed)  # a quiet room hears it at once, a busy one 4 times a second
 
 

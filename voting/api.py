@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from boards.access import access_board
+from boards.access import access_board, member_of_board
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Round, RoundState
@@ -29,6 +29,7 @@ from voting.serializers import (
     RoundDetailSerializer,
     RoundSerializer,
 )
+from workspace.access import as_id
 from workspace.api import validated
 from workspace.roles import require
 from workspace.text import spreadsheet_safe
@@ -37,12 +38,10 @@ from workspace.text import spreadsheet_safe
 def access_round(user, round_id) -> tuple[Round, object]:
     """A round on a board the user can see, and the user's membership (404 otherwise)."""
     missing = _("No such round.")
-    round_ = Round.objects.filter(pk=round_id).first()
+    round_ = Round.objects.select_related("board__workspace").filter(pk=as_id(round_id)).first()
     if round_ is None:
         raise VotingError.not_found(missing)
-    board, membership = access_board(user, round_.board_id, missing=missing)
-    round_.board = board
-    return round_, membership
+    return round_, member_of_board(user, round_.board, missing=missing)
 
 
 class RoundListView(GenericAPIView):

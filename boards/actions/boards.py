@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from boards.events import record_event
-from boards.rules import LOCK, check
+from boards.rules import LOCK, check, held_board
 from boards.selectors import board_data
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
@@ -79,7 +79,7 @@ def update_board(
             raise WorkspaceError(_("A board position is a whole number from 0 to 10000."))
         changes["position"] = position
     with transaction.atomic():
-        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        board = held_board(board.pk, state_change=state is not None)
         if translations is not None:
             changes["translations"] = merged_translations(board.translations, translations, BOARD_TEXTS)
         changed = {name: value for name, value in changes.items() if getattr(board, name) != value}

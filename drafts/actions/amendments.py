@@ -260,7 +260,7 @@ def publish_supports() -> list[int]:
             board_id = live.values_list("board_id", flat=True).first()
             if board_id is None:
                 continue  # removed meanwhile
-            board = Board.objects.select_for_update().get(pk=board_id)
+            board = board_rules.held_board(board_id)
             try:
                 amendment = _locked_amendment(Amendment(pk=amendment_id))
             except WorkspaceError:
@@ -311,7 +311,7 @@ def check_amendments(*, board_id: int, draft: bytes | None = None) -> None:
         return
     doc_and_text = new_doc(draft) if draft is not None else _draft(board_id)
     with transaction.atomic():
-        board = Board.objects.select_for_update().get(pk=board_id)
+        board = board_rules.held_board(board_id)
         _recheck(board, passages.Positions(*doc_and_text))
 
 

@@ -52,9 +52,10 @@ def store_draft_updates(*, board_id: int, updates: list[tuple[Membership, bytes]
     id, or the reason it was refused (the member may not edit the board now).
     """
     with transaction.atomic():
-        # The board's row is locked: a round opening (or the board locking) waits for this batch,
-        # and a batch that comes after it sees the new state, so no edit lands once voting began.
-        board = Board.objects.select_for_update().get(pk=board_id)
+        # The board is held against a change of state: a round opening (or the board locking) waits
+        # for this batch, and a batch that comes after it sees the new state, so no edit lands once
+        # voting began; cards, comments and dots do not wait for it, nor it for them.
+        board = board_rules.board_for_edits(board_id)
         results: list[int | str] = []
         rows = []
         for membership, update in updates:
@@ -131,7 +132,7 @@ def save_revision(*, board: Board, by: Membership | None, name: str = "", automa
     if len(name) > REVISION_NAME_MAX:
         raise WorkspaceError(_("A revision name can be at most %(max)d characters.") % {"max": REVISION_NAME_MAX})
     with transaction.atomic():
-        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        board = board_rules.held_board(board.pk)
         parts, _ids = stored_updates(board.pk)
         _doc, text = new_doc(*parts)
         last = DraftRevision.objects.filter(board=board).order_by("-number").first()
@@ -179,7 +180,7 @@ def restore_revision(*, board: Board, by: Membership, number: int) -> DraftRevis
     if revision is None:
         raise WorkspaceError.not_found(_("No such revision."))
     with transaction.atomic():
-        board = Board.objects.select_for_update().select_related("workspace").get(pk=board.pk)
+        board = board_rules.held_board(board.pk)
         refusal = draft_refusal(board, by)
         if refusal:
             raise WorkspaceError(refusal, kind=WorkspaceError.CONFLICT, code="draft_read_only")

@@ -54,3 +54,40 @@ def test_an_edit_waits_for_a_round_opening_and_is_refused(server):
     assert "typed while the round opens" not in draft["markdown"]
     with psycopg.connect(server.database_url, autocommit=True) as db:
         db.execute("UPDATE workspace_board SET state = 'open' WHERE id = %s", [board])
+
+
+def test_keystrokes_do_not_wait_for_a_change_on_the_board(server):
+    """The board row held as a card, a comment, an event or a round's count holds it (FOR NO KEY
+    UPDATE, ``boards.rules.held_board``): a keystroke sent meanwhile is stored at once, not after
+    it (before, every draft batch locked the row as they do and queued behind them)."""
+    token = server.token("kz")
+    _status, boards = server.request("GET", "/api/workspaces/gs-think-tank/boards/", token=token)
+    board = next(b["id"] for b in boards if b["kind"] == "mission")
+
+    def stored() -> int:
+        with psycopg.connect(server.database_url, autocommit=True) as db:
+            return db.execute("SELECT count(*) FROM workspace_draftupdate WHERE board_id = %s", [board]).fetchone()[0]
+
+    async def scenario(hold):
+        client = YClient(f"ws://127.0.0.1:{server.port}/ws/drafts/{board}?token={token}")
+        await client.connect()
+        await asyncio.sleep(0.5)  # synced
+        before = stored()
+        with hold.cursor() as cursor:
+            cursor.execute("SELECT id FROM workspace_board WHERE id = %s FOR NO KEY UPDATE", [board])
+            cursor.execute("UPDATE workspace_board SET event_seq = event_seq + 1 WHERE id = %s", [board])
+        client.text.insert(0, "typed while a card is added")
+        await client.flush()
+        for _ in range(30):
+            if stored() > before:
+                break
+            await asyncio.sleep(0.1)
+        during = stored() - before
+        hold.commit()
+        await client.disconnect()
+        return during, client.refusals
+
+    with psycopg.connect(server.database_url) as hold:
+        during, refusals = asyncio.run(scenario(hold))
+    assert during >= 1  # stored while the row was held
+    assert refusals == []

@@ -178,19 +178,63 @@ def test_an_anonymous_voters_answer_reaches_only_them(room):
     assert [f["used"] for f in seen_in_other_tab if f["type"] == "round.my_dots"] == [1, 2]
 
 
-def test_a_dot_over_the_socket_costs_seven_queries_and_no_token_lookup(room):
-    """The frame needs no token or session lookup: access (round, board, membership) and the dot."""
-    from voting.sockets import dot_frame
+def _frame(member, board, **content):
+    from boards.consumers import BoardFrame
+
+    return BoardFrame(user=member.user, board_id=board.pk, content=content, sender=f"socket-{member.pk}", language="ru")
+
+
+def _statements(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
+
+
+def test_a_dot_over_the_socket_costs_five_queries_and_no_token_lookup(room):
+    """The frame needs no token or session lookup: still a member, the round (locked), the voter's
+    dots, the insert, the round's count of changes."""
+    from voting.sockets import dot_frames
 
     board, alice, cards = room["board"], room["alice"], room["cards"]
     round_ = make_round(board, room["facilitator"])
-    dot_frame(user=alice.user, board_id=board.pk, content={"round": round_.pk, "card": cards[0].pk})
+    dot_frames([_frame(alice, board, round=round_.pk, card=cards[0].pk)])
     with CaptureQueriesContext(connection) as placed:
-        answer = dot_frame(user=alice.user, board_id=board.pk, content={"round": round_.pk, "card": cards[1].pk})
+        [answer] = dot_frames([_frame(alice, board, round=round_.pk, card=cards[1].pk)])
     assert answer["used"] == 2
-    statements = [q["sql"] for q in placed.captured_queries if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
-    assert len(statements) <= 7, statements
-    assert not any("apitoken" in sql or "session" in sql for sql in statements)
+    assert len(_statements(placed)) <= 5, _statements(placed)
+    assert not any("apitoken" in sql or "session" in sql for sql in _statements(placed))
+
+
+def test_dots_that_arrive_together_cost_the_queries_of_one_and_are_answered_each(room):
+    """Forty frames handed over together (as the socket does with those that arrive while the last
+    ones are stored): the queries of one dot, and each frame its own answer, in its sender's
+    language: a dot over budget, a stranger, another board's round and a removal in between."""
+    from voting.sockets import dot_frames
+
+    board, cards, workspace = room["board"], room["cards"], room["workspace"]
+    round_ = make_round(board, room["facilitator"], dots_per_voter=2, max_per_card=2)
+    voters = [make_member(workspace, country="KG") for _ in range(12)]
+    outsider = make_member(make_workspace(), country="KG")
+    make_card(room["other_board"], room["facilitator"], "Another board's card")
+    elsewhere = make_round(room["other_board"], room["facilitator"])
+    frames = [_frame(v, board, round=round_.pk, card=cards[n % 3].pk) for n, v in enumerate(voters)] * 3
+    frames += [
+        _frame(outsider, board, round=round_.pk, card=cards[0].pk),
+        _frame(voters[0], board, round=elsewhere.pk, card=cards[0].pk),
+        _frame(voters[1], board, round=round_.pk, card=cards[1].pk, op="remove"),
+        _frame(voters[1], board, round=round_.pk, card=cards[2].pk),
+    ]
+    with CaptureQueriesContext(connection) as together:
+        answers = dot_frames(frames)
+    assert len(_statements(together)) <= 6, _statements(together)  # + one delete (the removal)
+    placed, over_budget = answers[:24], answers[24:36]
+    assert [a["used"] for a in placed] == [1] * 12 + [2] * 12
+    assert {(a.code, a.http_status) for a in over_budget} == {("no_dots_left", 409)}
+    assert all("точ" in a.message for a in over_budget), over_budget[0].message  # Russian, as asked
+    stranger, foreign_round, removed, again = answers[36:]
+    assert (stranger.http_status, foreign_round.http_status) == (404, 404)
+    assert (removed["used"], again["used"], again["dots"]) == (1, 2, {str(cards[1].pk): 1, str(cards[2].pk): 1})
+    assert Dot.objects.filter(round=round_).count() == 24
+    assert stored_dots(round_, voters[1]) == 2
+    assert not Dot.objects.filter(round=elsewhere).exists()
 
 
 def test_a_dot_refused_by_the_frame_limit_hears_so_with_its_ref(room, settings):

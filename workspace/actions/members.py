@@ -393,8 +393,9 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
             hook(membership, by)
         # What they wrote stays; who wrote it leaves every stored copy (the log, results, revisions).
         # The workspace's boards are held first (in one order), so no event naming them commits
-        # meanwhile on PostgreSQL and escapes the rewrite.
-        list(Board.objects.select_for_update().filter(workspace_id=membership.workspace_id).order_by("pk").values("pk"))
+        # meanwhile on PostgreSQL and escapes the rewrite (held as for a change on the board, as
+        # boards.rules.held_board does: the draft's edits go on).
+        list(Board.objects.select_for_update(no_key=True).filter(workspace_id=membership.workspace_id).order_by("pk").values("pk"))
         follow(Change(member=membership))
         membership_id = membership.pk
         membership.delete()
@@ -480,8 +481,10 @@ def _change_country(membership: Membership, by: Membership, verb: str, country: 
             return membership
         if country is not None and country != membership.country.code:
             # Under the lock that opening a round takes (the board row), so that no round opens
-            # between this check and the change: a count never moves while people vote.
-            boards = Board.objects.select_for_update().filter(workspace_id=membership.workspace_id).order_by("pk")
+            # between this check and the change: a count never moves while people vote (held as
+            # boards.rules.held_board does for a change on the board; an opening waits for it).
+            boards = Board.objects.select_for_update(no_key=True).filter(workspace_id=membership.workspace_id)
+            boards = boards.order_by("pk")
             voting = [title for title, state in boards.values_list("title", "state") if state == BoardState.VOTING]
             if voting:
                 raise WorkspaceError(

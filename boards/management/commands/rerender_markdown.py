@@ -10,8 +10,9 @@ edit. Only texts with a line break can differ today, so only those are read. Saf
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from boards.rules import held_board
 from workspace.markdown import render_markdown
-from workspace.models import Board, Card, Comment
+from workspace.models import Card, Comment
 from workspace.stored_copies import Change, follow
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             board_ids |= set(model.objects.filter(body__contains="\n").values_list(f"{board_path}_id", flat=True))
         for board_id in sorted(board_ids):
             with transaction.atomic():
-                board = Board.objects.select_for_update().get(pk=board_id)
+                board = held_board(board_id)
                 for name, model, board_path, change in kinds:
                     for row in model.objects.filter(**{board_path: board}, body__contains="\n"):
                         html = render_markdown(row.body)
