@@ -35,7 +35,8 @@ def inner(cards: int, comments: int) -> list[dict]:
     from django.test.utils import CaptureQueriesContext
 
     from boards import actions as board_actions
-    from workspace.models import Board, Membership
+    from boards.models import Board
+    from workspace.models import Membership
 
     settings.RATE_LIMITS = {key: (10**9, 1) for key in settings.RATE_LIMITS}  # a fill, not a person
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -59,11 +59,12 @@ def inner(profile: bool) -> dict:
     from django.utils import timezone
 
     from boards import actions as board_actions
+    from boards.models import Board, CardStatus
     from charter.compose import compose
     from charter.exports import Charter
     from drafts import actions as drafts
     from drafts.documents import new_doc, replace_text
-    from workspace.models import Board, CardStatus, Membership, Workspace
+    from workspace.models import Membership, Workspace
 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "card": (1000, 60)}  # one author posts all 50 areas here
     call_command("migrate", verbosity=0)
@@ -110,7 +111,8 @@ from bench.export import section_text
 from charter import actions as charter
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text
-from workspace.models import Board, Membership, Workspace
+from workspace.models import Membership, Workspace
+from boards.models import Board
 workspace = Workspace.objects.get(slug="gs-think-tank")
 author = Membership.objects.get(user__username="kg", workspace=workspace)
 steward = Membership.objects.filter(workspace=workspace, role="steward").first()

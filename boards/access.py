@@ -3,9 +3,10 @@ same 404 a stranger gets for something that does not exist."""
 
 from django.utils.translation import gettext_lazy as _
 
+from boards.models import Board, Card, Comment
 from workspace.access import as_id
 from workspace.errors import WorkspaceError
-from workspace.models import Board, Card, Comment, Membership
+from workspace.models import Membership
 
 
 def access_board(user, board_id, *, missing=None) -> tuple[Board, Membership]:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from boards import actions as board_actions
 from boards.access import access_board, access_card, access_comment
+from boards.models import Comment
 from boards.selectors import board_state, card_data, comment_data, workspace_boards
 from boards.serializers import (
     BoardCreateSerializer,
@@ -27,7 +28,6 @@ from workspace.access import access_workspace
 from workspace.api import IDEMPOTENCY_KEY, validated
 from workspace.errors import WorkspaceError
 from workspace.idempotency import idempotent
-from workspace.models import Comment
 
 
 class BoardListView(GenericAPIView):

@@ -33,7 +33,33 @@ class BoardsConfig(AppConfig):
         from workspace.views import register_context_section
 
         register_context_section("boards", lambda workspace: list(workspace_boards(workspace)))
+        # A new workspace gets its charter boards; a removal holds the boards first (no event
+        # naming the member commits meanwhile), then the boards' presence says who is still here;
+        # a member's country waits while a board votes.
+        from boards.actions.boards import create_charter_boards, voting_boards
+        from workspace.actions.members import register_country_guard, register_workspace_setup_hook
+
+        register_workspace_setup_hook(create_charter_boards)
+        register_member_removal_hook(hold_boards_of_removed_member)
         register_member_removal_hook(leave_presence_of_removed_member)
+        register_country_guard(voting_boards)
+        # The audit trail names a board's state; a person's and a workspace's downloads carry
+        # their cards, comments and boards.
+        from boards import data_export
+        from boards.models import BoardState
+        from workspace import data_export as downloads
+        from workspace.audit import register_detail_names
+
+        register_detail_names("state", lambda value: BoardState(value).label if value in BoardState.values else "")
+        downloads.register_member_section("cards", data_export.member_cards)
+        downloads.register_member_section("comments", data_export.member_comments)
+        downloads.register_workspace_section("boards", data_export.workspace_boards)
+
+
+def hold_boards_of_removed_member(membership, by) -> None:
+    from boards.actions.boards import hold_workspace_boards
+
+    hold_workspace_boards(membership.workspace_id)
 
 
 def leave_presence_of_removed_member(membership, by) -> None:

@@ -7,8 +7,8 @@ import json
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from boards.models import Board, BoardEvent
 from workspace.events import event_frame, send_to_group, store_event
-from workspace.models import Board, BoardEvent
 
 
 def board_group(board_id: int) -> str:

@@ -3,9 +3,9 @@ socket says of its own (welcome, presence, resync). The shapes of a board, a car
 those of ``boards.selectors``; other apps' frames on this socket are declared in their own
 ``frames.py`` (drafts, voting) and build on the shapes here."""
 
+from boards.models import BoardKind, BoardState, CardKind, CardStatus
 from boards.rules import ACTIVITIES
 from workspace.frames import BOOLEAN, INTEGER, STRING, TIME, array, frame, mapping, nullable, obj, one_of
-from workspace.models import BoardKind, BoardState, CardKind, CardStatus
 
 PERSON = obj({"id": INTEGER, "display_name": STRING, "country": nullable(STRING)})
 AUTHOR = nullable(PERSON)  # None: a former member, or words that are no longer shown

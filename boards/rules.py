@@ -12,8 +12,8 @@ browser (``board_data`` sends ``allows`` with the board, so the page never re-de
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from boards.models import Board, BoardState
 from workspace.errors import WorkspaceError
-from workspace.models import Board, BoardState
 
 CARDS = "cards"  # post, edit, move, remove cards
 COMMENTS = "comments"  # comment and reply, edit and remove comments
@@ -92,6 +92,12 @@ def held_board(board_id: int, *, state_change: bool = False) -> Board:
     rows = Board.objects.select_related("workspace")
     rows = rows.select_for_update(of=("self",)) if state_change else rows.select_for_update(of=("self",), no_key=True)
     return rows.get(pk=board_id)
+
+
+def held_boards(workspace_id: int):
+    """Every board of a workspace, each held as ``held_board`` holds one, in one order (by id) in
+    every transaction, so that two of them never wait for each other."""
+    return Board.objects.filter(workspace_id=workspace_id).order_by("pk").select_for_update(no_key=True)
 
 
 def board_for_edits(board_id: int) -> Board:

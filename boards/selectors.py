@@ -6,8 +6,9 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from boards.events import event_frame
+from boards.models import Board, BoardEvent, BoardPresence, Card, Comment
 from boards.rules import allowed_activities
-from workspace.models import Board, BoardEvent, BoardPresence, Card, Comment, Membership, Workspace
+from workspace.models import Membership, Workspace
 from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso
 
 

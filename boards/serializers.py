@@ -7,9 +7,9 @@ from rest_framework import serializers
 
 from boards.actions import boards as board_limits
 from boards.actions import cards as card_limits
+from boards.models import BOARD_TEXTS, Board, BoardState, Card, CardKind, CardStatus, Comment
 from boards.rules import allowed_activities
 from boards.selectors import card_data, comment_data
-from workspace.models import BOARD_TEXTS, Board, BoardState, Card, CardKind, CardStatus, Comment
 from workspace.serializers import StrictInputSerializer, TranslationsField
 
 

@@ -3,7 +3,8 @@ comments) and the answers kept for a retried POST. Registered with ``workspace.s
 from ``BoardsConfig.ready()``, like the apps above register theirs."""
 
 
-from workspace.models import BoardEvent, Card, Comment, IdempotentRequest
+from boards.models import BoardEvent, Card, Comment
+from workspace.models import IdempotentRequest
 from workspace.stored_copies import Change, rewrite_rows, without_member
 
 

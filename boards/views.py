@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from boards.access import access_board
+from boards.models import Card, Comment
 from boards.selectors import board_panels, board_state
 from workspace.access import access_workspace
-from workspace.models import Card, Comment, Membership
+from workspace.models import Membership
 from workspace.roles import capability_flags
 from workspace.selectors import agenda_for_viewer, members_by_country
 from workspace.views import member_page, viewer_zone, workspace_context

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from boards.models import Board, BoardKind
 from charter.compose import charter_settings, compose, sha256
 from charter.exports import (
     FORMATS,
@@ -25,7 +26,7 @@ from charter.models import CharterSettings, CharterVersion
 from drafts.models import DraftRevision
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.models import Board, BoardKind, Membership
+from workspace.models import Membership
 from workspace.roles import require
 from workspace.text import clean_line
 from workspace.translations import TextField, merged_translations

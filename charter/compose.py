@@ -16,12 +16,13 @@ from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from boards.models import Board, BoardKind, Card, CardKind, CardStatus, Comment
 from charter.models import CharterSettings
 from drafts.documents import draft_markdown
 from drafts.models import Amendment, AmendmentState, DraftContributor, DraftRevision
 from voting.models import Adoption, Round, RoundState
 from voting.privacy import merge_small_cells
-from workspace.models import Board, BoardKind, Card, CardKind, CardStatus, Comment, Workspace
+from workspace.models import Workspace
 from workspace.text import clean_text
 from workspace.translations import in_language
 

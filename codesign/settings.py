@@ -327,8 +327,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "BoardStateEnum": "workspace.models.BoardState",
-        "CardStatusEnum": "workspace.models.CardStatus",
+        "BoardStateEnum": "boards.models.BoardState",
+        "CardStatusEnum": "boards.models.CardStatus",
         "CommentStateEnum": ["visible", "removed", "hidden"],
         "InvitationStatusEnum": ["active", "revoked", "expired", "used_up"],
     },

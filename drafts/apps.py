@@ -33,7 +33,8 @@ class DraftsConfig(AppConfig):
 
         stored_copies.register("amendments and revisions", follow_in_drafts)
         # A member's data and the workspace archive carry the drafts.
-        from workspace.data_export import register_board_section, register_member_section
+        from boards.data_export import register_board_section
+        from workspace.data_export import register_member_section
 
         register_member_section("drafts_edited", drafts_edited)
         register_board_section("draft", board_draft)

@@ -10,10 +10,10 @@ editors.
 """
 
 from boards.events import rewrite_events
+from boards.models import BoardEvent, CardKind
 from boards.selectors import card_data
 from drafts.models import Amendment, DraftRevision
 from drafts.selectors import amendment_data, removed_amendment_data
-from workspace.models import BoardEvent, CardKind
 from workspace.stored_copies import Change, rewrite_rows, without_member
 
 

@@ -6,7 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Board, Membership, Workspace
+from boards.models import Board
+from workspace.models import Membership, Workspace
 
 
 class NoticeKind(models.TextChoices):

@@ -8,12 +8,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.models import BoardPresence, Card, CardKind, Comment
 from boards.rules import allowed_activities
 from boards.selectors import workspace_boards
 from facilitation.models import Fishbowl, Notice, Speaker, SpeakerState
 from voting.models import Round, RoundState
 from voting.selectors import round_public
-from workspace.models import AgendaSession, BoardPresence, Card, CardKind, Comment, Membership, SessionState, Workspace
+from workspace.models import AgendaSession, Membership, SessionState, Workspace
 from workspace.roles import require
 from workspace.selectors import PRESENCE_STALE_AFTER, author_data, iso
 

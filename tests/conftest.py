@@ -170,6 +170,6 @@ def _fresh_cache():
 
 @pytest.fixture
 def board(workspace):
-    from workspace.models import Board
+    from boards.models import Board
 
     return Board.objects.select_related("workspace").get(workspace=workspace, kind="mission")

@@ -23,12 +23,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts import actions as account_actions
+from boards.models import Board
 from charter import actions as charter_actions
 from facilitation import actions as facilitation_actions
 from tests.charter.test_charter import type_into
 from tests.factories import make_card, make_comment, make_invitation, make_member, make_round, make_user
 from workspace import actions
-from workspace.models import Board
 from workspace.roles import Role
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
-from workspace.models import AgendaSession, Board, Membership, Workspace
+from boards.models import Board
+from workspace.models import AgendaSession, Membership, Workspace
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from boards import rules as board_rules
 from boards.actions import set_board_voting, update_card
 from boards.events import record_event
+from boards.models import Board, Card, CardStatus
 from drafts import actions as drafts
 from drafts.models import Amendment
 from voting.errors import VotingError
@@ -43,7 +44,7 @@ from voting.wakeup import tally_changed
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import publish_to_member
-from workspace.models import Board, Card, CardStatus, Membership
+from workspace.models import Membership
 from workspace.roles import require
 from workspace.text import clean_line
 from workspace.transactions import write_transaction

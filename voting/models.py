@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Board, Card, Membership
+from boards.models import Board, Card
+from workspace.models import Membership
 
 BUDGET_MAX = 50
 

@@ -18,10 +18,11 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from boards.models import Card, CardKind, CardStatus
 from drafts.models import AmendmentState
 from voting.models import RESULTS_ORDER_NOTE, Dot, ResultsVisibility, Round, RoundState, RoundSubject
 from voting.privacy import protect_results, protect_turnout
-from workspace.models import Card, CardKind, CardStatus, Membership
+from workspace.models import Membership
 from workspace.roles import Role
 
 

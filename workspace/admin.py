@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from workspace.models import AgendaSession, Board, BoardEvent, Invitation, Membership, Workspace
+from workspace.models import AgendaSession, Invitation, Membership, Workspace
 
 
 class AgendaSessionInline(admin.TabularInline):
@@ -29,22 +29,3 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["workspace", "role", "country", "uses", "max_uses", "expires_at", "revoked"]
     list_filter = ["workspace", "role", "revoked"]
     readonly_fields = ["token", "uses"]
-
-
-@admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
-    list_display = ["title", "workspace", "kind", "state", "position"]
-    list_filter = ["workspace", "kind", "state"]
-
-
-@admin.register(BoardEvent)
-class BoardEventAdmin(admin.ModelAdmin):
-    list_display = ["board", "seq", "type", "created_at"]
-    list_filter = ["type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-

@@ -11,7 +11,7 @@ Nothing about a single dot is ever recorded, so an anonymous round's entries car
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from workspace.models import AuditEntry, BoardState, Membership, Workspace
+from workspace.models import AuditEntry, Membership, Workspace
 from workspace.roles import Role
 
 
@@ -87,12 +87,23 @@ _SENTENCES = {
 }
 
 
+# How the apps above name a value of theirs in an entry's details, from their AppConfig.ready()
+# (boards: a board's state): details key -> value -> its name in the reader's language.
+_detail_names: dict[str, object] = {}
+
+
+def register_detail_names(key: str, name_of) -> None:
+    """``name_of(value)`` is the value of ``details[key]`` as the reader reads it ("" if unknown)."""
+    _detail_names[key] = name_of
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry as a sentence in the reader's language ("closed a round on Mission: …")."""
     verb, details = entry.verb, dict(entry.details or {})
     if verb == "board.updated" and "state" in details.get("changed", []):
         verb = "board.state"
-        details["state"] = str(BoardState(details["state"]).label) if details["state"] in BoardState.values else ""
+        name_of = _detail_names.get("state")
+        details["state"] = str(name_of(details["state"])) if name_of else ""
     if verb == "round.closed" and entry.actor_id is None and not entry.actor_name:
         verb = "round.closed_by_timer"
     if verb == "member.removed" and details.get("former_target"):

@@ -1,9 +1,9 @@
 """Data to take away: a member downloads everything they wrote and their membership data (JSON);
 a steward downloads the whole workspace (a zip: JSON and, from the charter app, its versions).
 
-Higher apps add their part from their AppConfig.ready() (drafts: each board's draft and who edited
-it; voting: a member's dots and the rounds; charter: the published versions), so imports still only
-look down.
+Higher apps add their part from their AppConfig.ready() (boards: a member's cards and comments, and
+the boards; drafts: each board's draft and who edited it; voting: a member's dots and the rounds;
+charter: the published versions), so imports still only look down.
 """
 
 import io
@@ -11,15 +11,13 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from workspace.models import AuditEntry, Board, Card, Comment, Membership, Workspace
+from workspace.models import AuditEntry, Membership, Workspace
 from workspace.selectors import iso
 
 _member_sections: dict[str, Callable[[Membership], object]] = {}
 _workspace_sections: dict[str, Callable[[Workspace], object]] = {}
-_board_sections: dict[str, Callable[[Board], object]] = {}
 _archive_files: list[Callable[[Workspace], Iterable[tuple[str, bytes]]]] = []
 
 
@@ -39,38 +37,9 @@ def register_workspace_section(name: str, build: Callable[[Workspace], object]) 
     _workspace_sections[name] = build
 
 
-def register_board_section(name: str, build: Callable[[Board], object]) -> None:
-    _board_sections[name] = build
-
-
 def register_archive_files(build: Callable[[Workspace], Iterable[tuple[str, bytes]]]) -> None:
     if build not in _archive_files:
         _archive_files.append(build)
-
-
-def _card(card: Card) -> dict:
-    return {
-        "id": card.pk,
-        "board": card.board.title,
-        "text": card.body,
-        "status": card.status,
-        "created_at": iso(card.created_at),
-        "edited_at": iso(card.edited_at),
-        "removed_at": iso(card.removed_at),
-    }
-
-
-def _comment(comment: Comment) -> dict:
-    return {
-        "id": comment.pk,
-        "card": comment.card_id,
-        "reply_to": comment.parent_id,
-        "text": comment.body,
-        "created_at": iso(comment.created_at),
-        "edited_at": iso(comment.edited_at),
-        "removed_at": iso(comment.removed_at),
-        "hidden_at": iso(comment.hidden_at),
-    }
 
 
 def member_data(user) -> dict:
@@ -85,8 +54,6 @@ def member_data(user) -> dict:
             "named_in_the_charter": membership.show_name_in_charter,
             "joined_at": iso(membership.joined_at),
             "last_here_at": iso(membership.last_seen_at),
-            "cards": [_card(c) for c in Card.objects.filter(author=membership).select_related("board")],
-            "comments": [_comment(c) for c in Comment.objects.filter(author=membership)],
         }
         for name, build in _member_sections.items():
             entry[name] = build(membership)
@@ -105,36 +72,6 @@ def member_data(user) -> dict:
 
 
 def workspace_data(workspace: Workspace) -> dict:
-    boards = []
-    for board in Board.objects.filter(workspace=workspace).order_by("position", "id"):
-        visible = Comment.objects.filter(removed_at=None, hidden_at=None).select_related("author")
-        cards = (
-            Card.objects.filter(board=board, removed_at=None)
-            .select_related("author", "board")
-            .prefetch_related(Prefetch("comments", queryset=visible, to_attr="visible_comments"))
-        )
-        boards.append(
-            {
-                "id": board.pk,
-                "kind": board.kind,
-                "title": board.title,
-                "guiding_question": board.guiding_question,
-                "translations": board.translations,
-                "state": board.state,
-                **{name: build(board) for name, build in _board_sections.items()},
-                "cards": [
-                    {
-                        **_card(card),
-                        "author": card.author.display_name if card.author else None,
-                        "comments": [
-                            {**_comment(c), "author": c.author.display_name if c.author else None}
-                            for c in card.visible_comments
-                        ],
-                    }
-                    for card in cards
-                ],
-            }
-        )
     data = {
         "exported_at": timezone.now().isoformat(),
         "workspace": {
@@ -153,7 +90,6 @@ def workspace_data(workspace: Workspace) -> dict:
             }
             for m in Membership.objects.filter(workspace=workspace)
         ],
-        "boards": boards,
         "audit": [
             {
                 "at": iso(e.created_at),

@@ -16,14 +16,14 @@ import json
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 
 from workspace.frames import check_frame
-from workspace.models import Board, StoredEvent, Workspace, WorkspaceEvent
+from workspace.models import StoredEvent, Workspace, WorkspaceEvent
 
 
-def store_event(owner: Board | Workspace, event_model: type[StoredEvent], **fields) -> StoredEvent:
+def store_event(owner: models.Model, event_model: type[StoredEvent], **fields) -> StoredEvent:
     """The owner's next event: ``event_seq`` counted in the database (not from the possibly older
     object in hand) and the event stored with it. The caller holds ``owner`` locked."""
     manager = type(owner).objects

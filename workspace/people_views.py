@@ -14,11 +14,12 @@ from django_countries import countries
 
 from workspace import actions
 from workspace.access import access_workspace
+from workspace.actions.members import country_change_blockers
 from workspace.audit import audit, describe
 from workspace.data_export import workspace_archive
 from workspace.errors import WorkspaceError
 from workspace.forms import form_id
-from workspace.models import AuditEntry, BoardState, Membership
+from workspace.models import AuditEntry, Membership
 from workspace.roles import Role, can
 from workspace.selectors import PRESENCE_STALE_AFTER, CountryGroup, name_order
 from workspace.text import clean_line, spreadsheet_safe
@@ -103,7 +104,7 @@ def members_page(request, slug):
         role=role,
         roles=Role.choices,
         requests=sorted(requests, key=lambda m: m.country_requested_at),
-        voting_boards=list(workspace.boards.filter(state=BoardState.VOTING).values_list("title", flat=True)),
+        voting_boards=country_change_blockers(workspace.pk),
         country_choices=list(countries),
     )
     return render(request, "workspace/members.html", context)

@@ -19,7 +19,7 @@ holds anyone's words; a removed member is "a former member" in it too.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workspace.models import AuditEntry, Board, Card, Comment, IdempotentRequest, Membership, WorkspaceEvent
+from workspace.models import AuditEntry, IdempotentRequest, Membership, WorkspaceEvent
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ class Change:
       them as no one, the way the board shows "a former member".
     """
 
-    board: Board | None = None
-    card: Card | None = None
-    comment: Comment | None = None
+    # A board, card and comment are the boards app's (``boards.models``), an amendment the drafts
+    # app's: this module, below them, only carries them to the copies the apps registered.
+    board: object | None = None
+    card: object | None = None
+    comment: object | None = None
     amendment: object | None = None
     member: Membership | None = None
     passage_only: bool = False

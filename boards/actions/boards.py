@@ -8,11 +8,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from boards.events import record_event
-from boards.rules import LOCK, check, held_board
+from boards.models import BOARD_TEXTS, Board, BoardKind, BoardState
+from boards.rules import LOCK, check, held_board, held_boards
 from boards.selectors import board_data
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
-from workspace.models import BOARD_TEXTS, Board, BoardKind, BoardState, Membership, Workspace
+from workspace.models import Membership, Workspace
 from workspace.roles import require
 from workspace.translations import clean_one, merged_translations
 
@@ -20,6 +21,37 @@ from workspace.translations import clean_one, merged_translations
 
 BOARD_FIELDS = ("title", "guiding_question", "state", "position", "translations")
 POSITION_MAX = 10_000
+CHARTER_BOARDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
+
+
+def create_charter_boards(workspace: Workspace, *, board_questions: dict[str, tuple]) -> None:
+    """A new workspace's four charter boards (Concept, Mission, Vision, Priority areas, in that
+    order), made inside ``workspace.actions.create_workspace``'s transaction (its setup hook).
+    ``board_questions`` maps a board kind to (title, guiding question[, their translations]); kinds
+    it leaves out get their default title and no question."""
+    for position, kind in enumerate(CHARTER_BOARDS):
+        title, question, *given = board_questions.get(kind, (BoardKind(kind).label, ""))
+        Board.objects.create(
+            workspace=workspace,
+            kind=kind,
+            title=title,
+            guiding_question=question,
+            position=position,
+            translations=merged_translations({}, given[0] if given else {}, BOARD_TEXTS),
+        )
+
+
+def hold_workspace_boards(workspace_id: int) -> list[Board]:
+    """Every board of the workspace, held (in one order, as for a change on each: draft edits go
+    on) until the transaction ends: no board event commits and no round opens meanwhile."""
+    return list(held_boards(workspace_id))
+
+
+def voting_boards(workspace_id: int, *, hold: bool = False) -> list[str]:
+    """The titles of the workspace's boards where a round is open (a member's country waits for
+    them); with ``hold``, the boards are held so that none starts voting before this transaction ends."""
+    boards = held_boards(workspace_id) if hold else Board.objects.filter(workspace_id=workspace_id)
+    return [board.title for board in boards if board.state == BoardState.VOTING]
 
 
 def _clean_board_text(title: str | None, guiding_question: str | None) -> dict:

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.events import record_event
+from boards.models import Board, Card, CardKind, CardStatus, Comment
 from boards.rules import CARDS, COMMENTS, locked_board
 from boards.selectors import card_data, comment_data
 from workspace.errors import WorkspaceError
 from workspace.markdown import render_markdown
-from workspace.models import Board, Card, CardKind, CardStatus, Comment, Membership
+from workspace.models import Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.stored_copies import Change, follow

@@ -20,8 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from boards.events import publish_ephemeral
+from boards.models import Board, BoardPresence
 from boards.selectors import board_presence, live_presence
-from workspace.models import Board, BoardPresence, Membership
+from workspace.models import Membership
 from workspace.selectors import PRESENCE_STALE_AFTER
 
 PRESENCE_BATCH_SECONDS = 0.5

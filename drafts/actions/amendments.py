@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from boards import rules as board_rules
 from boards.actions import take_down_card
 from boards.events import publish_draft_update, record_event
+from boards.models import Board, Card, CardKind, CardStatus
 from drafts import passages
 from drafts.actions.editing import save_revision
 from drafts.documents import DRAFT_MAX_CHARS, new_doc, replace_span, stored_updates
@@ -31,7 +32,7 @@ from drafts.selectors import amendment_data
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.markdown import render_markdown
-from workspace.models import Board, Card, CardKind, CardStatus, Membership
+from workspace.models import Membership
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.stored_copies import Change, follow

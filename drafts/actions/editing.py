@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from boards import rules as board_rules
 from boards.events import publish_draft_update, record_event
+from boards.models import Board
 from drafts.documents import new_doc, replace_text, stored_updates
 from drafts.models import DraftContributor, DraftRevision, DraftSnapshot, DraftUpdate
 from drafts.selectors import revision_data
 from workspace.errors import WorkspaceError
-from workspace.models import Board, Membership
+from workspace.models import Membership
 from workspace.roles import can, require
 from workspace.text import clean_line, clean_text
 

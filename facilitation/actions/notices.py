@@ -6,13 +6,14 @@ no longer show (``notice.withdrawn``), and "everyone to board X" leaves the page
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards.models import Board
 from facilitation.actions.common import locked_workspace
 from facilitation.errors import FacilitationError
 from facilitation.models import Notice, NoticeKind
 from facilitation.selectors import notice_data
 from workspace.audit import audit
 from workspace.events import record_workspace_event
-from workspace.models import Board, Membership, Workspace
+from workspace.models import Membership, Workspace
 from workspace.ratelimit import check_rate
 from workspace.roles import require
 from workspace.text import clean_line

@@ -12,12 +12,13 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from boards.models import Board
 from charter.exports import text_direction
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text, stored_updates
 from tests.factories import make_card, make_member, make_round, make_workspace
 from voting import actions as voting_actions
-from workspace.models import AuditEntry, Board
+from workspace.models import AuditEntry
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

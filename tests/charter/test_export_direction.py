@@ -11,11 +11,11 @@ from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
 
+from boards.models import Board
 from charter import actions as charter_actions
 from charter.exports import text_direction
 from tests.charter.test_charter import type_into
 from tests.factories import make_member, make_workspace
-from workspace.models import Board
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,14 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
+from boards.models import Board
 from charter import actions as charter_actions
 from charter import exports
 from charter.exports import Charter, forget_cached_exports
 from charter.models import CharterExport
 from tests.charter.test_charter import type_into
 from tests.factories import make_member, make_workspace
-from workspace.models import AuditEntry, Board
+from workspace.models import AuditEntry
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)

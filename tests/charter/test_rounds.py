@@ -147,9 +147,13 @@ def test_adoptions_made_before_they_were_recorded_come_from_the_audit(charter_ws
     """The migration that adds adoptions finds the earlier ones in the audit's "round.adopted" entries."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     from voting.models import Adoption
+
+    # The models as that migration saw them (cards were the workspace app's then; same tables).
+    apps = MigrationLoader(connection).project_state(("voting", "0005_adoptions")).apps
 
     before = sorted(Adoption.objects.values_list("round_id", "card_id"))
     assert len(before) == 2

@@ -7,6 +7,7 @@ from django.urls import reverse
 from pycrdt import Doc, Text
 
 from boards import actions as board_actions
+from boards.models import BoardState, CardKind, CardStatus
 from drafts import actions as drafts
 from drafts import passages
 from drafts.documents import draft_markdown, new_doc, replace_text, stored_updates
@@ -15,7 +16,7 @@ from drafts.selectors import board_amendments
 from tests.factories import make_member, make_workspace
 from workspace.audit import describe
 from workspace.errors import WorkspaceError
-from workspace.models import AuditEntry, BoardState, CardKind, CardStatus
+from workspace.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from pycrdt import create_sync_message, create_update_message
 
 from boards import actions as board_actions
+from boards.models import Board
 from codesign.asgi import application
 from drafts import actions as drafts_actions
 from drafts.documents import DRAFT_MAX_CHARS, draft_markdown, new_doc
@@ -22,7 +23,6 @@ from drafts.protocol import (
 )
 from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

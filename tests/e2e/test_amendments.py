@@ -10,11 +10,12 @@ import re
 import pytest
 from django.core.management import call_command
 
+from boards.models import Board
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace.models import Board, Membership
+from workspace.models import Membership
 
 ENGLISH = "We connect civil society across Central Asia.\nWe publish research every year.\nWe train young analysts."
 DARI = (

@@ -8,10 +8,11 @@ import re
 import pytest
 from django.core.management import call_command
 
+from boards.models import Board
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_everyone import serious
 from tests.e2e.test_live_board import sign_in
-from workspace.models import Board, Membership
+from workspace.models import Membership
 
 PHONE = {"width": 360, "height": 740}
 

@@ -12,10 +12,11 @@ import pytest
 from django.core.management import call_command
 
 from boards import actions as board_actions
+from boards.models import Board
 from tests.e2e.browser import LiveServerTestCase, chromium_browser
 from tests.e2e.test_live_board import sign_in
 from workspace import actions
-from workspace.models import Board, Membership, Workspace
+from workspace.models import Membership, Workspace
 
 # A member of the demo workspace (their own view) and the steward (every facilitation page).
 LINK = "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit?usp=sharing"

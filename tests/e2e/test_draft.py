@@ -7,9 +7,9 @@ import time
 import pytest
 from django.core.management import call_command
 
+from boards.models import Board
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace.models import Board
 
 
 @pytest.mark.e2e

@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from boards import actions as board_actions
+from boards.models import Board, Comment
 from facilitation import actions as facilitation_actions
 from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.slow_link import load_board_slowly
 from tests.e2e.test_live_board import PASSWORD, sign_in
 from voting import actions as voting_actions
-from workspace.models import Board, Comment, Membership
+from workspace.models import Membership
 
 RUSSIAN = "Нам нужен общий словарь понятий."
 DARI = "ما به یک واژه‌نامهٔ مشترک نیاز داریم."

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from boards import actions as board_actions
+from boards.models import Board
 from facilitation import actions as facilitation_actions
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace.models import AgendaSession, Board, Membership
+from workspace.models import AgendaSession, Membership
 
 
 def seconds(text: str) -> int:

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.core.management import call_command
 
+from boards.models import Board
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
-from workspace.models import Board
 
 PASSWORD = "codesign-demo"
 

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from accounts import actions as account_actions
+from boards.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_everyone import serious
 from tests.servers import free_port, smtp_server
 from workspace import actions
 from workspace.actions import invitations as invitation_actions
-from workspace.management.commands.seed_demo import DEMO_PASSWORD
 from workspace.models import MailState, Membership, OutgoingMail, Workspace
 
 SMTP_PORT = free_port()

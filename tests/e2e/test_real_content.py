@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from boards import actions as board_actions
+from boards.models import Board, BoardPresence
 from charter import actions as charter_actions
 from drafts import actions as drafts_actions
 from drafts.documents import new_doc
@@ -19,7 +20,7 @@ from tests.e2e.browser import SCREENSHOTS, LiveServerTestCase, chromium_browser,
 from tests.e2e.test_live_board import sign_in
 from tests.factories import make_member
 from voting import actions as voting_actions
-from workspace.models import Board, BoardPresence, Membership, Workspace
+from workspace.models import Membership, Workspace
 
 PHONE = {"width": 360, "height": 740}
 LONG_WORD = "Взаимоподдержкаигражданскоеучастие" * 6  # 204 letters, no space to break at

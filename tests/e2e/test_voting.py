@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from boards import actions as board_actions
+from boards.models import Board
 from tests.e2e.browser import LiveServerTestCase, chromium_browser, screenshot
 from tests.e2e.test_live_board import sign_in
-from workspace.models import Board, Membership
+from workspace.models import Membership
 
 
 @pytest.mark.e2e

@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from boards.models import Board
 from tests.factories import aware, make_member, make_user
-from workspace.models import AgendaSession, Board
+from workspace.models import AgendaSession
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -126,8 +126,8 @@ def test_an_insertion_into_an_empty_draft_is_a_clear_409(api, board, participant
 def test_while_people_type_only_the_newest_event_holds_the_passages_words(board, facilitator, participant):
     """Typing into an amendment's passage again and again: every recheck rewrites the one event that
     still held the passage's words, so the work per recheck does not grow with the board's history."""
+    from boards.models import BoardEvent
     from drafts.documents import stored_updates
-    from workspace.models import BoardEvent
 
     text_now = "We publish research every year."
     doc, text = new_doc()

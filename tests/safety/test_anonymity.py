@@ -9,13 +9,14 @@ from collections import Counter
 
 import pytest
 
+from boards.models import BoardEvent
 from charter import actions as charter_actions
 from tests.factories import make_card, make_invitation, make_member, make_round, make_user
 from voting import actions
 from voting.models import Round
 from voting.privacy import MIN_VOTERS, OTHER
 from workspace import actions as workspace_actions
-from workspace.models import BoardEvent, Membership
+from workspace.models import Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from boards.models import Board
 from charter import actions as charter_actions
 from drafts import actions as drafts
 from drafts.documents import draft_markdown, new_doc, replace_text, stored_updates
@@ -38,7 +39,6 @@ from tests.factories import (
     make_workspace,
 )
 from voting.models import Round
-from workspace.models import Board
 from workspace.text import clean_line
 
 pytestmark = pytest.mark.django_db

@@ -20,6 +20,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from boards import actions as board_actions
+from boards.models import Board
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text, stored_updates
 from facilitation import actions as fishbowl
@@ -27,7 +28,6 @@ from tests.factories import make_card, make_comment, make_member, make_round, ma
 from tests.safety.test_replay_forgets import replay_from_zero
 from voting import actions as voting
 from workspace import actions
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -254,7 +254,7 @@ def test_planting_reaches_the_copies_the_test_reads():
     voting.place_dot(round_=round_, voter=author, card_id=card.pk)
     voting.close_round(round_=round_, by=facilitator)
     tables = every_table()
-    assert PLANTED in tables["workspace.boardevent"]
+    assert PLANTED in tables["boards.boardevent"]
     assert PLANTED in tables["voting.round"]
     assert NAME in tables["voting.round"]  # a named round's voter
 

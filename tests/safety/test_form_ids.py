@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from boards import actions as board_actions
+from boards.models import Board
 from charter.compose import charter_settings
 from tests.factories import make_invitation, make_member, make_workspace
-from workspace.models import Board, Invitation, OutgoingMail
+from workspace.models import Invitation, OutgoingMail
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from boards import actions as board_actions
+from boards.models import Board
 from charter import actions as charter_actions
 from tests.factories import make_card, make_comment, make_round
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
 

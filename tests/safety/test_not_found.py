@@ -7,9 +7,9 @@ card." (comments, rounds and sessions likewise), which told a stranger the id ex
 
 import pytest
 
+from boards.models import Board
 from tests.factories import aware, make_card, make_comment, make_invitation, make_member, make_round, make_workspace
 from tests.safety.test_never_500 import api_paths, concrete
-from workspace.models import Board
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

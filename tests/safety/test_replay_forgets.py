@@ -7,12 +7,12 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from boards import actions as board_actions
+from boards.models import Board
 from boards.selectors import board_state
 from tests.factories import make_card, make_comment, make_member, make_round, make_workspace
 from tests.workspace.replay import apply_event
 from tests.workspace.test_board_socket import drain, open_socket
 from voting import actions as voting
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

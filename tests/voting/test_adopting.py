@@ -3,10 +3,10 @@ adopted only when chosen, and the page can ask first what would be adopted."""
 
 import pytest
 
+from boards.models import Card
 from tests.factories import make_card, make_member, make_round
 from voting import actions
 from voting.errors import VotingError
-from workspace.models import Card
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from boards.models import BoardEvent
 from drafts import actions as drafts
 from drafts.documents import draft_markdown, new_doc, replace_text
 from drafts.models import AmendmentState
@@ -12,7 +13,7 @@ from tests.factories import make_card, make_member, make_round
 from tests.voting.test_privacy import read_every_path
 from voting import actions
 from voting.errors import VotingError
-from workspace.models import AuditEntry, BoardEvent
+from workspace.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,11 @@ from channels.testing import WebsocketCommunicator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from boards.models import Board
 from codesign.asgi import application
 from tests.factories import make_card, make_member, make_round, make_token, make_workspace
 from voting.models import Dot
-from workspace.models import Board, Membership
+from workspace.models import Membership
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,12 +3,12 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from boards.models import Board
 from tests.factories import make_card, make_member, make_round, make_workspace
 from voting import actions
 from voting.errors import VotingError
 from voting.models import Dot
 from voting.selectors import my_dots
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ shows (newest first), and the rounds API gives their results to anyone on the bo
 
 import pytest
 
+from boards.models import Board
 from boards.selectors import board_state
 from tests.factories import make_card, make_round, make_user
 from voting import actions
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
 

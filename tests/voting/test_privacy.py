@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from boards.models import BoardEvent
 from tests.factories import make_card, make_member, make_round
 from voting import actions
-from workspace.models import BoardEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import io
 
 import pytest
 
+from boards.models import Card
 from tests.factories import make_card, make_member, make_round
 from voting import actions
-from workspace.models import Card
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from boards.models import Board
 from tests.factories import make_invitation, make_member, make_user, make_workspace
-from workspace.models import Board, Membership
+from workspace.models import Membership
 from workspace.roles import ROLE_CAPABILITIES, Role
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from workspace.models import Board, Invitation
+from boards.models import Board
+from workspace.models import Invitation
 
 pytestmark = pytest.mark.django_db
 

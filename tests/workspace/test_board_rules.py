@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from boards import actions as board_actions
 from boards import rules as board_rules
+from boards.models import BoardState
 from drafts import actions as drafts
 from drafts.documents import new_doc, replace_text
 from tests.factories import PASSWORD, make_card, make_round
 from voting import actions as voting
 from voting.errors import VotingError
 from workspace.errors import WorkspaceError
-from workspace.models import BoardState
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from channels.testing import WebsocketCommunicator
 from boards import actions as board_actions
 from boards.actions.presence import flush_presence
 from boards.events import board_group
+from boards.models import Board, BoardPresence
 from codesign.asgi import application
 from tests.factories import make_member, make_token, make_workspace
 from workspace import actions
-from workspace.models import Board, BoardPresence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from boards import actions as board_actions
 from boards.events import event_frame
+from boards.models import BoardEvent, Card, Comment
 from boards.selectors import board_state
 from tests.factories import make_card, make_comment, make_member, make_workspace
 from tests.workspace.replay import apply_event
-from workspace.models import BoardEvent, Card, Comment
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 
 from boards import actions as board_actions
+from boards.models import Board, BoardEvent
 from tests.factories import make_member, make_workspace
 from workspace.errors import WorkspaceError
-from workspace.models import Board, BoardEvent
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,11 @@ import pytest
 from django.db import transaction
 
 from boards import actions as board_actions
+from boards.models import BoardEvent, Card
 from boards.selectors import card_data
 from tests.factories import make_card, make_member
 from workspace import actions
 from workspace.errors import WorkspaceError
-from workspace.models import BoardEvent, Card
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

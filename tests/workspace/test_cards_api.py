@@ -2,8 +2,9 @@
 
 import pytest
 
+from boards.models import Board, Card, Comment
 from tests.factories import make_card, make_comment, make_member, make_workspace
-from workspace.models import Board, Card, Comment, Membership
+from workspace.models import Membership
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

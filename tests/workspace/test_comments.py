@@ -3,10 +3,10 @@
 import pytest
 
 from boards import actions as board_actions
+from boards.models import Comment
 from boards.selectors import comment_data
 from tests.factories import make_card, make_comment, make_member
 from workspace.errors import WorkspaceError
-from workspace.models import Comment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from boards import actions as board_actions
+from boards.models import Board
 from tests.factories import make_invitation, make_member, make_round, make_user
 from voting import actions as voting
 from voting.models import Dot
@@ -12,7 +13,7 @@ from voting.selectors import eligible_voters
 from workspace import actions
 from workspace.audit import describe
 from workspace.errors import WorkspaceError
-from workspace.models import AuditEntry, Board, Membership
+from workspace.models import AuditEntry, Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import actions as account_actions
+from boards.models import Board
 from charter import actions as charter_actions
 from tests.factories import PASSWORD, make_card, make_member, make_round, make_user
 from voting import actions as voting_actions
-from workspace.models import AuditEntry, Board
+from workspace.models import AuditEntry
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

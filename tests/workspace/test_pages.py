@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from boards.models import Board
 from tests.factories import PASSWORD, aware, make_member, make_user, make_workspace
-from workspace.models import Board
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from boards import actions as board_actions
+from boards.models import Board
 from tests.factories import make_card, make_member, make_round, make_user
 from voting import actions as voting_actions
 from workspace import actions
 from workspace.audit import describe
-from workspace.models import AuditEntry, Board, Membership
+from workspace.models import AuditEntry, Membership
 from workspace.roles import Role
 
 pytestmark = pytest.mark.django_db

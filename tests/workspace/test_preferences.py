@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts import actions as account_actions
 from accounts.models import Profile
+from boards.models import Board
 from codesign.asgi import application
 from tests.factories import aware, make_member, make_token, make_workspace
 from workspace import actions
 from workspace.errors import WorkspaceError
-from workspace.models import Board
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from boards.models import BoardEvent, Card, Comment
 from tests.factories import make_card, make_comment
 from workspace.markdown import render_markdown
-from workspace.models import BoardEvent, Card, Comment
 
 OLD = '<p dir="auto">ما با هم می‌نویسیم.<br>\nМы пишем вместе.</p>'
 TEXT = "ما با هم می‌نویسیم.\nМы пишем вместе."

@@ -74,7 +74,7 @@ def test_the_schemas_limits_are_the_ones_the_actions_enforce(schema):
     from drafts.models import Amendment
     from facilitation.models import Notice
     from workspace.actions import members
-    from workspace.models import BOARD_TEXTS
+    from boards.models import BOARD_TEXTS
 
     components = schema["components"]["schemas"]
 

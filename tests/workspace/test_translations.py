@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from boards import actions as board_actions
+from boards.models import Board
 from charter import actions as charter_actions
 from charter.exports import Charter
 from charter.models import CharterVersion
@@ -13,7 +14,7 @@ from facilitation import actions as facilitation_actions
 from tests.factories import aware, make_member
 from workspace import actions
 from workspace.errors import WorkspaceError
-from workspace.models import AgendaSession, Board, WorkspaceEvent
+from workspace.models import AgendaSession, WorkspaceEvent
 from workspace.roles import Role
 from workspace.translations import localized
 

@@ -19,16 +19,7 @@ from django_countries import countries
 from workspace.audit import audit
 from workspace.errors import WorkspaceError
 from workspace.events import record_workspace_event
-from workspace.models import (
-    BOARD_TEXTS,
-    AgendaSession,
-    Board,
-    BoardKind,
-    BoardState,
-    Invitation,
-    Membership,
-    Workspace,
-)
+from workspace.models import AgendaSession, Invitation, Membership, Workspace
 from workspace.roles import Role, require
 from workspace.stored_copies import Change, follow
 from workspace.text import clean_name, mixes_scripts, skeleton
@@ -47,7 +38,15 @@ INVITATION_USES_MAX = 1000
 WORKSPACE_TEXTS = {"name": TextField(200), "description": TextField(2000, one_line=False)}
 SESSION_TEXTS = {"title": TextField(AgendaSession._meta.get_field("title").max_length)}
 
-CHARTER_BOARDS = [BoardKind.CONCEPT, BoardKind.MISSION, BoardKind.VISION, BoardKind.PRIORITIES]
+# Higher apps set up what a new workspace has (boards: its four charter boards), from their
+# AppConfig.ready(): each hook is called with (workspace, **options) inside the creation's
+# transaction, ``options`` being what ``create_workspace`` was given for them.
+_workspace_setup_hooks: list = []
+
+
+def register_workspace_setup_hook(hook) -> None:
+    if hook not in _workspace_setup_hooks:
+        _workspace_setup_hooks.append(hook)
 
 
 def create_workspace(
@@ -60,13 +59,12 @@ def create_workspace(
     board_questions: dict[str, tuple] | None = None,
     translations: dict | None = None,
 ) -> Workspace:
-    """An operator opens a workspace with its four charter boards (Concept, Mission, Vision,
-    Priority areas, in that order) and its agenda of (title, start, end) sessions.
-    ``board_questions`` maps a board kind to (title, guiding question); kinds it leaves out get
-    their default title and no question. A session or a board may add its texts in other languages
-    as a last element, and ``translations`` gives the workspace's (workspace.translations).
+    """An operator opens a workspace with its agenda of (title, start, end) sessions and what the
+    apps above set up in it (``register_workspace_setup_hook``: the boards app makes the four
+    charter boards, given ``board_questions``, see ``boards.actions.create_charter_boards``). A
+    session may add its texts in other languages as a last element, and ``translations`` gives the
+    workspace's (workspace.translations).
     """
-    board_questions = board_questions or {}
     workspace = Workspace(
         slug=slug,
         name=name,
@@ -90,16 +88,8 @@ def create_workspace(
                 ends_at=ends_at,
                 translations=merged_translations({}, given[0] if given else {}, SESSION_TEXTS),
             )
-        for position, kind in enumerate(CHARTER_BOARDS):
-            title, question, *given = board_questions.get(kind, (BoardKind(kind).label, ""))
-            Board.objects.create(
-                workspace=workspace,
-                kind=kind,
-                title=title,
-                guiding_question=question,
-                position=position,
-                translations=merged_translations({}, given[0] if given else {}, BOARD_TEXTS),
-            )
+        for hook in _workspace_setup_hooks:
+            hook(workspace, board_questions=board_questions or {})
     return workspace
 
 
@@ -360,14 +350,32 @@ def sign_up_with_invitation(
     return candidate, membership
 
 
-# Higher apps tidy up after a member who is removed (the fishbowl frees their seat), from their
-# AppConfig.ready(): each hook is called with (membership, by) inside the removal's transaction.
+# Higher apps tidy up after a member who is removed (the boards are held, the fishbowl frees their
+# seat), from their AppConfig.ready(): each hook is called with (membership, by) inside the
+# removal's transaction, before the member leaves every stored copy.
 _member_removal_hooks: list = []
 
 
 def register_member_removal_hook(hook) -> None:
     if hook not in _member_removal_hooks:
         _member_removal_hooks.append(hook)
+
+
+# What stops a member's country from changing now, from the apps above (boards: the titles of the
+# workspace's boards where a round is open): ``guard(workspace_id, hold=...)`` -> names. With
+# ``hold``, inside the change's transaction, the guard also holds what it read until the change
+# commits, so that nothing it names can start meanwhile.
+_country_guards: list = []
+
+
+def register_country_guard(guard) -> None:
+    if guard not in _country_guards:
+        _country_guards.append(guard)
+
+
+def country_change_blockers(workspace_id: int, *, hold: bool = False) -> list[str]:
+    """The names of what is voting in the workspace now: a member's country waits for them."""
+    return [name for guard in _country_guards for name in guard(workspace_id, hold=hold)]
 
 
 def remove_member(*, membership: Membership, by: Membership) -> None:
@@ -389,13 +397,11 @@ def remove_member(*, membership: Membership, by: Membership) -> None:
         ):
             raise WorkspaceError(_("The last steward cannot be removed."), kind=WorkspaceError.CONFLICT)
         audit(membership.workspace_id, by, "member.removed", membership, {"role": membership.role})
+        # The hooks run first: the boards app holds the workspace's boards (in one order), so that
+        # no event naming the member commits meanwhile on PostgreSQL and escapes the rewrite.
         for hook in _member_removal_hooks:
             hook(membership, by)
         # What they wrote stays; who wrote it leaves every stored copy (the log, results, revisions).
-        # The workspace's boards are held first (in one order), so no event naming them commits
-        # meanwhile on PostgreSQL and escapes the rewrite (held as for a change on the board, as
-        # boards.rules.held_board does: the draft's edits go on).
-        list(Board.objects.select_for_update(no_key=True).filter(workspace_id=membership.workspace_id).order_by("pk").values("pk"))
         follow(Change(member=membership))
         membership_id = membership.pk
         membership.delete()
@@ -480,12 +486,9 @@ def _change_country(membership: Membership, by: Membership, verb: str, country: 
         if verb == "member.country_set" and country == membership.country.code and asked is None:
             return membership
         if country is not None and country != membership.country.code:
-            # Under the lock that opening a round takes (the board row), so that no round opens
-            # between this check and the change: a count never moves while people vote (held as
-            # boards.rules.held_board does for a change on the board; an opening waits for it).
-            boards = Board.objects.select_for_update(no_key=True).filter(workspace_id=membership.workspace_id)
-            boards = boards.order_by("pk")
-            voting = [title for title, state in boards.values_list("title", "state") if state == BoardState.VOTING]
+            # Held against a round opening (the boards app holds the board rows), so that no round
+            # opens between this check and the change: a count never moves while people vote.
+            voting = country_change_blockers(membership.workspace_id, hold=True)
             if voting:
                 raise WorkspaceError(
                     _(

@@ -10,9 +10,9 @@ edit. Only texts with a line break can differ today, so only those are read. Saf
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from boards.models import Card, Comment
 from boards.rules import held_board
 from workspace.markdown import render_markdown
-from workspace.models import Card, Comment
 from workspace.stored_copies import Change, follow
 
 

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from boards.models import BoardKind
 from workspace import actions
-from workspace.models import BoardKind, Membership, Workspace
+from workspace.models import Membership, Workspace
 from workspace.roles import Role
 
 DEMO_PASSWORD = "codesign-demo"
