@@ -18,6 +18,7 @@ from the database before relaying.
 """
 
 import asyncio
+import contextvars
 import logging
 import weakref
 from collections import Counter
@@ -97,7 +98,9 @@ class _Waiting:
         future = asyncio.get_running_loop().create_future()
         self.frames.append((frame, future))
         if self.task is None:
-            self.task = asyncio.get_running_loop().create_task(self._hand_over())
+            # In a context of its own, not the first sender's: nothing of one member's (their
+            # language) reaches the frames of others handed over in the same batch.
+            self.task = asyncio.get_running_loop().create_task(self._hand_over(), context=contextvars.Context())
         return await future
 
     async def _hand_over(self) -> None:
@@ -106,17 +109,25 @@ class _Waiting:
                 batch, self.frames = self.frames[:FRAME_BATCH_MAX], self.frames[FRAME_BATCH_MAX:]
                 try:
                     answers = await database_hop(self.handler)([frame for frame, _future in batch])
-                except Exception as error:  # noqa: BLE001 - each sender's answer raises it
-                    answers = [error] * len(batch)
+                except Exception:
+                    # A failure of the batch (the database went away, a deadlock) is not one
+                    # sender's: each hears that nothing was done, and every socket stays open.
+                    logger.exception("board frames of %d sockets failed", len(batch))
+                    answers = [_failed(frame) for frame, _future in batch]
                 for (_frame, future), answer in zip(batch, answers, strict=True):
-                    if future.done():  # its socket went away
-                        continue
-                    if isinstance(answer, Exception) and not isinstance(answer, WorkspaceError):
-                        future.set_exception(answer)
-                    else:
+                    if not future.done():  # else its socket went away
                         future.set_result(answer)
         finally:
             self.task = None
+
+
+def _failed(frame: BoardFrame) -> WorkspaceError:
+    with translation.override(frame.language):
+        return WorkspaceError(
+            _("Nothing was done: the server could not do it just now. Try again."),
+            kind=WorkspaceError.CONFLICT,
+            code="try_again",
+        )
 
 
 _waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> type -> _Waiting

@@ -321,16 +321,17 @@ def click_dots(clicks: list[DotClick]) -> list[dict | WorkspaceError]:
     """
     answers: list[dict | WorkspaceError | None] = [None] * len(clicks)
     for n, click in enumerate(clicks):
-        try:
-            require(click.voter, "vote")
-        except WorkspaceError as error:
-            answers[n] = error
+        with translation.override(click.language) if click.language else nullcontext():
+            try:
+                require(click.voter, "vote")
+            except WorkspaceError as error:
+                answers[n] = error
     todo = [n for n, answer in enumerate(answers) if answer is None]
     if not todo:
         return answers
     try:
         with write_transaction():
-            rounds = _locked_rounds({clicks[n].round_.pk for n in todo})
+            rounds = _locked_rounds({(clicks[n].round_.pk, clicks[n].round_.board_id) for n in todo})
             dots = _voters_dots(rounds, {clicks[n].voter.pk for n in todo})
             before = {key: list(held) for key, held in dots.items()}
             changed: dict[int, list[tuple[int, int, int]]] = {}  # round -> (voter, card, +1/-1)
@@ -340,7 +341,7 @@ def click_dots(clicks: list[DotClick]) -> list[dict | WorkspaceError]:
                     try:
                         round_ = rounds.get(click.round_.pk)
                         if round_ is None or round_.board_id != click.round_.board_id:
-                            raise VotingError.not_found(_("No such round."))
+                            raise VotingError.not_found(_("No such round."))  # none of this board's
                         _vote_checks(round_, click.voter, click.card_id)
                         held = dots.setdefault((round_.pk, click.voter.pk), [])
                         (_place if click.op == "place" else _take_back)(round_, held, click.card_id)
@@ -354,16 +355,22 @@ def click_dots(clicks: list[DotClick]) -> list[dict | WorkspaceError]:
             for round_id, changes in changed.items():
                 _count_changed(rounds[round_id], changes)
     except IntegrityError:
-        # Another request of the same voter took the last slot at the same moment (the database's
-        # constraints said no): the whole batch rolled back; each click is tried again on its own.
+        # Another request of the same voter took the last slot at the same moment, or the voter was
+        # removed meanwhile (the database's constraints said no): the whole batch rolled back; each
+        # click is tried again on its own.
         if len(todo) == 1:
-            answers[todo[0]] = VotingError(
-                _("You have no dots left for this."), kind=VotingError.CONFLICT, code="no_dots_left"
-            )
+            answers[todo[0]] = _refused_by_the_database(clicks[todo[0]])
         else:
             for n in todo:
                 answers[n] = click_dots([clicks[n]])[0]
     return answers
+
+
+def _refused_by_the_database(click: DotClick) -> VotingError:
+    with translation.override(click.language) if click.language else nullcontext():
+        if not Membership.objects.filter(pk=click.voter.pk).exists():
+            return VotingError.not_found(_("No such board."))  # removed while the dot was on its way
+        return VotingError(_("You have no dots left for this."), kind=VotingError.CONFLICT, code="no_dots_left")
 
 
 def place_dot(*, round_: Round, voter: Membership, card_id: int, sender: str | None = None) -> dict:
@@ -387,11 +394,13 @@ def _answer(answer: dict | WorkspaceError) -> dict:
     return answer
 
 
-def _locked_rounds(round_ids: set[int]) -> dict[int, Round]:
-    """The rounds' rows, locked (in the order of their ids, as every process locks them): a dot and
-    the round's close never cross (the board is not locked: dots do not wait for the board, only
-    for each other's short transaction)."""
-    rounds = Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk")
+def _locked_rounds(named: set[tuple[int, int]]) -> dict[int, Round]:
+    """The rounds named by (id, board), locked (in the order of their ids, as every process locks
+    them): a dot and the round's close never cross (the board is not locked: dots do not wait for
+    the board, only for each other's short transaction). A round named with a board it is not on
+    is neither read nor locked: a click naming another workspace's round waits for nothing there."""
+    which = reduce(operator.or_, (Q(pk=round_id, board_id=board_id) for round_id, board_id in named))
+    rounds = Round.objects.select_for_update().filter(which).order_by("pk")
     return {round_.pk: round_ for round_ in rounds}
 
 
