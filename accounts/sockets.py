@@ -2,7 +2,6 @@
 how many frames it may send, and the close codes clients act on (4401 signed out, 4403 no longer a member)."""
 
 import json
-import time
 from collections import Counter
 
 from channels.consumer import get_handler_name
@@ -14,6 +13,7 @@ from accounts.middleware import language_for_socket
 from accounts.ws_auth import credential_groups, credentials_hold
 from workspace.frames import check_if_asked
 from workspace.hops import database_hop
+from workspace.ratelimit import spend
 
 CLOSE_FORBIDDEN = 4403
 
@@ -30,26 +30,13 @@ CLOSE_SIGNED_OUT = 4401  # the session signed out, the token was revoked or the 
 FRAME_MAX_CHARS = 4096
 
 
-_frame_buckets: dict[tuple[str, int], tuple[float, float]] = {}
-
-
 REF_MAX_CHARS = 64
 
 
-def take_frame_token(member_id: int, kind: str = "socket_frame") -> float:
-    """Spend one of the member's frame tokens of ``kind`` (a key of RATE_LIMITS); 0 if allowed,
-    else seconds until the next one."""
-    limit, window = settings.RATE_LIMITS[kind]
-    rate = limit / window
-    now = time.monotonic()
-    key = (kind, member_id)
-    tokens, stamp = _frame_buckets.get(key, (float(limit), now))
-    tokens = min(float(limit), tokens + (now - stamp) * rate)
-    if tokens < 1:
-        _frame_buckets[key] = (tokens, now)
-        return (1 - tokens) / rate
-    _frame_buckets[key] = (tokens - 1, now)
-    return 0.0
+def take_frame_token(member_id: int, kind: str = "socket_frame") -> int:
+    """Count one frame of the member's sockets of ``kind`` (a key of RATE_LIMITS, counted in this
+    process: ``workspace.ratelimit``); 0 if allowed, else seconds until more are."""
+    return spend(kind, member_id, shared=False)
 
 
 def _ref_of(text_data) -> dict:

@@ -16,6 +16,7 @@ from drafts.models import DraftUpdate
 from drafts.protocol import MESSAGE_AUTH, MESSAGE_AWARENESS, awareness_message, decode_awareness, parse_message
 from tests.drafts.test_socket import connect, drain, edit
 from tests.drafts.test_socket import room as room_fixture
+from workspace.ratelimit import forget_counts_here
 
 pytestmark = pytest.mark.django_db(transaction=True)
 room = room_fixture
@@ -124,7 +125,7 @@ def test_the_size_limit_counts_the_whole_document(room, monkeypatch):
 def test_a_flood_of_frames_is_cut_off(room):
     """Hundreds of updates at once: the socket closes (4429) after the allowance; few are stored."""
     board, alice = room["board"], room["alice"]
-    consumers._frame_buckets.clear()
+    forget_counts_here()
 
     async def scenario():
         a = await connect(board.pk, alice.user)
@@ -196,7 +197,7 @@ def test_fuzzed_messages_never_crash_the_socket_or_leave_a_cursor(room):
     """After 150 random and mutated messages the socket still syncs and stores; once it goes, its
     cursor goes with it for everyone, and the room is freed."""
     board, alice, bek = room["board"], room["alice"], room["bek"]
-    consumers._frame_buckets.clear()
+    forget_counts_here()
 
     async def scenario():
         a, b = await connect(board.pk, alice.user), await connect(board.pk, bek.user)
