@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from boards import actions as board_actions
 from boards.access import access_board, access_card, access_comment
 from boards.models import Comment
-from boards.selectors import board_state, card_data, comment_data, workspace_boards
+from boards.selectors import board_data, board_state, card_data, comment_data, workspace_boards
 from boards.serializers import (
     BoardCreateSerializer,
     BoardSerializer,
@@ -39,14 +39,14 @@ class BoardListView(GenericAPIView):
     @extend_schema(responses=BoardSerializer(many=True), operation_id="workspaces_boards_list")
     def get(self, request, slug):
         membership = access_workspace(request.user, slug)
-        return Response(BoardSerializer(workspace_boards(membership.workspace), many=True).data)
+        return Response([board_data(board) for board in workspace_boards(membership.workspace)])
 
     @extend_schema(request=BoardCreateSerializer, responses={201: BoardSerializer})
     def post(self, request, slug):
         membership = access_workspace(request.user, slug)
         data = validated(BoardCreateSerializer, request)
         board = board_actions.create_board(workspace=membership.workspace, by=membership, **data)
-        return Response(BoardSerializer(board).data, status=status.HTTP_201_CREATED)
+        return Response(board_data(board), status=status.HTTP_201_CREATED)
 
 
 class BoardDetailView(GenericAPIView):
@@ -57,14 +57,14 @@ class BoardDetailView(GenericAPIView):
 
     def get(self, request, board_id):
         board, _membership = access_board(request.user, board_id)
-        return Response(BoardSerializer(board).data)
+        return Response(board_data(board))
 
     @extend_schema(request=BoardUpdateSerializer, responses={200: BoardSerializer})
     def patch(self, request, board_id):
         board, membership = access_board(request.user, board_id)
         data = validated(BoardUpdateSerializer, request)
         board = board_actions.update_board(board=board, by=membership, **data)
-        return Response(BoardSerializer(board).data)
+        return Response(board_data(board))
 
 
 class BoardStateView(GenericAPIView):

@@ -26,6 +26,9 @@ class BoardAllowsSerializer(serializers.Serializer):
 
 
 class BoardSerializer(serializers.ModelSerializer):
+    """The schema of a board as the API and the events show it: ``boards.selectors.board_data``
+    writes it, this describes it (tests/workspace/test_schema.py keeps the two the same)."""
+
     translations = TranslationsField(read_only=True)
 
     workspace = serializers.SlugField(source="workspace.slug", read_only=True)

@@ -69,12 +69,12 @@ def test_refusals_only_the_action_knows_are_declared(schema):
 def test_the_schemas_limits_are_the_ones_the_actions_enforce(schema):
     """Each length limit the schema states is the constant its action checks, not a copy of it."""
     from boards.actions import cards
+    from boards.models import BOARD_TEXTS
     from charter.actions import TITLE_MAX
     from drafts.actions import REVISION_NAME_MAX
     from drafts.models import Amendment
     from facilitation.models import Notice
     from workspace.actions import members
-    from boards.models import BOARD_TEXTS
 
     components = schema["components"]["schemas"]
 
@@ -101,6 +101,22 @@ def test_the_schemas_allows_is_the_tables_activities(schema):
     components = schema["components"]["schemas"]
     assert set(components["BoardAllows"]["properties"]) == set(ACTIVITIES)
     assert components["ConsoleBoard"]["properties"]["allows"]["allOf"] == [{"$ref": "#/components/schemas/BoardAllows"}]
+
+
+@pytest.mark.django_db
+def test_a_board_is_described_once(schema, api, steward):
+    """The board the API answers (written by ``boards.selectors.board_data``, as the events carry
+    it) has exactly the schema's properties, each of the schema's type."""
+    from boards.models import Board
+
+    board = Board.objects.filter(workspace=steward.workspace).first()
+    answer = api.as_user(steward.user).get(f"/api/boards/{board.pk}/").json()
+    properties = schema["components"]["schemas"]["Board"]["properties"]
+    assert set(answer) == set(properties)
+    kinds = {"integer": int, "string": str, "object": dict}
+    for name, value in answer.items():
+        declared = properties[name].get("type")
+        assert declared is None or isinstance(value, kinds[declared]), (name, value, properties[name])
 
 
 @pytest.mark.django_db
