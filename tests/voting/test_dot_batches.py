@@ -52,7 +52,9 @@ def test_a_batch_answers_and_stores_what_the_same_clicks_one_by_one_would(room):
             for _ in range(rng.randint(1, 20))
         ]
         together = make_round(board, facilitator, **settings)
-        batched = actions.click_dots([actions.DotClick(round_=together, voter=v, card_id=c, op=op) for v, c, op in clicks])
+        batched = actions.click_dots(
+            [actions.DotClick(round_=together, voter=v, card_id=c, op=op) for v, c, op in clicks]
+        )
         stored_together = _stored(together)
         together.refresh_from_db()
         actions.cancel_round(round_=together, by=facilitator)
